@@ -1,0 +1,38 @@
+# govkg: `make run` installs and builds the bundled corpus; `make test` installs and runs the tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test test-fast bench clean
+
+install: $(STAMP)
+
+# torch first, pinned: an unpinned torch would pull a multi-GB CUDA build
+$(STAMP): pyproject.toml Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/kg build
+	@$(BIN)/kg info
+	@echo
+	@echo "Try:"
+	@echo "  $(BIN)/kg sparql 'SELECT ?file (COUNT(?p) AS ?passages) WHERE { ?p gk:inDocument/gk:sourceFile ?file } GROUP BY ?file'"
+	@echo "  $(BIN)/kg sparql @examples/targets_2025.rq"
+	@echo "  $(BIN)/kg info --format json"
+
+test: install
+	$(BIN)/pytest -q
+
+test-fast: install
+	$(BIN)/pytest -q -m 'not slow'
+
+bench: install
+	$(BIN)/python bench/store_bench.py
+
+clean:
+	rm -rf .kg .pytest_cache

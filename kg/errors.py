@@ -1,0 +1,17 @@
+"""Errors a user can act on: the CLI prints them as one line, without a traceback."""
+
+
+class KGError(Exception):
+    """Base class: the message is meant for the user."""
+
+
+class InputError(KGError):
+    """Bad input: a corpus file, a query, an option."""
+
+
+class WorkspaceError(KGError):
+    """A missing, corrupt or locked workspace."""
+
+
+class QueryError(KGError):
+    """A malformed or refused query."""

@@ -1,0 +1,230 @@
+"""RDF terms, graph assembly and the Oxigraph store.
+
+The build assembles an rdflib Graph (the natural API for writing triples and for pyshacl),
+validates it against ontology/shapes.ttl, then bulk-loads it into an on-disk Oxigraph store
+that answers SPARQL. Queries are read-only: the store is opened read-only and updates are
+refused before they reach it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+
+from .errors import QueryError, WorkspaceError
+
+GK = Namespace("https://w3id.org/govkg/ontology#")
+GKR = Namespace("https://w3id.org/govkg/resource/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+PREFIXES = {
+    "gk": str(GK), "gkr": str(GKR), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD),
+    "skos": str(SKOS), "prov": str(PROV), "dcterms": str(DCTERMS), "org": str(ORG), "owl": str(OWL),
+}
+
+
+# ------------------------------------------------------------------ IRIs
+
+def _segment(text: str) -> str:
+    """An IRI path segment: Chinese stays readable (IRIs allow it), anything that is not an
+    unreserved ASCII character, or is a space/control/format character, is percent-encoded."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ord(ch) < 128:
+            out.append(quote(ch, safe="-._~"))
+        elif unicodedata.category(ch)[0] in "ZC" or ch in "\ufffd":
+            out.append(quote(ch, safe=""))
+        else:
+            out.append(ch)
+    return "".join(out) or "_"
+
+
+def resource(kind: str, *parts: str) -> URIRef:
+    return URIRef(str(GKR) + kind + "/" + "/".join(_segment(p) for p in parts))
+
+
+def doc_iri(doc_id: str) -> URIRef:
+    return resource("doc", doc_id)
+
+
+def passage_iri(doc_id: str, order: int) -> URIRef:
+    return resource("passage", doc_id, str(order))
+
+
+# ------------------------------------------------------------------ assembly
+
+def new_graph() -> Graph:
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    return g
+
+
+def add_document(g: Graph, doc) -> None:
+    """A gk:Document and its gk:Passages (text, offsets, order)."""
+    d = doc_iri(doc.doc_id)
+    g.add((d, RDF.type, GK.Document))
+    g.add((d, GK.sourceFile, Literal(doc.source_file)))
+    g.add((d, GK.encoding, Literal(doc.encoding)))
+    g.add((d, DCTERMS.identifier, Literal(doc.doc_id)))
+    if doc.title:
+        g.add((d, DCTERMS.title, Literal(doc.title, lang="zh")))
+        g.add((d, RDFS.label, Literal(doc.title, lang="zh")))
+    g.add((d, GK.titleConfidence, Literal(doc.title_confidence)))
+    if doc.date:
+        g.add((d, DCTERMS.date, Literal(doc.date, datatype=XSD.date)))
+        g.add((d, GK.dateConfidence, Literal(doc.date_confidence)))
+    for p in doc.passages:
+        piri = passage_iri(doc.doc_id, p.order)
+        g.add((piri, RDF.type, GK.Passage))
+        g.add((piri, GK.inDocument, d))
+        g.add((piri, GK.text, Literal(p.text)))
+        g.add((piri, GK.charStart, Literal(p.start)))
+        g.add((piri, GK.charEnd, Literal(p.end)))
+        g.add((piri, GK.order, Literal(p.order)))
+
+
+def load_ontology() -> Graph:
+    g = new_graph()
+    g.parse(ONTOLOGY_DIR / "govkg.ttl", format="turtle")
+    return g
+
+
+@dataclass
+class Violation:
+    focus: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.focus} {self.path}: {self.message}"
+
+
+def validate(g: Graph, shapes_file: Path | None = None) -> list[Violation]:
+    """SHACL validation against ontology/shapes.ttl (with the ontology's class hierarchy)."""
+    from pyshacl import validate as shacl_validate
+
+    shapes = Graph().parse(shapes_file or ONTOLOGY_DIR / "shapes.ttl", format="turtle")
+    conforms, report, _ = shacl_validate(g, shacl_graph=shapes, ont_graph=load_ontology(),
+                                         inference="none", allow_warnings=True)
+    if conforms:
+        return []
+    SH = Namespace("http://www.w3.org/ns/shacl#")
+    out = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        out.append(Violation(str(report.value(result, SH.focusNode)),
+                             str(report.value(result, SH.resultPath)),
+                             str(report.value(result, SH.resultMessage))))
+    return sorted(out, key=lambda v: (v.focus, v.path))
+
+
+def write_store(g: Graph, path: Path) -> None:
+    """Bulk-load the graph (plus the ontology, so SPARQL can read labels of terms) into a new
+    on-disk Oxigraph store."""
+    import pyoxigraph as ox
+
+    store = ox.Store(str(path))
+    data = (g + load_ontology()).serialize(format="nt", encoding="utf-8")
+    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    store.optimize()
+    del store
+
+
+# ------------------------------------------------------------------ queries
+
+_UPDATE_WORDS = re.compile(
+    r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+
+def _strip_literals(query: str) -> str:
+    """The query with strings, IRIs and comments blanked, to look for keywords safely."""
+    query = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', '""', query)
+    query = re.sub(r"<[^<>\s]*>", "<>", query)
+    return re.sub(r"#[^\n]*", "", query)
+
+
+def check_query(query: str) -> None:
+    """Refuse what a read-only endpoint must not run: updates and federated SERVICE calls."""
+    if not query or not query.strip():
+        raise QueryError("empty SPARQL query")
+    bare = _strip_literals(query)
+    if _SERVICE.search(bare):
+        raise QueryError("SERVICE (federated query) is not allowed: this endpoint queries only its own graph")
+
+
+class Store:
+    """A read-only Oxigraph store of a built workspace."""
+
+    def __init__(self, path: Path):
+        import pyoxigraph as ox
+
+        try:
+            self._store = ox.Store.read_only(str(path))
+        except OSError as exc:
+            raise WorkspaceError(f"cannot open the graph store ({exc}): run `kg build` again") from None
+        self._ox = ox
+
+    def query(self, query: str):
+        """Run a SPARQL query; QueryError (one line) for updates and syntax errors."""
+        check_query(query)
+        try:
+            return self._store.query(query, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            if _UPDATE_WORDS.search(_strip_literals(query)) and _is_update(query):
+                raise QueryError("SPARQL updates are refused: the knowledge graph is read-only "
+                                 "(rebuild it with `kg build` to change it)") from None
+            raise QueryError(f"malformed SPARQL query: {str(exc).splitlines()[0]}") from None
+        except OSError as exc:
+            raise WorkspaceError(f"graph store read failed: {exc}") from None
+
+    def select(self, query: str) -> list[dict]:
+        """SELECT results as a list of {variable: python value} (strings and numbers)."""
+        result = self.query(query)
+        if not isinstance(result, self._ox.QuerySolutions):
+            raise QueryError("select() needs a SELECT query")
+        names = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            row = {}
+            for name in names:
+                term = solution[name]
+                row[name] = None if term is None else term.value
+            rows.append(row)
+        return rows
+
+    def count(self, cls: str) -> int:
+        rows = self.select(f"SELECT (COUNT(?s) AS ?n) WHERE {{ ?s a {cls} }}")
+        return int(rows[0]["n"]) if rows else 0
+
+
+def _is_update(query: str) -> bool:
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(query)
+        return True
+    except Exception:  # noqa: BLE001 -- any parse failure means "not an update"
+        return False
+
+
+def serialize_result(result, fmt: str) -> str:
+    """SPARQL results as text: json (SPARQL 1.1 Query Results JSON), csv, tsv, xml for
+    SELECT/ASK; turtle, nt or json (JSON-LD) for CONSTRUCT/DESCRIBE."""
+    import pyoxigraph as ox
+
+    if isinstance(result, ox.QueryTriples):
+        rdf_format = {"json": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES,
+                      "csv": ox.RdfFormat.N_TRIPLES}.get(fmt, ox.RdfFormat.TURTLE)
+        if rdf_format == ox.RdfFormat.TURTLE:
+            return ox.serialize(result, format=rdf_format, prefixes=PREFIXES).decode("utf-8")
+        return ox.serialize(result, format=rdf_format).decode("utf-8")
+    results_format = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
+                      "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}[fmt]
+    return result.serialize(format=results_format).decode("utf-8")

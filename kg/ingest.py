@@ -1,0 +1,351 @@
+"""Ingest: decode corpus files, undo PDF/OCR layout artifacts, split into passages.
+
+Data flows one way: bytes -> decoded text -> normalized document text -> passages whose
+(start, end) offsets index the normalized text exactly (passage.text == doc.text[start:end]).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+
+TEXT_SUFFIXES = {".txt", ".md"}
+MAX_FILE_BYTES = 20 * 1024 * 1024  # larger files are refused: a corpus of reports, not a dump
+PASSAGE_TARGET = 220  # characters; sentences are packed up to this size, never cut
+PASSAGE_HARD_MAX = 600  # a single sentence longer than this is cut at a clause break
+
+# Characters that make "CJK context" for whitespace removal: ideographs, CJK punctuation,
+# full-width forms. A space next to one of these is a layout artifact in Chinese text.
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2014-\u2026"
+_SPACE = "[ \t\u00a0\u2002-\u200b\u3000\u202f\u205f]"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_SPACE_NEXT_TO_CJK = re.compile(f"(?<=[{_CJK}]){_SPACE}+|{_SPACE}+(?=[{_CJK}])")
+# spaces between a number and a unit symbol or decimal parts: "2.8 %" -> "2.8%"
+_SPACE_BEFORE_SYMBOL = re.compile(rf"(?<=\d){_SPACE}+(?=[%‰℃])")
+_SENTENCE_END = "。！？!?；;…"
+_CLOSERS = "”’」』）)】》\"'"
+_SENTENCE = re.compile(rf"[^{_SENTENCE_END}]*(?:[{_SENTENCE_END}]+[{_CLOSERS}]*|$)")
+
+
+@dataclass
+class Passage:
+    order: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Document:
+    doc_id: str
+    source_file: str
+    encoding: str
+    sha256: str
+    text: str  # the normalized text; passage offsets index into it
+    title: str = ""
+    title_confidence: str = "none"  # high | medium | low | none
+    date: str | None = None  # ISO date of publication when stated or inferred
+    date_confidence: str = "none"  # stated | inferred | none
+    passages: list[Passage] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- decoding
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters: a PDF, an image, an archive."""
+    if not data:
+        return False
+    sample = data[:8192]
+    if b"\x00" in sample or sample.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"PK\x03\x04", b"GIF8")):
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls / len(sample) > 0.05
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding). UTF-8 (with or without BOM) first, then GB18030 (a superset of
+    GBK and GB2312), then charset-normalizer's best guess. Raise InputError if nothing fits."""
+    if looks_binary(data):
+        raise InputError("binary content (not a text file)")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError("could not detect the text encoding")
+    return str(best), best.encoding
+
+
+# ---------------------------------------------------------------- normalization
+
+def _width_fold(ch: str) -> str:
+    """Full-width digits, Latin letters and number signs to ASCII; CJK punctuation is kept
+    as written (it carries meaning in Chinese text and users search with it)."""
+    code = ord(ch)
+    if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+        return chr(code - 0xFEE0)
+    return {"％": "%", "．": ".", "＋": "+", "－": "-", "／": "/", "～": "~", "\u00a0": " "}.get(ch, ch)
+
+
+def fold_width(text: str) -> str:
+    return "".join(_width_fold(c) for c in text)
+
+
+def clean_line(line: str) -> str:
+    """Remove layout spaces inside Chinese text and between numbers and units."""
+    line = _SPACE_NEXT_TO_CJK.sub("", line)
+    line = _SPACE_BEFORE_SYMBOL.sub("", line)
+    line = re.sub(f"{_SPACE}+", " ", line)
+    return line.strip()
+
+
+def _is_heading(line: str) -> bool:
+    return line.startswith("#")
+
+
+def _join(prev: str, nxt: str) -> str:
+    """Re-join a line broken by a hard line break. Inside Chinese text (or a number broken
+    from its unit) the break is an artifact and disappears; between Latin words it is a space."""
+    if not prev:
+        return nxt
+    a, b = prev[-1], nxt[0]
+    if _CJK_CHAR.match(a) or _CJK_CHAR.match(b) or (a.isdigit() and b in "%.") or (a == "." and b.isdigit()):
+        return prev + nxt
+    if a.isdigit() and b.isdigit():
+        return prev + nxt  # a number broken across lines ("2 \n 024" never means two numbers here)
+    return prev + " " + nxt
+
+
+def normalize_paragraphs(raw: str) -> list[str]:
+    """Split raw text into normalized paragraphs. Blank lines, markdown headings and indented
+    lines start a paragraph; other line breaks are layout (hard wraps) and are joined away."""
+    raw = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    raw = raw.replace("\ufeff", "").replace("\u200b", "")
+    raw = fold_width(raw)
+    lines = raw.split("\n")
+    widths = [len(clean_line(x)) for x in lines if clean_line(x)]
+    typical = sorted(widths)[len(widths) // 2] if widths else 0
+    paragraphs: list[str] = []
+    current = ""
+    prev_raw = ""
+    for raw_line in lines:
+        line = clean_line(raw_line)
+        heading = re.match(r"^(#{1,6})\s*(.*)$", line)
+        if heading:  # keep markdown heading syntax readable: "## 标题"
+            line = f"{heading.group(1)} {heading.group(2)}".rstrip()
+        if not line:
+            if current:
+                paragraphs.append(current)
+            current = ""
+            prev_raw = ""
+            continue
+        indented = bool(re.match(r"^(?:[ \t]{2,}|[\u3000\u2002\u2003]+)", raw_line))
+        # a short line that ends a sentence, in hard-wrapped text, ends its paragraph
+        short_end = bool(prev_raw) and prev_raw[-1] in _SENTENCE_END + "”" and len(prev_raw) < 0.7 * typical
+        if current and (indented or _is_heading(line) or _is_heading(current) or short_end):
+            paragraphs.append(current)
+            current = ""
+        current = _join(current, line)
+        prev_raw = line
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def normalize_text(raw: str) -> str:
+    """The normalized document text: paragraphs separated by one blank line."""
+    return "\n\n".join(normalize_paragraphs(raw))
+
+
+# ---------------------------------------------------------------- passages
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of a paragraph, each keeping its end punctuation; never splits a number
+    (a '.' is not a sentence end, only Chinese and exclamation/question marks are)."""
+    parts = [s for s in _SENTENCE.findall(paragraph) if s]
+    out: list[str] = []
+    for s in parts:
+        while len(s) > PASSAGE_HARD_MAX:  # cut an overlong sentence at a clause break
+            cut = max(s.rfind("，", 0, PASSAGE_HARD_MAX), s.rfind(",", 0, PASSAGE_HARD_MAX),
+                      s.rfind("、", 0, PASSAGE_HARD_MAX))
+            if cut <= 0:
+                cut = PASSAGE_HARD_MAX
+                while cut < len(s) and (s[cut - 1].isdigit() or s[cut - 1] == "."):
+                    cut += 1  # never cut inside a number
+            out.append(s[: cut + 1] if s[cut:cut + 1] in "，,、" else s[:cut])
+            s = s[len(out[-1]):]
+        if s:
+            out.append(s)
+    return out
+
+
+def split_passages(text: str) -> list[Passage]:
+    """Pack sentences into passages of about PASSAGE_TARGET characters. A heading (a short
+    paragraph with no sentence end) stays with the text that follows it."""
+    spans: list[tuple[int, int, bool]] = []  # (start, end, is_paragraph_start)
+    pos = 0
+    for para in text.split("\n\n"):
+        offset = pos
+        first = True
+        for sentence in split_sentences(para):
+            spans.append((offset, offset + len(sentence), first))
+            offset += len(sentence)
+            first = False
+        pos += len(para) + 2
+    passages: list[Passage] = []
+    start = end = None
+    heading_only = False
+    for s, e, para_start in spans:
+        if start is None:
+            start, end = s, e
+        elif (e - start > PASSAGE_TARGET and not heading_only) or (para_start and end - start > PASSAGE_TARGET * 0.6 and not heading_only):
+            passages.append(Passage(len(passages), start, end, text[start:end]))
+            start, end = s, e
+        else:
+            end = e
+        para_text = text[s:e]
+        heading_only = para_start and len(para_text) < 40 and para_text[-1] not in _SENTENCE_END and (end - start) < 80
+    if start is not None:
+        passages.append(Passage(len(passages), start, end, text[start:end]))
+    return [p for p in passages if p.text.strip()]
+
+
+# ---------------------------------------------------------------- title and date
+
+_DATE_STATED = re.compile(r"(?:发布(?:日期|时间)|日期|时间)\s*[:：]\s*(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})")
+_DATE_FULL = re.compile(r"(20\d{2}|19\d{2})年(\d{1,2})月(\d{1,2})日")
+_DATE_MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日")
+_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})年")
+_TITLE_WORDS = re.compile(r"报告|通知|意见|办法|方案|规划|公报|决定|条例|纲要")
+_BREADCRUMB = re.compile(r"当前位置|首页\s*>|>\s*正文|^\s*(?:上一篇|下一篇)")
+
+
+def detect_title(paragraphs: list[str]) -> tuple[str, str]:
+    """(title, confidence). A markdown heading or a short line naming a document type is sure;
+    otherwise the first short line without a sentence end is a guess."""
+    head = [p for p in paragraphs[:12] if not _BREADCRUMB.search(p)]
+    for p in head:
+        if p.startswith("#"):
+            return p.lstrip("#").strip(), "high"
+    for p in head:
+        if len(p) <= 40 and _TITLE_WORDS.search(p) and p[-1] not in _SENTENCE_END:
+            return p, "high"
+    for p in head:
+        if 4 <= len(p) <= 40 and p[-1] not in _SENTENCE_END + "，,：:" and not _DATE_STATED.search(p):
+            return p, "low"
+    return "", "none"
+
+
+_PLAN_AFTER_YEAR = re.compile(r"[^。；;]{0,15}?(?:将|力争|计划|目标|预计|要)")
+
+
+def dominant_year(text: str) -> int | None:
+    """The year a text reports on: the most mentioned year, not counting mentions that open a
+    plan ('2025年,郑州将...'); ties go to the later year."""
+    years = Counter(int(m.group(1)) for m in _YEAR.finditer(text)
+                    if not _PLAN_AFTER_YEAR.match(text, m.end()))
+    if not years:
+        return None
+    return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+def detect_date(text: str) -> tuple[str | None, str]:
+    """(ISO date, confidence): a stated publication date ('发布日期: 2024-02-09') is 'stated';
+    a dateline near the top ('12月24日') takes its year from the text and is 'inferred'."""
+    m = _DATE_STATED.search(text[:2000])
+    if m:
+        y, mo, d = (int(x) for x in m.groups())
+        return f"{y:04d}-{mo:02d}-{d:02d}", "stated"
+    top = text[:400]
+    m = re.search(r"本报讯[^)）]*[)）]\s*" + _DATE_FULL.pattern, top)
+    if m:
+        y, mo, d = (int(x) for x in m.groups())
+        return f"{y:04d}-{mo:02d}-{d:02d}", "stated"
+    m = re.search(r"本报讯[^)）]*[)）]\s*" + _DATE_MONTH_DAY.pattern, top) or _DATE_MONTH_DAY.search(text[:300])
+    year = dominant_year(text)
+    if m and year:
+        mo, d = int(m.group(1)), int(m.group(2))
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            return f"{year:04d}-{mo:02d}-{d:02d}", "inferred"
+    return None, "none"
+
+
+# ---------------------------------------------------------------- files
+
+def doc_id_for(path: Path) -> str:
+    """A stable id from the file name (not its content, so an edited file keeps its IRI)."""
+    stem = path.stem
+    safe = re.sub(r"[^0-9A-Za-z_.-]", "_", stem)
+    if safe != stem or not safe:
+        safe = f"{safe}_{hashlib.sha1(stem.encode()).hexdigest()[:8]}"
+    return safe
+
+
+def read_document(path: Path) -> Document:
+    """Read, decode and normalize one file. Raise InputError with a one-line reason."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(f"file too large ({size // 2**20} MiB > {MAX_FILE_BYTES // 2**20} MiB)")
+        data = path.read_bytes()
+    except PermissionError:
+        raise InputError("permission denied") from None
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror or exc})") from None
+    text, encoding = decode(data)
+    paragraphs = normalize_paragraphs(text)
+    norm = "\n\n".join(paragraphs)
+    if not norm.strip():
+        raise InputError("empty (no text after normalization)")
+    if not _CJK_CHAR.search(norm):
+        # not an error (a document may be in English), but worth a word to the user
+        warnings = ["no Chinese text found"]
+    else:
+        warnings = []
+    title, title_conf = detect_title(paragraphs)
+    date, date_conf = detect_date(norm)
+    doc = Document(
+        doc_id=doc_id_for(path), source_file=path.name, encoding=encoding,
+        sha256=hashlib.sha256(data).hexdigest(), text=norm, title=title,
+        title_confidence=title_conf, date=date, date_confidence=date_conf, warnings=warnings,
+    )
+    doc.passages = split_passages(norm)
+    return doc
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    """The text files of a corpus folder, sorted; symlink loops and unreadable folders are
+    reported, not followed forever."""
+    if not corpus.exists():
+        raise InputError(f"corpus folder not found: {corpus}")
+    if not corpus.is_dir():
+        raise InputError(f"corpus is not a folder: {corpus}")
+    files = []
+    # os.walk does not follow directory symlinks, so a symlink loop cannot trap it
+    for root, dirs, names in os.walk(corpus, onerror=None):
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(root) / name
+            if path.suffix.lower() in TEXT_SUFFIXES and path.is_file():  # False for broken links
+                files.append(path)
+    if not files:
+        raise InputError(f"no .txt or .md files in {corpus}")
+    return files

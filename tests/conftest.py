@@ -1,0 +1,50 @@
+"""Shared fixtures: the bundled corpus built once per test session, a CLI runner."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "data" / "corpus"
+
+
+def run_kg(*args, input=None, env=None, timeout=600, check=False):
+    """Run the real CLI in a subprocess (as a user would)."""
+    proc = subprocess.run([sys.executable, "-m", "kg", *map(str, args)], input=input,
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})}, cwd=ROOT)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"kg {' '.join(map(str, args))} failed: {proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def built_workspace(tmp_path_factory) -> Path:
+    """The bundled corpus built once; tests must not modify it."""
+    ws = tmp_path_factory.mktemp("ws") / ".kg"
+    import kg
+
+    kg.build(CORPUS, ws)
+    return ws
+
+
+@pytest.fixture(scope="session")
+def kgraph(built_workspace):
+    import kg
+
+    return kg.open(built_workspace)
+
+
+@pytest.fixture
+def small_corpus(tmp_path) -> Path:
+    """A copy of two bundled documents, for tests that rebuild."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in sorted(os.listdir(CORPUS))[:2]:
+        shutil.copy(CORPUS / name, corpus / name)
+    return corpus

@@ -1,0 +1,108 @@
+"""The CLI end to end: build, sparql, info, errors, and atomic builds under SIGKILL."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from .conftest import CORPUS, ROOT, run_kg
+
+COUNT_PER_DOC = ("SELECT ?file (COUNT(?p) AS ?n) WHERE { ?p gk:inDocument/gk:sourceFile ?file } "
+                 "GROUP BY ?file ORDER BY ?file")
+
+
+def test_sparql_json_is_sparql_results_json(built_workspace):
+    out = run_kg("sparql", COUNT_PER_DOC, "--format", "json", "--workspace", built_workspace, check=True)
+    data = json.loads(out.stdout)
+    assert data["head"]["vars"] == ["file", "n"]
+    rows = data["results"]["bindings"]
+    assert len(rows) == 5
+    assert rows[0]["n"]["datatype"] == "http://www.w3.org/2001/XMLSchema#integer"
+
+
+def test_sparql_csv_table_and_query_file(built_workspace, tmp_path):
+    q = tmp_path / "q.rq"
+    q.write_text(COUNT_PER_DOC, encoding="utf-8")
+    out = run_kg("sparql", f"@{q}", "--format", "csv", "--workspace", built_workspace, check=True)
+    lines = out.stdout.strip().splitlines()
+    assert lines[0].strip() == "file,n" and len(lines) == 6
+    out = run_kg("sparql", COUNT_PER_DOC, "--workspace", built_workspace, check=True)
+    assert "5 row(s)" in out.stdout
+
+
+def test_insert_is_refused_with_one_line_and_nothing_changes(built_workspace):
+    before = run_kg("sparql", COUNT_PER_DOC, "--format", "json", "--workspace", built_workspace).stdout
+    out = run_kg("sparql", "INSERT DATA { gkr:x rdfs:label 'x' }", "--workspace", built_workspace)
+    assert out.returncode != 0
+    assert len(out.stderr.strip().splitlines()) == 1 and "read-only" in out.stderr
+    assert "Traceback" not in out.stderr
+    after = run_kg("sparql", COUNT_PER_DOC, "--format", "json", "--workspace", built_workspace).stdout
+    assert before == after
+
+
+def test_missing_workspace_names_the_fix(tmp_path):
+    out = run_kg("sparql", "ASK {}", "--workspace", tmp_path / "nowhere")
+    assert out.returncode == 1
+    assert "kg build" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_missing_query_file_and_bad_corpus(tmp_path):
+    out = run_kg("sparql", "@/no/such/file.rq", "--workspace", tmp_path)
+    assert out.returncode == 1 and "cannot read query file" in out.stderr
+    out = run_kg("build", "--corpus", tmp_path / "missing", "--workspace", tmp_path / "ws")
+    assert out.returncode == 1 and "corpus folder not found" in out.stderr
+    assert not (tmp_path / "ws" / "current").exists()
+
+
+def test_info_reports_counts_per_class_and_document(built_workspace):
+    out = run_kg("info", "--format", "json", "--workspace", built_workspace, check=True)
+    info = json.loads(out.stdout)
+    assert info["counts"]["Document"] == 5 and info["counts"]["Passage"] > 100
+    assert len(info["documents"]) == 5
+    assert info["shacl"]["conforms"] is True
+    assert info["versions"]["pyoxigraph"]
+
+
+def test_bad_files_are_skipped_with_a_warning(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("郑州市2024年地区生产总值增长5.5%。", encoding="utf-8")
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "scan.txt").write_bytes(b"%PDF-1.4\x00\x01\x02")
+    out = run_kg("build", "--corpus", corpus, "--workspace", tmp_path / "ws")
+    assert out.returncode == 0, out.stderr
+    assert "skipped empty.txt" in out.stderr and "skipped scan.txt" in out.stderr
+    info = json.loads(run_kg("info", "--format", "json", "--workspace", tmp_path / "ws").stdout)
+    assert info["counts"]["Document"] == 1
+    assert {s["file"] for s in info["corpus"]["skipped"]} == {"empty.txt", "scan.txt"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stage", ["store", "publish", "published"])
+def test_sigkill_during_build_leaves_previous_workspace(tmp_path, small_corpus, stage):
+    ws = tmp_path / "ws"
+    run_kg("build", "--corpus", small_corpus, "--workspace", ws, check=True)
+    before = run_kg("sparql", COUNT_PER_DOC, "--format", "json", "--workspace", ws, check=True).stdout
+    # a bigger corpus, killed at a stage of its build
+    for name in sorted(os.listdir(CORPUS)):
+        (small_corpus / name).write_bytes((CORPUS / name).read_bytes())
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "build", "--corpus", str(small_corpus),
+                             "--workspace", str(ws)], cwd=ROOT, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "KG_PAUSE_AT": stage})
+    line = proc.stderr.readline()
+    assert f"paused at {stage}" in line, line
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    after = run_kg("sparql", COUNT_PER_DOC, "--format", "json", "--workspace", ws, check=True).stdout
+    if stage == "published":  # killed after the swap: the new build is complete and in use
+        assert len(json.loads(after)["results"]["bindings"]) == 5
+    else:
+        assert after == before
+    # the next build cleans up what the killed one left
+    run_kg("build", "--corpus", small_corpus, "--workspace", ws, check=True)
+    assert len(list((ws / "builds").iterdir())) == 1

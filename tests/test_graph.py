@@ -1,0 +1,78 @@
+"""Graph store: SPARQL over the built workspace, read-only, SHACL validation."""
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal
+
+from kg import graph as kg_graph
+from kg.errors import QueryError
+from kg.ingest import read_document
+
+from .conftest import CORPUS
+
+
+def test_passages_per_document(kgraph):
+    rows = kgraph.sparql("""SELECT ?file (COUNT(?p) AS ?n) WHERE {
+        ?p a gk:Passage ; gk:inDocument ?d . ?d gk:sourceFile ?file } GROUP BY ?file ORDER BY ?file""")
+    assert [r["file"] for r in rows] == sorted(p.name for p in CORPUS.iterdir())
+    assert all(int(r["n"]) > 5 for r in rows)
+
+
+def test_passage_offsets_index_the_document_text(kgraph):
+    doc = read_document(CORPUS / "003_174fcefad8d82ffa.txt")
+    rows = kgraph.sparql(f"""SELECT ?text ?s ?e WHERE {{ ?p gk:inDocument ?d ; gk:text ?text ;
+        gk:charStart ?s ; gk:charEnd ?e . ?d gk:sourceFile "{doc.source_file}" }}""")
+    assert len(rows) == len(doc.passages)
+    for r in rows:
+        assert doc.text[int(r["s"]):int(r["e"])] == r["text"]
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { gkr:x rdfs:label 'x' }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "CLEAR ALL",
+    "LOAD <http://example.org/data.ttl>",
+    "DROP DEFAULT",
+])
+def test_updates_are_refused(kgraph, update):
+    before = kgraph.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    with pytest.raises(QueryError, match="updates are refused"):
+        kgraph.sparql(update)
+    assert kgraph.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == before
+
+
+def test_service_and_malformed_queries_are_refused(kgraph):
+    with pytest.raises(QueryError, match="SERVICE"):
+        kgraph.sparql("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    with pytest.raises(QueryError, match="malformed"):
+        kgraph.sparql("SELECT ?s WHERE { ?s ")
+    with pytest.raises(QueryError, match="empty"):
+        kgraph.sparql("  ")
+    # the word SERVICE inside a string literal is not a federated call
+    assert kgraph.sparql("SELECT ?x WHERE { BIND('SERVICE' AS ?x) }") == [{"x": "SERVICE"}]
+
+
+def test_ask_and_construct(kgraph):
+    assert kgraph.sparql("ASK { ?d a gk:Document }") is True
+    triples = kgraph.sparql("CONSTRUCT { ?d dcterms:title ?t } WHERE { ?d dcterms:title ?t }")
+    assert len(triples) == 5
+
+
+def test_shacl_reports_a_broken_shape():
+    doc = read_document(CORPUS / "001_2bba6ff831ee998f.txt")
+    g = kg_graph.new_graph()
+    kg_graph.add_document(g, doc)
+    assert kg_graph.validate(g) == []
+    passage = kg_graph.passage_iri(doc.doc_id, 0)
+    g.remove((passage, kg_graph.GK.inDocument, None))          # a passage with no document
+    g.add((passage, kg_graph.GK.charStart, Literal(10**6)))     # a second start, after its end
+    violations = kg_graph.validate(g)
+    paths = {v.path.rsplit("#", 1)[-1] for v in violations}
+    assert {"inDocument", "charStart"} <= paths
+    assert all(v.focus == str(passage) for v in violations)
+
+
+def test_iris_are_percent_encoded_where_needed():
+    iri = kg_graph.resource("place", "郑州 市/<x>#1")
+    assert str(iri) == "https://w3id.org/govkg/resource/place/郑州%20市%2F%3Cx%3E%231"
+    assert str(kg_graph.resource("place", "郑州市")).endswith("place/郑州市")
