@@ -89,6 +89,106 @@ def add_document(g: Graph, doc) -> None:
         g.add((piri, GK.order, Literal(p.order)))
 
 
+def place_iri(place) -> URIRef:
+    """Provinces and prefecture cities by name (gkr:place/郑州市); lower levels under their
+    city, since county and town names repeat across the country (gkr:place/郑州市/中原区)."""
+    if place.level <= 2:
+        return resource("place", place.name)
+    city = place.city() or place.province()
+    parts = [city.name] if city is not None else []
+    if place.level == 4 and place.parent is not None:
+        parts.append(place.parent.name)
+    return resource("place", *parts, place.name)
+
+
+def entity_iri(kind: str, name: str) -> URIRef:
+    return resource(kind.lower(), name)
+
+
+def metric_iri(label: str) -> URIRef:
+    return resource("metric", label)
+
+
+def add_extraction(g: Graph, ex) -> None:
+    """Places (with hierarchy and aliases), agencies, programs, metrics, observations with their
+    source passage and quote, passage mentions, and conflict flags."""
+    from .extract.numbers import decimal_text
+
+    for place in ex.places:
+        iri = place_iri(place)
+        g.add((iri, RDF.type, GK.Place))
+        g.add((iri, RDF.type, GK[place.kind]))
+        if place.kind == "DevelopmentZone":
+            g.add((iri, RDF.type, GK.District))
+        g.add((iri, RDFS.label, Literal(place.name, lang="zh")))
+        g.add((iri, SKOS.prefLabel, Literal(place.name, lang="zh")))
+        for alias in sorted(place.aliases):
+            g.add((iri, SKOS.altLabel, Literal(alias, lang="zh")))
+        if place.code:
+            g.add((iri, GK.divisionCode, Literal(str(place.code))))
+        if place.parent is not None:
+            g.add((iri, GK.locatedIn, place_iri(place.parent)))
+    for (kind, name), entity in ex.entities.items():
+        iri = entity_iri(kind, name)
+        g.add((iri, RDF.type, GK[kind]))
+        if kind == "Agency":
+            g.add((iri, RDF.type, ORG.Organization))
+        g.add((iri, RDFS.label, Literal(name, lang="zh")))
+        for alias in sorted(entity.aliases - {name}):
+            g.add((iri, SKOS.altLabel, Literal(alias, lang="zh")))
+        if entity.place is not None:
+            g.add((iri, GK.locatedIn, place_iri(entity.place)))
+        for agency in sorted(entity.agencies):
+            g.add((iri, GK.responsibleAgency, entity_iri("Agency", agency)))
+    for label, aliases in ex.metrics.items():
+        iri = metric_iri(label)
+        g.add((iri, RDF.type, GK.Metric))
+        g.add((iri, RDFS.label, Literal(label, lang="zh")))
+        g.add((iri, SKOS.prefLabel, Literal(label, lang="zh")))
+        for alias in sorted(aliases - {label}):
+            g.add((iri, SKOS.altLabel, Literal(alias, lang="zh")))
+    obs_iris = {}
+    for obs in ex.observations:
+        doc_id, order = ex.passage_for(obs)
+        iri = resource("obs", obs.doc_id, f"{obs.start}-{obs.end}")
+        obs_iris[id(obs)] = iri
+        g.add((iri, RDF.type, GK.Observation))
+        g.add((iri, GK.metric, metric_iri(obs.metric)))
+        g.add((iri, GK.value, Literal(decimal_text(obs.value), datatype=XSD.decimal)))
+        g.add((iri, GK.unit, Literal(obs.unit)))
+        g.add((iri, GK.year, Literal(str(obs.year), datatype=XSD.gYear)))
+        g.add((iri, GK.place, place_iri(obs.place)))
+        g.add((iri, GK.status, GK[obs.status]))
+        g.add((iri, GK.measure, GK[obs.measure]))
+        g.add((iri, GK.quote, Literal(obs.quote)))
+        g.add((iri, PROV.wasDerivedFrom, passage_iri(doc_id, order)))
+        g.add((iri, GK.charStart, Literal(obs.start)))
+        g.add((iri, GK.charEnd, Literal(obs.end)))
+        g.add((iri, RDFS.label, Literal(f"{obs.place.name} {obs.year} {obs.metric} {decimal_text(obs.value)}{obs.unit}",
+                                        lang="zh")))
+        if obs.qualifier:
+            g.add((iri, GK.qualifier, Literal(obs.qualifier)))
+        if obs.period:
+            g.add((iri, GK.period, Literal(obs.period)))
+        if obs.direction:
+            g.add((iri, GK.direction, Literal(obs.direction)))
+        if obs.normalized_value is not None:
+            g.add((iri, GK.normalizedValue, Literal(decimal_text(obs.normalized_value), datatype=XSD.decimal)))
+            g.add((iri, GK.normalizedUnit, Literal(obs.normalized_unit or "")))
+    for a, b in ex.conflicts:
+        g.add((obs_iris[id(a)], GK.conflictsWith, obs_iris[id(b)]))
+        g.add((obs_iris[id(b)], GK.conflictsWith, obs_iris[id(a)]))
+    for (doc_id, order), things in ex.mentions.items():
+        piri = passage_iri(doc_id, order)
+        for kind, value in things:
+            if kind == "place":
+                g.add((piri, GK.mentions, place_iri(value)))
+            elif kind == "Metric":
+                g.add((piri, GK.mentions, metric_iri(value)))
+            else:
+                g.add((piri, GK.mentions, entity_iri(kind, value)))
+
+
 def load_ontology() -> Graph:
     g = new_graph()
     g.parse(ONTOLOGY_DIR / "govkg.ttl", format="turtle")

@@ -167,7 +167,22 @@ def normalize_paragraphs(raw: str) -> list[str]:
         prev_raw = line
     if current:
         paragraphs.append(current)
-    return paragraphs
+    return _join_broken_paragraphs(paragraphs)
+
+
+def _join_broken_paragraphs(paragraphs: list[str]) -> list[str]:
+    """A page or column break inside a sentence shows up as a blank line: a long paragraph
+    that stops mid-sentence continues in the next one (unless that is a heading)."""
+    out: list[str] = []
+    for para in paragraphs:
+        prev = out[-1] if out else ""
+        mid_sentence = len(prev) >= 40 or bool(re.search(r"[，,、；;（(《“]", prev))
+        if (prev and mid_sentence and prev[-1] not in _SENTENCE_END + _CLOSERS + "：:"
+                and not _is_heading(prev) and not _is_heading(para) and _CJK_CHAR.match(para[0])):
+            out[-1] = _join(out[-1], para)
+        else:
+            out.append(para)
+    return out
 
 
 def normalize_text(raw: str) -> str:

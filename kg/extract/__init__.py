@@ -1,0 +1,148 @@
+"""Extraction: documents -> places, agencies, programs, metrics, observations and the passage
+mentions of each, plus flags on observations that disagree. Pure data; kg.graph writes it as RDF.
+"""
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .entities import EntityMention, find_abbreviations, find_agencies, find_programs
+from .numbers import decimal_text
+from .observations import METRIC_SYNONYMS, Observation, document_context, extract_observations
+from .places import Place, find_home, find_places, gazetteer
+
+
+@dataclass
+class Entity:
+    kind: str  # Agency | Program
+    name: str
+    aliases: set[str] = field(default_factory=set)
+    place: Place | None = None
+    agencies: set[str] = field(default_factory=set)  # for programs: names of agencies linked in text
+
+
+@dataclass
+class Extraction:
+    places: set[Place] = field(default_factory=set)
+    entities: dict[tuple[str, str], Entity] = field(default_factory=dict)
+    metrics: dict[str, set[str]] = field(default_factory=dict)  # canonical -> aliases seen
+    observations: list[Observation] = field(default_factory=list)
+    # (doc_id, passage order) -> things mentioned: ("place", Place) / ("Agency", name) / ...
+    mentions: dict[tuple[str, int], set] = field(default_factory=lambda: defaultdict(set))
+    passage_of: dict[int, tuple[str, int]] = field(default_factory=dict)  # id(obs) -> passage
+    conflicts: list[tuple[Observation, Observation]] = field(default_factory=list)
+
+    def passage_for(self, obs: Observation) -> tuple[str, int]:
+        return self.passage_of[id(obs)]
+
+
+def extract(documents, progress=None) -> Extraction:
+    gaz = gazetteer()
+    result = Extraction()
+    for doc in documents:
+        if progress:
+            progress(doc.source_file)
+        _extract_document(doc, gaz, result)
+    _add_home_divisions(result)
+    result.conflicts = find_conflicts(result.observations, result.passage_for)
+    return result
+
+
+def _extract_document(doc, gaz, result: Extraction) -> None:
+    home = find_home(doc.text, gaz)
+    ctx = document_context(doc, home)
+    starts = [p.start for p in doc.passages]
+
+    def passage_at(offset: int) -> int:
+        i = bisect.bisect_right(starts, offset) - 1
+        return doc.passages[max(i, 0)].order
+
+    place_mentions = find_places(doc.text, gaz, home)
+    for m in place_mentions:
+        result.places.add(m.place)
+        result.mentions[(doc.doc_id, passage_at(m.start))].add(("place", m.place))
+    agencies = find_agencies(doc.text, place_mentions, home, None)
+    for a in agencies:
+        entity = result.entities.setdefault(("Agency", a.name), Entity("Agency", a.name, place=a.place))
+        if a.surface != a.name:
+            entity.aliases.add(a.surface)
+        if a.place is not None:
+            result.places.add(a.place)
+        result.mentions[(doc.doc_id, passage_at(a.start))].add(("Agency", a.name))
+    agencies_by_sentence = _by_sentence(doc.text, agencies)
+    for p in find_programs(doc.text):
+        entity = result.entities.setdefault(("Program", p.name), Entity("Program", p.name))
+        sentence = _sentence_span(doc.text, p.start)
+        places_here = [m.place for m in place_mentions if sentence[0] <= m.start < sentence[1]]
+        if entity.place is None and places_here:
+            entity.place = places_here[0]
+        entity.agencies.update(a.name for a in agencies_by_sentence.get(sentence, []))
+        result.mentions[(doc.doc_id, passage_at(p.start))].add(("Program", p.name))
+    for full, short in find_abbreviations(doc.text):
+        for kind in ("Agency", "Program"):
+            if (kind, full) in result.entities:
+                result.entities[(kind, full)].aliases.add(short)
+    for obs in extract_observations(doc, ctx, gaz):
+        order = passage_at(obs.start)
+        passage = doc.passages[order]
+        if not (passage.start <= obs.start and obs.end <= passage.end):
+            continue  # a quote must lie inside one passage (traceability)
+        result.observations.append(obs)
+        result.passage_of[id(obs)] = (doc.doc_id, order)
+        result.places.add(obs.place)
+        aliases = result.metrics.setdefault(obs.metric, set())
+        if obs.metric_surface != obs.metric:
+            aliases.add(obs.metric_surface)
+        aliases.update(METRIC_SYNONYMS.get(obs.metric, []))
+        result.mentions[(doc.doc_id, order)].add(("Metric", obs.metric))
+
+
+def _sentence_span(text: str, pos: int) -> tuple[int, int]:
+    start = max(text.rfind(c, 0, pos) for c in "。！？；\n") + 1
+    ends = [i for i in (text.find(c, pos) for c in "。！？；\n") if i >= 0]
+    return start, (min(ends) + 1 if ends else len(text))
+
+
+def _by_sentence(text: str, mentions: list[EntityMention]) -> dict:
+    out = defaultdict(list)
+    for m in mentions:
+        out[_sentence_span(text, m.start)].append(m)
+    return out
+
+
+def _add_home_divisions(result: Extraction) -> None:
+    """Every place's ancestors, so the hierarchy is complete (中原区 -> 郑州市 -> 河南省)."""
+    for place in list(result.places):
+        result.places.update(place.ancestors())
+
+
+def conflict_key(o: Observation) -> tuple:
+    return (o.metric, o.place.key, o.year, o.status, o.measure, o.period or "", o.direction or "",
+            o.normalized_unit if o.normalized_value is not None else o.unit)
+
+
+def find_conflicts(observations: list[Observation], passage_of=None) -> list[tuple[Observation, Observation]]:
+    """Pairs stating different values for the same metric, place, year, status, period and kind,
+    in different passages: two figures of one passage under one label are list items of
+    different things (幼儿园学位6600个、高中学位9800个), not a disagreement. Two-character labels
+    (面积, 投资) are too generic to call a disagreement."""
+    groups: dict[tuple, list[Observation]] = defaultdict(list)
+    for o in observations:
+        if len(o.metric) >= 3:
+            groups[conflict_key(o)].append(o)
+    where = passage_of or (lambda o: (o.doc_id, o.start))
+    pairs = []
+    for group in groups.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if where(a) == where(b):
+                    continue
+                va = a.normalized_value if a.normalized_value is not None else a.value
+                vb = b.normalized_value if b.normalized_value is not None else b.value
+                if va != vb and (a.qualifier or "") == (b.qualifier or ""):
+                    pairs.append((a, b))
+    return pairs
+
+
+__all__ = ["extract", "Extraction", "Entity", "Observation", "decimal_text"]

@@ -1,0 +1,136 @@
+"""Numbers with units as written in Chinese government text: 4749.1301亿元, 1.36万亿元, 7.4%,
+近5万座, 150多家, 3630班以上, 一万人, 两个. Values are kept as written (Decimal) with the unit as
+written; a normalized value in the base unit is derived where a magnitude applies.
+
+What is NOT a quantity here: dates (2024年, 12月24日), ordinals (第十七批, 第1名), list markers,
+phone numbers and codes (no unit), and term names (10年期, 5G, 20强).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+MAGNITUDES = [("万亿", Decimal(10) ** 12), ("千亿", Decimal(10) ** 11), ("亿", Decimal(10) ** 8),
+              ("千万", Decimal(10) ** 7), ("百万", Decimal(10) ** 6), ("万", Decimal(10) ** 4),
+              ("千", Decimal(10) ** 3)]
+# Base units of the genre, longest first so 平方米 wins over 米, 人次 over 人.
+BASE_UNITS = sorted("""元 美元 个基点 基点 个月 个工作日 小时 欧元 % ‰ 个百分点 百分点 倍 人次 人 户 家 个 项 所 座 套 间 台 辆 班 列 条 支 只
+ 张 次 场 天 吨 标箱 千瓦时 千瓦 瓦 平方米 平方公里 立方米 亩 公顷 公里 千米 米 件 份 批 处 名 位 栋 块
+ 艘 架次 架 篇 部 本 株 棵 头 口 双 座次 例 床 所次 个点 盏 根 基 km 万 亿""".split(), key=len, reverse=True)
+_UNIT = "(?:万亿|千亿|亿|千万|百万|万|千)?(?:" + "|".join(map(re.escape, BASE_UNITS)) + ")"
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_QUALIFIER_BEFORE = r"(?P<before>近|约|超过|超|逾|达|将近|接近|不足|不到|大约|突破)?"
+QUANTITY = re.compile(
+    rf"(?<![\d.A-Za-z第{_CN_DIGITS}])(?:(?P<num>{_ARABIC})|(?P<cn>[{_CN_DIGITS}]+))(?P<more>多|余)?(?P<unit>{_UNIT})"
+    rf"(?P<after>以上|以下|左右|多|余|之多)?")
+_RANGE_BEFORE = re.compile(rf"({_ARABIC})[-~—至到]$")
+
+
+@dataclass(eq=False)  # identity: two equal figures in one sentence are two figures
+class Quantity:
+    start: int  # offsets of the number+unit (+ qualifier) in the text given
+    end: int
+    surface: str
+    value: Decimal
+    unit: str
+    qualifier: str | None  # 近, 约, 超, 多, 以上, 左右 ...
+    normalized_value: Decimal | None
+    normalized_unit: str | None
+
+
+def chinese_to_decimal(text: str) -> Decimal | None:
+    """Chinese numerals (一万, 两, 三百二十) to a number, via cn2an."""
+    import cn2an
+
+    try:
+        return Decimal(str(cn2an.cn2an(text.replace("两", "二"), "smart")))
+    except (ValueError, KeyError, InvalidOperation, TypeError):
+        return None
+
+
+def normalize(value: Decimal, unit: str) -> tuple[Decimal, str] | tuple[None, None]:
+    """1.36 万亿元 -> 1360000000000 元. Units without a magnitude prefix are unchanged."""
+    for prefix, factor in MAGNITUDES:
+        if unit.startswith(prefix) and len(unit) > len(prefix):
+            return _plain(value * factor), unit[len(prefix):]
+    if unit in ("万", "亿"):  # a bare magnitude: 5万 (people, items ...)
+        factor = dict(MAGNITUDES)[unit]
+        return _plain(value * factor), ""
+    return None, None
+
+
+def _plain(value: Decimal) -> Decimal:
+    """Without exponent or trailing zeros: 4.7491301E+11 -> 474913010000."""
+    return Decimal(format(value.normalize(), "f"))
+
+
+def _plain_decimal(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    out = []
+    for m in QUANTITY.finditer(text):
+        unit = m.group("unit")
+        after = text[m.end():m.end() + 2]
+        if m.group("num"):
+            num = m.group("num")
+            value = _plain_decimal(num)
+            # a year (2024年 is not matched: 年 is no unit) or a date part, a model name (5G)
+            if unit in ("万", "亿") and re.match(r"[A-Za-z]", after):
+                continue
+        else:
+            cn = m.group("cn")
+            if len(cn) == 1 and cn in "一两" and unit in ("个", "次", "批", "项", "条", "场", "张", "家", "件", "处", "间", "份", "部", "本", "名", "位"):
+                continue  # 一批 / 两个确保: counting words of slogans, not figures
+            if cn in ("万", "亿", "千", "百", "十") or cn.endswith(("万万",)):
+                continue
+            if len(cn) > 1 and cn[-1] in "万亿" and not unit.startswith(("万", "亿", "千")):
+                unit = cn[-1] + unit  # 一万人: the magnitude belongs to the unit as written
+                cn = cn[:-1]
+            value = chinese_to_decimal(cn)
+            if value is None:
+                continue
+        if _followed_by_word(text, m.end(), unit):
+            continue
+        if re.search(r"[第前后]$", text[max(0, m.start() - 1):m.start()]) and not m.group("num"):
+            continue
+        if text[max(0, m.start() - 1):m.start()] in ("前", "后") and unit in ("个", "名", "位"):
+            continue  # 前10名, 前三位: ranks
+        before = text[max(0, m.start() - 4):m.start()]
+        qualifier = None
+        qm = re.search(r"(近|约|超过|超|逾|将近|接近|不足|不到|大约)$", before)
+        if qm:
+            qualifier = qm.group(1)
+        if m.group("more"):
+            qualifier = m.group("more")
+        if m.group("after"):
+            qualifier = (qualifier + "," if qualifier else "") + m.group("after")
+        nv, nu = normalize(value, unit)
+        out.append(Quantity(m.start(), m.end(), m.group(0), value, unit, qualifier, nv, nu))
+    return out
+
+
+# A unit character that continues into a longer word is not a unit: 5年期 (年 is no unit anyway),
+# 10强, 个人 (个+人), 家庭, 次数, 条例, 项目, 所得, 场景, 天然, 台账, 支持, 件事, 份额, 处理, 名单, 位于,
+# 部门, 班子, 列入, 座谈, 张贴, 批准, 块头 ...
+_WORD_AFTER_UNIT = {
+    "个": "人体案性", "家": "庭长乡属", "次": "数序生级", "条": "例件款约", "项": "目链", "所": "得有在以属",
+    "场": "景所馆地合", "天": "然气地下", "台": "账阶湾", "支": "持付撑部出柱", "件": "事", "份": "额",
+    "处": "理置", "名": "单称义录", "位": "于置列居", "部": "门署分", "班": "子组级", "列": "入出车",
+    "座": "谈", "张": "贴", "批": "准复", "块": "头", "本": "地市级科", "口": "岸径号", "头": "部",
+    "人": "才民员口工大", "户": "籍外型", "间": "隔接", "只": "有要是", "基": "地础金本层", "根": "本据",
+    "米": "房粉", "元": "素旦宵",
+}
+
+
+def _followed_by_word(text: str, end: int, unit: str) -> bool:
+    nxt = text[end:end + 1]
+    return bool(nxt) and nxt in _WORD_AFTER_UNIT.get(unit[-1], "")
+
+
+def decimal_text(value: Decimal) -> str:
+    """A value as written, without exponent or trailing zeros lost (2.0 stays 2.0)."""
+    return format(value, "f")

@@ -1,0 +1,471 @@
+"""Statistical observations: for every number with a unit, the metric it measures, the year
+it refers to, the place it is about and whether it is an actual figure or a target.
+
+Genre knowledge used (never one sentence of one document):
+- a figure's metric is the noun phrase right before it, minus verbs (增长, 达到, 突破 ...), time
+  words and places; 总量/增速 and bare 同比增长 refer back to the previous metric of the sentence;
+  "22家企业被评为国家级绿色工厂" puts the metric after the count;
+- the year is the topic year of the sentence or paragraph (2024年，...), or a relative year
+  (去年/今年/明年) resolved against the publication year; a government work report reviews the
+  year before its delivery and plans the year of its delivery;
+- a figure is a target in a plan (主要预期目标, 力争, 计划, 将..., a year after the reporting year,
+  the plan part of a work report), an actual figure otherwise;
+- the place is the nearest place named before the figure in its clause, else the topic place of
+  the sentence, paragraph or section heading, else the document's city.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .numbers import Quantity, find_quantities
+from .places import Gazetteer, Home, Place, PlaceMention, find_places
+
+# ------------------------------------------------------------------ vocabulary of the genre
+
+# canonical metric -> synonyms (abbreviations used in reports and the press)
+METRIC_SYNONYMS = {
+    "地区生产总值": ["生产总值", "GDP", "经济总量", "地区生产总值(GDP)", "全市生产总值", "经济增长", "经济增速"],
+    "规模以上工业增加值": ["规上工业增加值", "规模以上工业企业增加值", "工业增加值(规模以上)"],
+    "社会消费品零售总额": ["社零总额", "社会消费品零售额", "消费品零售总额"],
+    "固定资产投资": ["固投", "全社会固定资产投资", "固定资产投资额"],
+    "一般公共预算收入": ["财政一般公共预算收入", "一般公共财政预算收入", "地方一般公共预算收入"],
+    "新增城镇就业": ["城镇新增就业", "城镇新增就业人数", "新增城镇就业人数"],
+    "全社会研发投入强度": ["研发投入强度", "R&D经费投入强度", "研发经费投入强度", "R&D投入强度"],
+    "居民消费价格": ["CPI", "居民消费价格指数", "居民消费价格涨幅"],
+    "进出口总值": ["进出口总额", "外贸进出口总值", "外贸进出口总额", "外贸进出口"],
+    "居民人均可支配收入": ["城乡居民人均可支配收入", "全体居民人均可支配收入"],
+    "实际使用外资": ["实际利用外资", "实际使用外资金额"],
+    "中欧班列开行": ["中欧班列", "中欧班列开行班次", "开行中欧班列"],
+    "建筑业总产值": ["建筑业产值"],
+    "优良天数": ["空气质量优良天数", "空气优良天数", "环境空气质量优良天数"],
+    "城镇调查失业率": ["调查失业率"],
+}
+_CANONICAL = {syn: canon for canon, syns in METRIC_SYNONYMS.items() for syn in syns}
+
+_VERBS = ("提高到|提高至|提升至|提升到|增长到|增长至|下降到|下降至|降至|降到|增至|达到|达|突破|超过|超|完成|实现|"
+          "增长|增加|提高|提升|下降|降低|减少|回升|扩大|缩小|为|是|共计|合计|总计|累计|共|约|近|逾|开行|录得|保持在|"
+          "保持|稳定在|控制在|接近|将近|大约|不足|不到|均|同比|环比|比上年|较上年|较去年|年均|平均|已|已经|预计|将|力争|确保|要|了|有|至|到|"
+          "在|的|新增至|首次|分别|全部|整体|总体|合计达|年度|全年|连续|居|占|计")
+_TRAILING_VERB = re.compile(rf"(?:{_VERBS}|每人|每户|每年|每月|每天|每日|一年)+$")
+_GROWTH_VERB = re.compile(r"(增长|增速|下降|提高|提升|回升|降低|增加|减少|上涨|涨幅|降幅|扩大|收窄)")
+_DECLINE_VERB = re.compile(r"(下降|降低|减少|回落|收窄|降幅)")
+_LEADING = re.compile(
+    r"^(?:其中|另外|此外|同时|以及|并且|并|和|及|与|而|则|还|也|共|全年|当年|今年|去年|明年|上年|本年|目前|"
+    r"截至目前|截至|截止|据统计|初步核算|经初步核算|初步统计|数据显示|累计|已|一年来|过去一年|年内|"
+    r"力争|确保|计划|预计|争取|将|要|"
+    r"全市|全省|全区|全县|我市|我省|我区|本市|全国|各类|实现|完成|接待|拥有|带动|推动|组织|开展|吸引|"
+    r"成功|顺利|先后|陆续|当月|"
+    r"发放|培育|创建|建成|举办|引进|争取|打造|落实|推进|持续|加快|全力|积极|大力|着力|努力)+")
+_TIME = re.compile(r"(?:19|20)\d{2}年(?:以来|底|末|初|上半年|下半年|前三季度|全年|度)?|"
+                   r"(?:近|这)?[0-9一二三四五六七八九十两]+年(?:来|间|内)?(?=累计|来|间|内|共)|"
+                   r"\d{1,2}月(?:份)?[-~～—至到]\d{1,2}月(?:份)?|当月|当年|"
+                   r"\d{1,2}(?:[-~～—至]\d{1,2})?月(?:份|底|末|初|上旬|中旬|下旬)?(?:\d{1,2}日)?|"
+                   r"(?:截至|截止)(?:目前|\d{1,2}月\d{1,2}日|\d{1,2}月底)?|上半年|下半年|前三季度|一季度|"
+                   r"二季度|三季度|四季度|全年|年底|年末")
+_GENERIC = {"事项", "项目", "成果", "片区", "企业", "产品", "活动", "总量", "总额", "规模", "总数", "数量", "增速", "增幅", "比重", "占比", "总计", "合计", "其中",
+            "同比", "环比", "分别", "共", "累计", "年均", "平均", "全年", "以上", "左右", "全省占比",
+            "当月", "日均", "人均", "每年", "每天", "每月", "每人", "均"}
+_METRIC_NOUN = re.compile(r"(率|额|值|量|数|收入|投资|强度|比重|占比|指数|面积|产量|规模|总值|人次|天数|吞吐量|增加值|"
+                          r"余额|支出|利润|产值|价格|标准|就业)$")
+_AFTER_COUNT = re.compile(r"^[\u4e00-\u9fa5]{0,8}?(?:被评为|被认定为|被命名为|入选|获评|获批|荣获|认定为|通过认定为|成为)"
+                          r"([^，,。；;、：:（(]{2,18})")
+# the noun a count is of: up to a delimiter, a verb that starts a predicate, or 的
+_COUNTED_NOUN = re.compile(r"^(?:以上|以下|左右|多|余)?((?![的和与及]|同比|增长|以上)[\u4e00-\u9fa5A-Za-z]{2,16}?)"
+                           r"(?=[，,。；;、：:（()）“”\"]|$|的|为|被|入选|获|落地|开工|建成|投用|投产|建设|完成|实现|参与|"
+                           r"纳入|通过|签约|开展|达|共|累计|均|分别|和|与|及|等|正在|已|将|在)")
+_PLAN_MARKERS = re.compile(r"力争|预期目标|主要目标|目标是|计划|争取|拟|预计|确保|规划到|到20\d\d年|"
+                           r"将(?:持续|继续|进一步|全面|加快|着力|推动|推进|力争|实现|达到|新增|完成|建成|开行|坚持|"
+                           r"扩大|深化|打造|建设|提升|围绕|聚焦|大力|不断|确保|努力|重点|培育|新建|实施|开展)")
+_ACTUAL_MARKERS = re.compile(r"已经|已(?!于)|截至|同比|较上年|比上年|实现了|完成了|累计")
+_QUOTED = re.compile(r"“[^”]{0,20}”|《[^》]{0,40}》|\"[^\"]{0,20}\"")
+_TOPIC_YEAR = re.compile(r"(?:^|[，,。；;：:！!？?\s])(?:据统计|初步核算|数据显示|统计显示)?[，,]?"
+                         r"(?P<y>(?:19|20)\d{2})年(?P<since>以来)?(?![-~至到]\d)")
+_COMPARE_BEFORE = re.compile(r"(?:同比|比|较|与|相比|超过|高于|低于|恢复到|达到)$")
+_RELATIVE_YEAR = [(re.compile(r"去年|上年|上一年|过去一年|一年来"), -1),
+                  (re.compile(r"今年|本年"), 0), (re.compile(r"明年|新的一年"), +1)]
+_WORK_REPORT_PLAN = re.compile(r"今年(?:政府)?工作(?:的)?总体要求|今年(?:经济社会发展)?(?:的)?主要预期目标|"
+                               r"(?:19|20)\d{2}年(?:工作|重点工作)?(?:安排|任务)|今年重点(?:抓好|做好)|"
+                               r"主要预期目标是|今年工作|下一步工作")
+_PERIOD = re.compile(r"(?:(?:19|20)\d{2}年)?(?P<p>\d{1,2}月?[-~～—至]\d{1,2}月|\d{1,2}月(?![\d至到-]|\d{0,2}日)|前三季度|上半年|下半年|[一二三四]季度|"
+                     r"(?:截至|截止)\d{1,2}月\d{1,2}日|(?:19|20)\d{2}年以来)")
+
+
+@dataclass
+class Observation:
+    doc_id: str
+    start: int  # offsets of the quote in the normalized document text
+    end: int
+    quote: str
+    metric: str  # canonical label
+    metric_surface: str
+    value: Decimal
+    unit: str
+    year: int
+    status: str  # Actual | Target
+    place: Place
+    measure: str  # Level | GrowthRate | Change
+    qualifier: str | None = None
+    period: str | None = None
+    direction: str | None = None  # 下降 / 减少 for decreases (the value stays as written)
+    normalized_value: Decimal | None = None
+    normalized_unit: str | None = None
+    year_basis: str = ""  # how the year was found: explicit | topic | relative | genre
+    places_mentioned: list[Place] = field(default_factory=list)
+
+
+def canonical_metric(label: str) -> str:
+    return _CANONICAL.get(label, label)
+
+
+# ------------------------------------------------------------------ document context
+
+@dataclass
+class DocContext:
+    doc_id: str
+    text: str
+    home: Home
+    reporting_year: int | None  # the year the document reports on
+    publication_year: int | None
+    work_report: bool
+
+
+def document_context(doc, home: Home) -> DocContext:
+    from ..ingest import dominant_year
+
+    reporting = dominant_year(doc.text)
+    work_report = bool(re.search(r"政府工作报告|向大会报告(?:政府)?工作", doc.text[:3000]))
+    publication = int(doc.date[:4]) if doc.date else None
+    if publication is None and reporting is not None:
+        # undated articles that say 去年 were written after the year they report on
+        publication = reporting + 1 if "去年" in doc.text else reporting
+    if work_report and publication is not None:
+        reporting = publication - 1  # a report delivered in early Y reviews Y-1
+    return DocContext(doc.doc_id, doc.text, home, reporting, publication, work_report)
+
+
+# ------------------------------------------------------------------ extraction
+
+def _clause_start(text: str, pos: int, floor: int) -> int:
+    """Start of the clause that ends at pos; a parenthesis closed inside it is part of it."""
+    i = pos
+    while i > floor and text[i - 1] not in "，,；;。！？!?：:、（(\n":
+        if text[i - 1] in ")）":
+            opener = max(text.rfind("(", floor, i - 1), text.rfind("（", floor, i - 1))
+            if opener >= floor:
+                i = opener
+                continue
+        i -= 1
+    return i
+
+
+def _strip_metric(phrase: str) -> str:
+    phrase = re.sub(r"[“”\"‘’']", "", phrase).strip(" 《》()（）【】")
+    for _ in range(3):
+        before = phrase
+        phrase = _TIME.sub("", phrase) if _TIME.match(phrase) else phrase
+        phrase = _LEADING.sub("", phrase)
+        phrase = _TRAILING_VERB.sub("", phrase)
+        phrase = phrase.strip(" “”\"'《》()（）【】·")
+        if phrase == before:
+            break
+    if len(phrase) > 16:  # a long phrase: keep what follows its last function word
+        cut = max(phrase.rfind(w) for w in ("的", "对", "把", "让", "使"))
+        if cut >= 0 and len(phrase) - cut - 1 >= 2:
+            phrase = phrase[cut + 1:]
+    return phrase
+
+
+_NOT_METRIC = {"服务", "建设", "推进", "开展", "实施", "支持", "带动", "惠及", "覆盖", "涉及", "包括", "其中",
+               "发布", "出台", "制定", "印发", "举办", "召开", "组织", "引进", "签约", "落地", "谋划", "围绕",
+               "面对", "明确", "推出", "建成", "新增", "完成", "投入使用", "聚焦", "打造", "不低于", "达到"}
+
+
+def _valid_metric(label: str) -> bool:
+    if not (2 <= len(label) <= 20) or label in _GENERIC or label in _NOT_METRIC:
+        return False
+    if label[0] in "到对向把为从与和及等的了" or label[-1] in "的和与及等":
+        return False  # a preposition or conjunction: not a noun phrase
+    han = sum(1 for c in label if "\u4e00" <= c <= "\u9fff")
+    if han < 2 and not re.search(r"GDP|CPI|PM2\.5|5G", label):
+        return False
+    return not re.search(r"[0-9]{3,}|[。；;！？]", label)
+
+
+class ParagraphState:
+    def __init__(self, year: int | None, place: Place | None, plan: bool):
+        self.year = year
+        self.year_basis = "genre"
+        self.place = place
+        self.sentence_place: Place | None = None
+        self.plan = plan
+        self.topic_plan = False  # the sentence that set the topic year announced a plan
+
+
+def extract_observations(doc, ctx: DocContext, gaz: Gazetteer) -> list[Observation]:
+    text = doc.text
+    out: list[Observation] = []
+    section_place: Place | None = None
+    carried_place: Place | None = None  # the topic place of the previous paragraph (same section)
+    in_plan = False
+    pos = 0
+    for para in text.split("\n\n"):
+        p_start, p_end = pos, pos + len(para)
+        pos = p_end + 2
+        stripped = para.lstrip("#").strip()
+        mentions = find_places(para, gaz, ctx.home, subject=section_place)
+        lead_place = _lead_place(para, mentions)
+        is_heading = para.startswith("#") or (len(para) < 40 and para[-1:] not in "。！？；")
+        if is_heading:
+            if lead_place is not None and lead_place.level >= 2:
+                section_place = lead_place
+            carried_place = None
+            continue
+        if ctx.work_report and _WORK_REPORT_PLAN.search(para[:60]):
+            in_plan = True
+        default_year = ctx.reporting_year
+        if ctx.work_report and in_plan:
+            default_year = ctx.publication_year
+        state = ParagraphState(default_year, lead_place or carried_place or section_place or ctx.home.city
+                               or ctx.home.province, in_plan)
+        out.extend(_paragraph_observations(para, p_start, mentions, state, ctx, stripped))
+        carried_place = state.place
+    return out
+
+
+def _lead_place(para: str, mentions: list[PlaceMention]) -> Place | None:
+    """A place named at the start of a paragraph or heading (after a year or a dateline)."""
+    head = re.sub(r"^#+\s*|^(?:19|20)\d{2}年[，,]?|^本报讯[（(][^）)]*[）)]", "", para)
+    offset = len(para) - len(head)
+    for m in mentions:
+        if m.start - offset <= 4 and m.start >= offset - 1:
+            return m.place
+    return None
+
+
+def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphState,
+                            ctx: DocContext, stripped: str) -> list[Observation]:
+    out: list[Observation] = []
+    quantities = [q for q in find_quantities(para) if q.unit not in ("万", "亿") or _bare_ok(para, q)]
+    if not quantities:
+        _advance_topics(para, 0, len(para), mentions, state, ctx)
+        return out
+    sentence_bounds = [(m.start(), m.end()) for m in re.finditer(r"[^。！？!?；;]*[。！？!?；;]?", para) if m.group(0)]
+    for s_start, s_end in sentence_bounds:
+        sentence = para[s_start:s_end]
+        _advance_topics(para, s_start, s_end, mentions, state, ctx)
+        sent_q = [q for q in quantities if s_start <= q.start < s_end]
+        previous_metric: str | None = None
+        previous_surface = ""
+        pending_noun: str | None = None
+        respectively = _respectively(para, s_start, s_end, sent_q)
+        for q in sent_q:
+            if q.value is None:
+                continue
+            if re.fullmatch(r"[一二两三四五六七八九十百千零〇]+", re.sub(r"[多余]$", "", q.surface.split(q.unit)[0] or "")):
+                continue  # Chinese numerals: the value would not be written in the quote
+            c_start = _clause_start(para, q.start, s_start)
+            quote_end = q.end
+            # a number inside a list ("城乡发展18.9325亿元，社会事业7.5069亿元") starts after the previous figure
+            prev_end = max([x.end for x in sent_q if x.end <= q.start] + [c_start])
+            raw_phrase = para[max(c_start, prev_end):q.start]
+            phrase_start = q.start - len(raw_phrase)
+            bare = re.sub(r"(近|约|超过|超|逾|将近|接近|不足|不到|大约)$", "", raw_phrase.rstrip())
+            verb_zone = bare[len(_TRAILING_VERB.sub("", bare)):] or bare[-2:]
+            label = _strip_metric(_drop_places(raw_phrase, mentions, phrase_start))
+            measure = "Level"
+            direction = _DECLINE_VERB.search(verb_zone).group(1) if _DECLINE_VERB.search(verb_zone) else None
+            if _GROWTH_VERB.search(verb_zone) and not re.search(r"[至到]$", verb_zone):
+                measure = "GrowthRate" if q.unit in ("%", "倍") else "Change"  # 提高至 reaches a level
+            if q.unit in ("个百分点", "百分点", "个基点", "基点"):
+                measure = "Change"
+            if q in respectively:
+                label, heads_start = respectively[q]
+                phrase_start, raw_phrase = heads_start, para[heads_start:q.start]
+            counted = _COUNTED_NOUN.match(para[q.end:q.end + 24])
+            if counted and not _AFTER_COUNT.match(para[q.end:q.end + 30]) and not _METRIC_NOUN.search(label):
+                # 遴选出首批54家市级绿色低碳工厂: the figure counts the noun that follows it
+                label = _strip_metric(counted.group(1))
+                quote_end = q.end + counted.end(1)
+                if not _valid_metric(label):
+                    continue
+            if not _valid_metric(label):
+                after = _AFTER_COUNT.match(para[q.end:q.end + 30])
+                if after and (not label or not _valid_metric(label)):
+                    label = _strip_metric(after.group(1).removesuffix("名单").removesuffix("称号"))
+                    quote_end = q.end + after.end()
+                elif previous_metric and (measure != "Level" or label in _GENERIC):
+                    label = previous_metric  # 总量超过.. / 同比增长.. refer to the metric before
+                    if measure == "Level":  # 新增X 5家，总数达到12家: the total is of X itself
+                        label = re.sub(r"^(?:新增|新建|新培育|新签约)|新增$", "", label) or label
+                elif pending_noun and not label:
+                    label = pending_noun
+                else:
+                    pending_noun = label if _valid_metric(_strip_metric(label)) else pending_noun
+                    continue
+            if not _valid_metric(label):
+                continue
+            quote_start = phrase_start + (len(raw_phrase) - len(raw_phrase.lstrip()))
+            if label == previous_metric and not raw_phrase.strip():
+                quote_start = q.start
+            quote_start = min(quote_start, q.start)
+            obs = _make(ctx, para, p_start, quote_start, quote_end, label, q, measure, direction,
+                        state, mentions, c_start, s_start)
+            if obs is not None:
+                out.append(obs)
+            if measure == "Level" or previous_metric is None:
+                previous_metric = label
+    return out
+
+
+def _bare_ok(para: str, q: Quantity) -> bool:
+    """A bare 万/亿 ("5万") counts only when a noun of the metric follows the number."""
+    return False
+
+
+def _respectively(para: str, s_start: int, s_end: int, sent_q: list[Quantity]) -> dict:
+    """X、Y、Z分别达到a、b、c: pair each head with its value."""
+    m = re.search(r"([^，,；;。：:]+?)分别(?:为|是|达到|达|增长|下降|提高|占|实现|居)?", para[s_start:s_end])
+    if not m:
+        return {}
+    heads = [h for h in re.split(r"[、和及与]", m.group(1)) if h]
+    listed = [q for q in sent_q if q.start >= s_start + m.end()][:len(heads)]
+    if len(heads) < 2 or len(listed) != len(heads):
+        return {q: ("", s_start) for q in sent_q if q.start >= s_start + m.end()}  # cannot pair: drop
+    tail = re.search(_METRIC_NOUN.pattern.replace("$", "") + r"$", heads[-1])
+    suffix_word = ""
+    if tail:
+        # the shared metric noun of the last head (研发投入强度) completes heads without one
+        long_tail = re.search(r"(研发投入强度|增加值|覆盖率|满意率|[\u4e00-\u9fa5]{0,3}(?:率|额|值|量|收入|投资|强度|标准))$", heads[-1])
+        suffix_word = long_tail.group(1) if long_tail else ""
+    out = {}
+    for head, q in zip(heads, listed):
+        label = _strip_metric(head)
+        if suffix_word and not _METRIC_NOUN.search(label):
+            label = label + suffix_word
+        out[q] = (label, s_start + m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip())))
+    return out
+
+
+def _drop_places(phrase: str, mentions, phrase_start: int) -> str:
+    """Remove leading place names (郑州机场旅客吞吐量 -> 机场旅客吞吐量) and locative phrases
+    (在深圳) from a metric phrase."""
+    result = phrase
+    for m in sorted(mentions, key=lambda x: -x.start):
+        rel, rel_end = m.start - phrase_start, m.end - phrase_start
+        if rel < 0 or rel_end > len(phrase):
+            continue
+        if rel >= 1 and phrase[rel - 1] in "在到于赴从":
+            result = result.replace(phrase[rel - 1:rel_end], "", 1)
+    for m in mentions:
+        rel = m.start - phrase_start
+        if 0 <= rel <= 2 and m.end - phrase_start <= len(phrase) and result.endswith(phrase[m.end - phrase_start:]):
+            result = phrase[m.end - phrase_start:]
+    return result
+
+
+def _advance_topics(para, s_start, s_end, mentions, state: ParagraphState, ctx: DocContext):
+    """Update the topic year and place from the start of a sentence."""
+    sentence = para[s_start:s_end]
+    m = _TOPIC_YEAR.match(sentence) or _TOPIC_YEAR.search(sentence[:14])
+    if m:
+        year = int(m.group("y"))
+        if m.group("since") and ctx.reporting_year and year < ctx.reporting_year:
+            year = ctx.reporting_year
+        state.year, state.year_basis = year, "topic"
+        state.topic_plan = _announces_plan(sentence, year, ctx)
+    else:
+        rel = _relative_year(sentence[:12], ctx)
+        if rel is not None:
+            state.year, state.year_basis = rel, "relative"
+            state.topic_plan = _announces_plan(sentence, rel, ctx)
+
+    state.sentence_place = None
+    for mention in mentions:
+        if s_start <= mention.start <= s_start + 16:
+            head = _TIME.sub("", para[s_start:mention.start])
+            if re.fullmatch(r"[，,\s]*(?:据统计|初步核算|数据显示|其中|同时|此外|目前|近年来|今年以来|去年以来)?[，,\s]*", head):
+                if s_start == 0:
+                    state.place = mention.place  # the paragraph's subject
+                else:
+                    state.sentence_place = mention.place
+            break
+
+
+def _announces_plan(sentence: str, year: int, ctx: DocContext) -> bool:
+    """'2025年,郑州将...': a sentence that opens a plan for a year not yet reported on."""
+    future = year > (ctx.reporting_year or year) or (ctx.work_report and year == ctx.publication_year)
+    return future and bool(_PLAN_MARKERS.search(_QUOTED.sub("", sentence)))
+
+
+def _relative_year(text: str, ctx: DocContext) -> int | None:
+    base = ctx.publication_year
+    if base is None:
+        return None
+    for pattern, delta in _RELATIVE_YEAR:
+        m = pattern.search(text)
+        if m:
+            return base + delta
+    return None
+
+
+def _make(ctx: DocContext, para: str, p_start: int, quote_start: int, quote_end: int, label: str,
+          q: Quantity, measure: str, direction, state: ParagraphState, mentions, c_start, s_start):
+    sentence_prefix = para[s_start:q.start]
+    clause = para[c_start:q.start]
+    # year: an explicit year in the clause (not a comparison base), else relative, else topic
+    year, basis = state.year, state.year_basis
+    for m in re.finditer(r"(?P<y>(?:19|20)\d{2})年(?P<since>以来)?", clause):
+        if _COMPARE_BEFORE.search(clause[:m.start()]):
+            continue
+        year, basis = int(m.group("y")), "explicit"
+        if m.group("since") and ctx.reporting_year and year < ctx.reporting_year:
+            year = ctx.reporting_year
+    rel = _relative_year(clause, ctx)
+    if basis != "explicit" and rel is not None and not re.search(r"(?:较|比|同比)(?:去年|上年)", clause):
+        year, basis = rel, "relative"
+    if year is None:
+        return None
+    # status
+    unquoted = _QUOTED.sub("", sentence_prefix)
+    plan_context = state.plan or state.topic_plan or bool(_PLAN_MARKERS.search(unquoted))
+    if ctx.reporting_year is not None and year > ctx.reporting_year and not ctx.work_report:
+        plan_context = True
+    if ctx.work_report and state.plan and year < (ctx.publication_year or year):
+        plan_context = False
+    if _ACTUAL_MARKERS.search(clause) and not state.plan and year <= (ctx.reporting_year or year):
+        plan_context = False
+    status = "Target" if plan_context else "Actual"
+    # place: nearest named place in the clause, else the topic place
+    place = state.sentence_place or state.place
+    for m in mentions:
+        if c_start <= m.start < q.start and not _in_agency_name(para, m) and not _locative(para, m):
+            place = m.place
+    if place is None:
+        return None
+    period = None
+    periods = list(_PERIOD.finditer(para[s_start:q.start]))
+    if periods:
+        period = periods[-1].group("p")
+    abs_start, abs_end = p_start + quote_start, p_start + quote_end
+    quote = ctx.text[abs_start:abs_end]
+    return Observation(
+        doc_id=ctx.doc_id, start=abs_start, end=abs_end, quote=quote,
+        metric=canonical_metric(label), metric_surface=label, value=q.value, unit=q.unit, year=year,
+        status=status, place=place, measure=measure, qualifier=q.qualifier, period=period,
+        direction=direction if measure != "Level" else None,
+        normalized_value=q.normalized_value, normalized_unit=q.normalized_unit, year_basis=basis)
+
+
+_AGENCY_AFTER = re.compile(r"^[\u4e00-\u9fa5]{0,8}?(?:局|厅|委员会|办公室|中心|集团|公司|银行|科学院|研究院|大学)")
+
+
+def _locative(para: str, m: PlaceMention) -> bool:
+    """在深圳发行 / 到郑州 / 赴京: where something happened, not what a figure is about."""
+    return bool(re.search(r"(?:在|到|赴|于|从|至|向)$", para[max(0, m.start - 1):m.start]))
+
+
+def _in_agency_name(para: str, m: PlaceMention) -> bool:
+    """郑州市医疗保障中心 names an agency; its place is not the figure's place."""
+    return bool(_AGENCY_AFTER.match(para[m.end:m.end + 10])) and not m.deictic

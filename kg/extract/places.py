@@ -1,0 +1,310 @@
+"""Places: a gazetteer of China's administrative divisions from jionlp's national table
+(provinces, prefecture cities, county-level divisions including development zones, and towns /
+streets), mention finding, and the deictic aliases of the genre (我市, 全省, 我区 ...).
+
+County and town names repeat across the country, so a mention is resolved against the
+document's own city and province (its "home"), found first from unambiguous mentions.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+LEVELS = {1: "Province", 2: "City", 3: "District", 4: "Town"}
+# Development zones named in the national table at county level; their usual short forms are
+# built from the full name by these genre rules (郑州高新技术产业开发区 -> 高新区).
+_ZONE_ABBREVIATIONS = [
+    ("高新技术产业开发区", ["高新区", "高新技术开发区"]),
+    ("经济技术开发区", ["经开区", "经济开发区"]),
+    ("航空港经济综合实验区", ["航空港区", "航空港实验区", "空港区"]),
+    ("经济开发区", ["经开区"]),
+    ("新区", []),
+]
+_ZONE_SUFFIX = re.compile(r"(开发区|实验区|新区|示范区|产业园区|高新区|经开区|港区)$")
+# Short forms that are common words: never used alone as a place alias.
+_AMBIGUOUS_SHORT = {"中原", "上街", "长安", "和平", "新华", "城关", "开发", "高新", "经开", "新城",
+                    "城区", "郊区", "矿区", "市中", "江北", "河东", "河西", "西安", "吉林", "海南"}
+
+
+@dataclass
+class Place:
+    name: str  # canonical full name (郑州市)
+    level: int  # 1 province, 2 city, 3 district/county/zone, 4 town/street
+    code: str | None
+    parent: "Place | None" = None
+    aliases: set[str] = field(default_factory=set)
+    zone: bool = False
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """A path of names that identifies the place nationally (for IRIs)."""
+        chain, p = [], self
+        while p is not None:
+            chain.append(p.name)
+            p = p.parent
+        return tuple(reversed(chain))
+
+    @property
+    def kind(self) -> str:
+        return "DevelopmentZone" if self.zone else LEVELS[self.level]
+
+    def ancestors(self):
+        p = self.parent
+        while p is not None:
+            yield p
+            p = p.parent
+
+    def city(self) -> "Place | None":
+        return next((p for p in [self, *self.ancestors()] if p.level == 2), None)
+
+    def province(self) -> "Place | None":
+        return next((p for p in [self, *self.ancestors()] if p.level == 1), None)
+
+    def __hash__(self):
+        return hash(self.key)
+
+    def __eq__(self, other):
+        return isinstance(other, Place) and self.key == other.key
+
+    def __repr__(self):
+        return f"Place({'/'.join(self.key)})"
+
+
+def _short_forms(name: str, level: int, parent: Place | None) -> set[str]:
+    """Usual short forms: 河南省 -> 河南, 郑州市 -> 郑州, 新郑市 -> 新郑, 内蒙古自治区 -> 内蒙古."""
+    out = set()
+    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市"):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            out.add(name[: -len(suffix)])
+            break
+    if level == 3:
+        for full, abbrs in _ZONE_ABBREVIATIONS:
+            if name.endswith(full):
+                stem = name[: -len(full)]
+                city_short = parent.name[:-1] if parent and parent.name.endswith("市") else ""
+                for abbr in abbrs:
+                    out.add(stem + abbr)  # 郑州高新区
+                    if city_short and stem.startswith(city_short):
+                        out.add(stem[len(city_short):] + abbr)  # 航空港区 (city prefix dropped)
+                if city_short and stem == city_short:
+                    out.update(abbrs)  # 高新区 alone: resolved against the document's city
+        if name.endswith("区") and not _ZONE_SUFFIX.search(name) and len(name) >= 3:
+            out.add(name[:-1])
+        m = re.match(r"^(.{2,})(?:回族|满族|蒙古族|土家族|苗族|彝族|藏族|壮族)区$", name)
+        if m:
+            out.add(m.group(1) + "区")  # 管城回族区 -> 管城区
+    return {s for s in out if len(s) >= 2 and s not in _AMBIGUOUS_SHORT}
+
+
+class Gazetteer:
+    """All divisions of the national table, indexed by every name and short form."""
+
+    def __init__(self):
+        import contextlib
+        import io
+
+        with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner on import
+            import jionlp
+
+        self.by_name: dict[str, list[Place]] = {}
+        self.places: list[Place] = []
+        table = jionlp.china_location_loader(detail=True)
+        for prov_name, prov_node in table.items():
+            prov = self._add(prov_name, 1, prov_node, None)
+            for city_name, city_node in _children(prov_node):
+                if prov_name in {"北京市", "上海市", "天津市", "重庆市"} and city_name == prov_name:
+                    city = self._add(city_name, 2, city_node, prov, register_names=False)
+                else:
+                    city = self._add(city_name, 2, city_node, prov)
+                for county_name, county_node in _children(city_node):
+                    county = self._add(county_name, 3, county_node, city)
+                    for town_name, _ in _children(county_node):
+                        self._add(town_name, 4, None, county, register_names=False)
+        self._towns_by_city: dict[Place, dict[str, Place]] = {}
+        self.patterns = _compile(n for n, ps in self.by_name.items() if any(p.level <= 3 for p in ps))
+
+    def _add(self, name: str, level: int, node, parent: Place | None, register_names=True) -> Place:
+        code = node.get("_admin_code") if isinstance(node, dict) else None
+        place = Place(name, level, code, parent)
+        place.zone = level == 3 and bool(_ZONE_SUFFIX.search(name))
+        place.aliases = _short_forms(name, level, parent)
+        if isinstance(node, dict):
+            alias = node.get("_alias")
+            for a in ([alias] if isinstance(alias, str) else alias or []):
+                if a and len(a) >= 2 and a not in _AMBIGUOUS_SHORT and (level <= 2 or a.endswith(("区", "县", "市"))):
+                    place.aliases.add(a)
+        self.places.append(place)
+        if register_names:
+            for n in {name, *place.aliases}:
+                self.by_name.setdefault(n, []).append(place)
+        return place
+
+    def towns_of(self, city: Place) -> dict[str, Place]:
+        """Towns and streets of one city, by name (and by name without 镇/乡/街道)."""
+        if city not in self._towns_by_city:
+            towns: dict[str, Place] = {}
+            for p in self.places:
+                if p.level == 4 and p.parent is not None and p.parent.parent == city:
+                    towns.setdefault(p.name, p)
+            self._towns_by_city[city] = towns
+        return self._towns_by_city[city]
+
+    def new_area(self, name: str, city: Place) -> Place:
+        """A new area (中牟新区) not yet in the national table, placed in the home city."""
+        for p in self.by_name.get(name, []):
+            if p.parent == city:
+                return p
+        place = Place(name, 3, None, city, zone=True)
+        self.by_name.setdefault(name, []).append(place)
+        return place
+
+    def lookup(self, name: str) -> list[Place]:
+        return self.by_name.get(name, [])
+
+    def find(self, name: str, home: "Home | None" = None) -> Place | None:
+        """Resolve one name, preferring places inside the home city, then the home province;
+        None when still ambiguous."""
+        candidates = self.lookup(name)
+        if home is not None and not candidates and home.city is not None:
+            town = self.towns_of(home.city).get(name)
+            return town
+        return _choose(candidates, home)
+
+
+def _children(node):
+    if not isinstance(node, dict):
+        return []
+    return [(k, v) for k, v in node.items() if not k.startswith("_")]
+
+
+def _compile(names) -> re.Pattern:
+    ordered = sorted(set(names), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered)))
+
+
+def _choose(candidates: list[Place], home: "Home | None") -> Place | None:
+    if not candidates:
+        return None
+    if len(candidates) == 1:
+        return candidates[0]
+    if home is not None:
+        for scope in (home.city, home.province):
+            if scope is None:
+                continue
+            inside = [c for c in candidates if c == scope or scope in set(c.ancestors())]
+            if len(inside) == 1:
+                return inside[0]
+            if inside:
+                candidates = inside
+    # a province or city name shared with a county elsewhere: the higher level wins (吉林省/吉林市)
+    top = min(c.level for c in candidates)
+    tops = [c for c in candidates if c.level == top]
+    return tops[0] if len(tops) == 1 and top <= 2 else None
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    return Gazetteer()
+
+
+# ------------------------------------------------------------------ mentions in text
+
+@dataclass
+class PlaceMention:
+    start: int
+    end: int
+    surface: str
+    place: Place
+    deictic: bool = False  # 我市 / 全省 ...
+
+
+@dataclass
+class Home:
+    """The place a document is about: its city and province (either may be unknown)."""
+    city: Place | None
+    province: Place | None
+
+
+_DEICTIC = re.compile(r"(?:我|全|本|该)(省|市|区|县)|(?<![\u4e00-\u9fa5])(省|市)(?=[委政人财发教科工公民司自商文卫应审统住交水农林生市国])")
+# words in which a place name is not a place mention (中原区 inside 中原科技城 is fine: longer
+# names win by regex order; these guard short forms used as adjectives)
+_NOT_PLACE_AFTER = re.compile(r"^(?:银行|大学|学院|日报|晚报|路|大道|街(?!道)|站|机场|港(?!区)|城市群|都市圈|商品交易所)")
+
+
+def find_home(text: str, gaz: Gazetteer) -> Home:
+    """The document's city and province: the most mentioned prefecture city (counting the
+    cities of county mentions), else the most mentioned province."""
+    cities: Counter[Place] = Counter()
+    provinces: Counter[Place] = Counter()
+    for m in gaz.patterns.finditer(text):
+        cands = gaz.lookup(m.group(0))
+        if len(cands) != 1:
+            continue
+        p = cands[0]
+        if p.level == 1:
+            provinces[p] += 1
+        elif p.city() is not None:
+            cities[p.city()] += 2 if p.level == 2 else 1
+    city = cities.most_common(1)[0][0] if cities else None
+    province = city.province() if city else (provinces.most_common(1)[0][0] if provinces else None)
+    return Home(city, province)
+
+
+def find_places(text: str, gaz: Gazetteer, home: Home, subject: Place | None = None) -> list[PlaceMention]:
+    """Every place mention of a text, resolved. `subject` is what 我区/全区/本县 refer to (the
+    district an article is about); 我市/全市 refer to the home city, 我省/全省 to its province."""
+    out: list[PlaceMention] = []
+    taken = [False] * len(text)
+    for m in gaz.patterns.finditer(text):
+        if _NOT_PLACE_AFTER.match(text[m.end():m.end() + 5]):
+            continue
+        surface = m.group(0)
+        place = gaz.find(surface, home)
+        if place is None:
+            continue
+        if place.level >= 3 and (surface != place.name or len(surface) <= 2) and not _inside(place, home.city):
+            continue  # short forms of counties (金水, 高新区) and 2-character names (高县) only at home
+        out.append(PlaceMention(m.start(), m.end(), m.group(0), place))
+        for i in range(m.start(), m.end()):
+            taken[i] = True
+    if home.city is not None:
+        for m in _NEW_AREA.finditer(text):  # XX新区 founded after the national table was made
+            if not any(taken[m.start():m.end()]) and m.group(1) not in _NOT_AREA_PREFIX:
+                zone = gaz.new_area(m.group(0), home.city)
+                out.append(PlaceMention(m.start(), m.end(), m.group(0), zone))
+                for i in range(m.start(), m.end()):
+                    taken[i] = True
+        towns = gaz.towns_of(home.city)
+        if towns:
+            pattern = _town_pattern(home.city, tuple(sorted(towns)))
+            for m in pattern.finditer(text):
+                if not any(taken[m.start():m.end()]):
+                    out.append(PlaceMention(m.start(), m.end(), m.group(0), towns[m.group(0)]))
+    for m in _DEICTIC.finditer(text):
+        if any(taken[m.start():m.end()]):
+            continue
+        level = m.group(1) or m.group(2)
+        target = {"省": home.province, "市": home.city}.get(level)
+        if level in ("区", "县") or (level == "市" and subject is not None and subject.level == 3
+                                     and subject.name.endswith("市") and m.group(1)):
+            target = subject  # 我区 / 全县 / 全市 inside an article about a county-level city
+        if target is not None:
+            out.append(PlaceMention(m.start(), m.end(), m.group(0), target, deictic=True))
+    return sorted(out, key=lambda x: x.start)
+
+
+def _inside(place: Place, scope: Place | None) -> bool:
+    return scope is not None and (place == scope or scope in set(place.ancestors()))
+
+
+_NEW_AREA = re.compile(r"(?<![\u4e00-\u9fa5])([\u4e00-\u9fa5]{2})新区|(?<=[，,、；;。和与及在“])([\u4e00-\u9fa5]{2})新区")
+_NOT_AREA_PREFIX = {"国家", "城市", "产业", "现代", "生态", "滨水", "这个", "一批", "全国", "各个", "老城",
+                    "城区", "开发", "建设", "打造", "推进", "规划", "重点", "功能", "省级", "国级", None}
+
+
+@lru_cache(maxsize=16)
+def _town_pattern(city: Place, names: tuple[str, ...]) -> re.Pattern:
+    # only full town names with their suffix (镇/乡/街道): bare names are too often words
+    return _compile(n for n in names if n.endswith(("镇", "乡", "街道")) and len(n) >= 3)
