@@ -76,3 +76,37 @@ def test_iris_are_percent_encoded_where_needed():
     iri = kg_graph.resource("place", "郑州 市/<x>#1")
     assert str(iri) == "https://w3id.org/govkg/resource/place/郑州%20市%2F%3Cx%3E%231"
     assert str(kg_graph.resource("place", "郑州市")).endswith("place/郑州市")
+
+
+# ------------------------------------------------------------------ the README's analyst queries
+
+def _example(name):
+    return (CORPUS.parent.parent / "examples" / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def test_example_targets_2025_in_a_place(kgraph):
+    rows = kgraph.sparql(_example("targets_2025"))
+    assert rows and all(r["quote"] and r["file"] for r in rows)
+    assert {"郑州市", "中原区"} <= {r["place"] for r in rows}  # the city and places under it
+    assert any(r["metric"] == "新增城镇就业" and r["value"] == "12.8" for r in rows)
+
+
+def test_example_metric_over_years(kgraph):
+    rows = kgraph.sparql(_example("metric_over_years"))
+    years = {(r["year"], r["status"]) for r in rows}
+    assert ("2024", "Actual") in years and ("2025", "Target") in years
+
+
+def test_example_places_under_city(kgraph):
+    rows = kgraph.sparql(_example("places_under_city"))
+    names = {r["name"] for r in rows}
+    assert {"中原区", "金水区", "新郑市", "郑州航空港经济综合实验区"} <= names
+    assert "河南省" not in names and "郑州市" not in names
+
+
+def test_example_conflicts(kgraph):
+    rows = kgraph.sparql(_example("conflicts"))
+    for r in rows:
+        assert r["a_value"] != r["b_value"]
+    flagged = kgraph.sparql("ASK { ?a gk:conflictsWith ?b . ?b gk:conflictsWith ?a }")
+    assert flagged is bool(rows)
