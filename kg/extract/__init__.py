@@ -32,6 +32,7 @@ class Extraction:
     mentions: dict[tuple[str, int], set] = field(default_factory=lambda: defaultdict(set))
     passage_of: dict[int, tuple[str, int]] = field(default_factory=dict)  # id(obs) -> passage
     conflicts: list[tuple[Observation, Observation]] = field(default_factory=list)
+    home_cities: set[Place] = field(default_factory=set)
 
     def passage_for(self, obs: Observation) -> tuple[str, int]:
         return self.passage_of[id(obs)]
@@ -44,13 +45,15 @@ def extract(documents, progress=None) -> Extraction:
         if progress:
             progress(doc.source_file)
         _extract_document(doc, gaz, result)
-    _add_home_divisions(result)
+    _add_home_divisions(result, gaz)
     result.conflicts = find_conflicts(result.observations, result.passage_for)
     return result
 
 
 def _extract_document(doc, gaz, result: Extraction) -> None:
     home = find_home(doc.text, gaz)
+    if home.city is not None:
+        result.home_cities.add(home.city)
     ctx = document_context(doc, home)
     starts = [p.start for p in doc.passages]
 
@@ -111,10 +114,13 @@ def _by_sentence(text: str, mentions: list[EntityMention]) -> dict:
     return out
 
 
-def _add_home_divisions(result: Extraction) -> None:
-    """Every place's ancestors, so the hierarchy is complete (中原区 -> 郑州市 -> 河南省)."""
+def _add_home_divisions(result: Extraction, gaz) -> None:
+    """Every place's ancestors, so the hierarchy is complete (中原区 -> 郑州市 -> 河南省), and all
+    county-level divisions of the documents' own cities, mentioned or not."""
     for place in list(result.places):
         result.places.update(place.ancestors())
+    for city in result.home_cities:
+        result.places.update(p for p in gaz.places if p.level == 3 and p.parent == city)
 
 
 def conflict_key(o: Observation) -> tuple:
