@@ -86,6 +86,11 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
         pass
+    # mixed encodings: mostly UTF-8 with a few broken sequences -> keep the UTF-8 text and mark
+    # the bytes that do not decode (U+FFFD), rather than misreading everything as GBK
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") <= max(3, len(text) // 100):
+        return text, "utf-8 (with undecodable bytes replaced)"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()

@@ -2,15 +2,7 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
-
-import pytest
-
-from .conftest import CORPUS, ROOT, run_kg
+from .conftest import run_kg
 
 COUNT_PER_DOC = ("SELECT ?file (COUNT(?p) AS ?n) WHERE { ?p gk:inDocument/gk:sourceFile ?file } "
                  "GROUP BY ?file ORDER BY ?file")
@@ -80,29 +72,3 @@ def test_bad_files_are_skipped_with_a_warning(tmp_path):
     info = json.loads(run_kg("info", "--format", "json", "--workspace", tmp_path / "ws").stdout)
     assert info["counts"]["Document"] == 1
     assert {s["file"] for s in info["corpus"]["skipped"]} == {"empty.txt", "scan.txt"}
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("stage", ["store", "publish", "published"])
-def test_sigkill_during_build_leaves_previous_workspace(tmp_path, small_corpus, stage):
-    ws = tmp_path / "ws"
-    run_kg("build", "--corpus", small_corpus, "--workspace", ws, check=True)
-    before = run_kg("sparql", COUNT_PER_DOC, "--format", "json", "--workspace", ws, check=True).stdout
-    # a bigger corpus, killed at a stage of its build
-    for name in sorted(os.listdir(CORPUS)):
-        (small_corpus / name).write_bytes((CORPUS / name).read_bytes())
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "build", "--corpus", str(small_corpus),
-                             "--workspace", str(ws)], cwd=ROOT, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "KG_PAUSE_AT": stage})
-    line = proc.stderr.readline()
-    assert f"paused at {stage}" in line, line
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
-    after = run_kg("sparql", COUNT_PER_DOC, "--format", "json", "--workspace", ws, check=True).stdout
-    if stage == "published":  # killed after the swap: the new build is complete and in use
-        assert len(json.loads(after)["results"]["bindings"]) == 5
-    else:
-        assert after == before
-    # the next build cleans up what the killed one left
-    run_kg("build", "--corpus", small_corpus, "--workspace", ws, check=True)
-    assert len(list((ws / "builds").iterdir())) == 1
