@@ -335,11 +335,11 @@ def read_document(path: Path) -> Document:
     norm = "\n\n".join(paragraphs)
     if not norm.strip():
         raise InputError("empty (no text after normalization)")
+    warnings = []
     if not _CJK_CHAR.search(norm):
-        # not an error (a document may be in English), but worth a word to the user
-        warnings = ["no Chinese text found"]
-    else:
-        warnings = []
+        warnings.append("no Chinese text found")  # not an error, but worth a word to the user
+    if "replaced" in encoding:
+        warnings.append(f"{text.count(chr(0xFFFD))} undecodable byte sequence(s) replaced by U+FFFD")
     title, title_conf = detect_title(paragraphs)
     date, date_conf = detect_date(norm)
     doc = Document(
