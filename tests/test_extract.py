@@ -117,6 +117,27 @@ def test_news_article_of_another_province():
     assert [p.name for p in place.ancestors()] == ["南宁市", "广西壮族自治区"]
 
 
+def test_provincial_report_is_about_the_province():
+    obs, _ = observations_of(FIXTURES / "hubei_report.txt")
+    assert ("地区生产总值", Decimal("5.8"), "%", 2024, "Actual", "湖北省") in obs
+    assert ("地区生产总值", Decimal("2"), "万亿元", 2024, "Actual", "武汉市") in obs  # named in the clause
+    assert ("固定资产投资", Decimal("6.2"), "%", 2024, "Actual", "湖北省") in obs
+    assert ("新增城镇就业", Decimal("70"), "万人", 2025, "Target", "湖北省") in obs
+
+
+def test_district_report_is_about_the_district():
+    obs, _ = observations_of(FIXTURES / "jinjiang_district.txt")
+    assert ("地区生产总值", Decimal("6.1"), "%", 2024, "Actual", "锦江区") in obs
+    assert ("社会消费品零售总额", Decimal("1200"), "亿元", 2024, "Actual", "锦江区") in obs
+    assert ("地区生产总值", Decimal("6.5"), "%", 2025, "Target", "锦江区") in obs
+
+
+def test_cumulative_figures_keep_their_period():
+    _, ex = observations_of(FIXTURES / "nanning_news.txt")
+    trains = next(o for o in ex.observations if o.value == Decimal("1200"))
+    assert (trains.place.name, trains.period, trains.status) == ("南宁市", "截至11月底", "Actual")
+
+
 def test_precision_sample_never_becomes_an_observation():
     """Phone numbers, dates, times, list indices and ranks are not figures of a metric."""
     _, ex = observations_of(FIXTURES / "chengdu_report.txt")

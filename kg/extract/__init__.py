@@ -51,7 +51,7 @@ def extract(documents, progress=None) -> Extraction:
 
 
 def _extract_document(doc, gaz, result: Extraction) -> None:
-    home = find_home(doc.text, gaz)
+    home = find_home(doc.text, gaz, doc.title if doc.title_confidence == "high" else "")
     if home.city is not None:
         result.home_cities.add(home.city)
     ctx = document_context(doc, home)

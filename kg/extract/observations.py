@@ -52,7 +52,7 @@ _TRAILING_VERB = re.compile(rf"(?:{_VERBS}|每人|每户|每年|每月|每天|�
 _GROWTH_VERB = re.compile(r"(增长|增速|下降|提高|提升|回升|降低|增加|减少|上涨|涨幅|降幅|扩大|收窄)")
 _DECLINE_VERB = re.compile(r"(下降|降低|减少|回落|收窄|降幅)")
 _LEADING = re.compile(
-    r"^(?:其中|另外|此外|同时|以及|并且|并|和|及|与|而|则|还|也|共|全年|当年|今年|去年|明年|上年|本年|目前|"
+    r"^(?:其中|另外|此外|同时|以及|并且|并|和|及|与|而|则|还|也|共(?!享|同|建)|全年|当年|今年|去年|明年|上年|本年|目前|"
     r"截至目前|截至|截止|据统计|初步核算|经初步核算|初步统计|数据显示|累计|已|一年来|过去一年|年内|"
     r"力争|确保|计划|预计|争取|将|要|"
     r"全市|全省|全区|全县|我市|我省|我区|本市|全国|各类|实现|完成|接待|拥有|带动|推动|组织|开展|吸引|"
@@ -89,7 +89,7 @@ _WORK_REPORT_PLAN = re.compile(r"今年(?:政府)?工作(?:的)?总体要求|今
                                r"(?:19|20)\d{2}年(?:工作|重点工作)?(?:安排|任务)|今年重点(?:抓好|做好)|"
                                r"主要预期目标是|今年工作|下一步工作")
 _PERIOD = re.compile(r"(?:(?:19|20)\d{2}年)?(?P<p>\d{1,2}月?[-~～—至]\d{1,2}月|\d{1,2}月(?![\d至到-]|\d{0,2}日)|前三季度|上半年|下半年|[一二三四]季度|"
-                     r"(?:截至|截止)\d{1,2}月\d{1,2}日|(?:19|20)\d{2}年以来)")
+                     r"(?:截至|截止)\d{1,2}月(?:\d{1,2}日|底|末)?|(?:19|20)\d{2}年以来)")
 
 
 @dataclass
@@ -227,8 +227,8 @@ def extract_observations(doc, ctx: DocContext, gaz: Gazetteer) -> list[Observati
         default_year = ctx.reporting_year
         if ctx.work_report and in_plan:
             default_year = ctx.publication_year
-        state = ParagraphState(default_year, lead_place or carried_place or section_place or ctx.home.city
-                               or ctx.home.province, in_plan)
+        state = ParagraphState(default_year, lead_place or carried_place or section_place or ctx.home.default,
+                               in_plan)
         out.extend(_paragraph_observations(para, p_start, mentions, state, ctx, stripped))
         carried_place = state.place
     return out

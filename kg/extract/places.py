@@ -222,9 +222,16 @@ class PlaceMention:
 
 @dataclass
 class Home:
-    """The place a document is about: its city and province (either may be unknown)."""
+    """The place a document is about: its city and province (either may be unknown), and its
+    subject — the place its figures are about unless the text names another (the province for a
+    provincial report, the district for a district's report, else the city)."""
     city: Place | None
     province: Place | None
+    subject: Place | None = None
+
+    @property
+    def default(self) -> Place | None:
+        return self.subject or self.city or self.province
 
 
 _DEICTIC = re.compile(r"(?:我|全|本|该)(省|市|区|县)|(?<![\u4e00-\u9fa5])(省|市)(?=[委政人财发教科工公民司自商文卫应审统住交水农林生市国])")
@@ -233,9 +240,27 @@ _DEICTIC = re.compile(r"(?:我|全|本|该)(省|市|区|县)|(?<![\u4e00-\u9fa5]
 _NOT_PLACE_AFTER = re.compile(r"^(?:银行|大学|学院|日报|晚报|路|大道|街(?!道)|站|机场|港(?!区)|城市群|都市圈|商品交易所)")
 
 
-def find_home(text: str, gaz: Gazetteer) -> Home:
+def find_home(text: str, gaz: Gazetteer, title: str = "") -> Home:
     """The document's city and province: the most mentioned prefecture city (counting the
-    cities of county mentions), else the most mentioned province."""
+    cities of county mentions), else the most mentioned province. The subject is the place that
+    opens a sure title (郑州市2024年政府工作报告, 中原区…), else the province when 全省/我省
+    outnumber 全市/我市, else the city."""
+    home = _find_city_province(text, gaz)
+    subject = None
+    if title:
+        for m in find_places(title, gaz, home):
+            if m.start <= 1 and not m.deictic:
+                subject = m.place
+            break
+    if subject is None:
+        provincial = len(re.findall(r"[全我本]省", text))
+        municipal = len(re.findall(r"[全我本]市", text))
+        subject = home.province if provincial > municipal and home.province else home.city
+    home.subject = subject
+    return home
+
+
+def _find_city_province(text: str, gaz: Gazetteer) -> Home:
     cities: Counter[Place] = Counter()
     provinces: Counter[Place] = Counter()
     for m in gaz.patterns.finditer(text):
@@ -287,9 +312,10 @@ def find_places(text: str, gaz: Gazetteer, home: Home, subject: Place | None = N
             continue
         level = m.group(1) or m.group(2)
         target = {"省": home.province, "市": home.city}.get(level)
-        if level in ("区", "县") or (level == "市" and subject is not None and subject.level == 3
-                                     and subject.name.endswith("市") and m.group(1)):
-            target = subject  # 我区 / 全县 / 全市 inside an article about a county-level city
+        local = subject or (home.subject if home.subject is not None and home.subject.level == 3 else None)
+        if level in ("区", "县") or (level == "市" and local is not None and local.level == 3
+                                     and local.name.endswith("市") and m.group(1)):
+            target = local  # 我区 / 全县 / 全市 inside an article about a county-level city
         if target is not None:
             out.append(PlaceMention(m.start(), m.end(), m.group(0), target, deictic=True))
     return sorted(out, key=lambda x: x.start)
