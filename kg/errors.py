@@ -15,3 +15,7 @@ class WorkspaceError(KGError):
 
 class QueryError(KGError):
     """A malformed or refused query."""
+
+
+class UpdateRefused(QueryError):
+    """A SPARQL update sent to the read-only graph (the server answers it with 403)."""

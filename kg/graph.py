@@ -16,7 +16,7 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
-from .errors import QueryError, WorkspaceError
+from .errors import QueryError, UpdateRefused, WorkspaceError
 
 GK = Namespace("https://w3id.org/govkg/ontology#")
 GKR = Namespace("https://w3id.org/govkg/resource/")
@@ -278,8 +278,8 @@ class Store:
             return self._store.query(query, prefixes=PREFIXES)
         except SyntaxError as exc:
             if _UPDATE_WORDS.search(_strip_literals(query)) and _is_update(query):
-                raise QueryError("SPARQL updates are refused: the knowledge graph is read-only "
-                                 "(rebuild it with `kg build` to change it)") from None
+                raise UpdateRefused("SPARQL updates are refused: the knowledge graph is read-only "
+                                    "(rebuild it with `kg build` to change it)") from None
             raise QueryError(f"malformed SPARQL query: {str(exc).splitlines()[0]}") from None
         except OSError as exc:
             raise WorkspaceError(f"graph store read failed: {exc}") from None
