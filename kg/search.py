@@ -1,0 +1,387 @@
+"""Passage search: a lexical index (jieba + BM25) and a vector index (kg.vectors), fused.
+
+Build side, `build_search_index()` writes `<build>/search/`:
+    passages.json   IRI, document, offsets, text and genre prior of every passage, in index order
+    vectors.npy     normalized passage vectors (row i = passage i)
+    vectors.faiss   FAISS inner-product index (exact below vectors.ANN_THRESHOLD, HNSW above)
+    bm25/           bm25s index over jieba tokens + character bigrams
+    userdict.txt    entity and metric names added to jieba's dictionary (from the graph)
+    index.json      model, index kind, fusion parameters
+
+Query side, `Searcher.search()`: the top CANDIDATES of each ranking are pooled; both scores of
+every pooled passage are z-normalized within the pool and mixed with the weights below, plus a
+small genre prior (a question about a target -- 今年/计划/要 -- prefers passages stating targets,
+one about results -- 去年/了 -- passages stating results). The weights were measured with
+bench/search_bench.py on bench/tune_questions.jsonl, not on the evaluation questions.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from . import vectors as kv
+from .errors import InputError, WorkspaceError
+
+INDEX_DIR = "search"
+LEXICAL_WEIGHT = 0.5
+VECTOR_WEIGHT = 0.5
+STATUS_WEIGHT = 0.8
+CANDIDATES = 100
+MAX_K = 1000
+MAX_QUERY_CHARS = 2000  # longer queries are refused (as `kg ask` refuses longer questions)
+BM25_K1, BM25_B = 1.5, 0.75
+
+# Question fillers that carry no content (jieba tokens; the bigram stream is not filtered).
+STOPWORDS = frozenset("""
+的 了 是 在 和 与 及 有 多少 哪些 哪个 哪 什么 怎么 怎样 如何 吗 呢 吧 啊 几 几个 多 多大 多长 为 被 把
+都 也 就 要 会 能 去年 今年 明年 一年 一共 全市 我市 到 一 个 想 打算 准备 达到 多少钱 多久 规模 情况 方面
+哪几个 啥 呀 么 这 那 其 之 以 上 对 从 给 让 还 又 等 目前 现在 已经 能够 可以 怎么样 什么样 是否 有没有 谁
+""".split())
+_PUNCT = re.compile(r"^[\W_]+$")
+_NON_WORD = re.compile(r"[\W_]+")
+
+# Genre prior: government reports mix results (完成, 同比, 累计...) and targets (力争, 确保, 以上...).
+_PASSAGE_TARGET = re.compile(r"力争|确保|计划|目标|预计|争取|将|以上|左右|加快|推进|谋划")
+_PASSAGE_ACTUAL = re.compile(r"完成|实现|达到|增长|同比|累计|去年|获批|建成|入选")
+_QUERY_TARGET = re.compile(r"今年|明年|计划|打算|目标|准备|力争|预计|将要|要[^求]|想")
+_QUERY_ACTUAL = re.compile(r"去年|了|已经|一共|共计|实际|过去")
+
+
+def passage_status(text: str) -> float:
+    """+1 for a passage that states targets, -1 for one that states results, 0 for neither."""
+    t, a = len(_PASSAGE_TARGET.findall(text)), len(_PASSAGE_ACTUAL.findall(text))
+    return (t - a) / (t + a + 1.0)
+
+
+def query_intent(query: str) -> int:
+    """+1 when the question asks about a target or plan, -1 about a result, 0 when unclear."""
+    target, actual = bool(_QUERY_TARGET.search(query)), bool(_QUERY_ACTUAL.search(query))
+    return 1 if target and not actual else -1 if actual and not target else 0
+
+
+# ------------------------------------------------------------------ tokens
+
+class Tokenizer:
+    """jieba (search mode: words and their sub-words) with extra dictionary words, plus
+    character bigrams, lower-cased, punctuation and question fillers dropped."""
+
+    def __init__(self, words: Iterable[str] = ()):
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        self.words = sorted({w.strip() for w in words if w and 2 <= len(w.strip()) <= 30 and " " not in w.strip()})
+        for w in self.words:
+            self._jieba.add_word(w, freq=1000)
+
+    def words_of(self, text: str) -> list[str]:
+        return [w for w in self._jieba.lcut_for_search(text.lower())
+                if w.strip() and not _PUNCT.match(w) and w not in STOPWORDS]
+
+    def __call__(self, text: str) -> list[str]:
+        text = text.lower()
+        tokens = self.words_of(text)
+        flat = _NON_WORD.sub("", text)
+        tokens += [flat[i:i + 2] for i in range(len(flat) - 1)]
+        return tokens
+
+
+def lexicon_from_graph(g) -> list[str]:
+    """Labels and aliases of places, agencies, programs, metrics (whatever extraction found)."""
+    from rdflib import RDF, RDFS
+    from rdflib.namespace import SKOS
+
+    from .graph import GK
+
+    skip = {GK.Document, GK.Passage, GK.Observation}
+    words = set()
+    for pred in (RDFS.label, SKOS.prefLabel, SKOS.altLabel):
+        for s, _, label in g.triples((None, pred, None)):
+            types = set(g.objects(s, RDF.type))
+            if not types or types & skip:
+                continue
+            text = str(label).strip()
+            if 2 <= len(text) <= 30 and re.search(r"[\u4e00-\u9fff]", text):
+                words.add(text)
+    return sorted(words)
+
+
+# ------------------------------------------------------------------ build
+
+def passage_rows(documents) -> list[dict]:
+    from .graph import passage_iri
+
+    return [{"passage": str(passage_iri(doc.doc_id, p.order)), "doc": doc.source_file,
+             "start": p.start, "end": p.end, "text": p.text}
+            for doc in documents for p in doc.passages]
+
+
+class PendingEmbeddings:
+    """Embeds the passages in a background thread while the rest of the build runs (the
+    encoders release the GIL), so a build costs little more than the encoding itself."""
+
+    def __init__(self, documents, model: str | None, cache_dir: Path | None):
+        import threading
+
+        kv.check_model(model)  # a bad --model fails now, not after the graph is built
+        self.rows = passage_rows(documents)
+        self._model, self._cache_dir = model, cache_dir
+        self._result: kv.EmbedReport | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="kg-embed", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            encoder = kv.get_encoder(self._model)
+            self._result = kv.embed_passages([r["text"] for r in self.rows], encoder, self._cache_dir)
+        except BaseException as exc:  # noqa: BLE001 -- re-raised in the build's thread by wait()
+            self._error = exc
+
+    def wait(self) -> kv.EmbedReport:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
+def build_search_index(documents, build_dir: Path, model: str | None = None,
+                       cache_dir: Path | None = None, lexicon: Iterable[str] = (),
+                       progress: Callable[[str, str], None] | None = None,
+                       ann_threshold: int = kv.ANN_THRESHOLD,
+                       pending: PendingEmbeddings | None = None) -> dict:
+    """Embed (through the cache), index and save every passage of `documents`; returns the
+    manifest entries {"model": ..., "search": ...}. With `pending` (started earlier by the
+    build), its vectors are used."""
+    say = progress or (lambda stage, item: None)
+    started = time.perf_counter()
+    say("embed", "passages")
+    if pending is None:
+        pending = PendingEmbeddings(documents, model, cache_dir)
+    rows = pending.rows
+    emb = pending.wait()
+    info = write_search_files(Path(build_dir) / INDEX_DIR, rows, emb.vectors, emb.model, lexicon,
+                              ann_threshold=ann_threshold, progress=say)
+    info["search"].update({"embedded": emb.embedded, "cached": emb.cached,
+                           "encode_seconds": round(emb.encode_seconds, 3),
+                           "seconds": round(time.perf_counter() - started, 3)})
+    kv.write_json(Path(build_dir) / INDEX_DIR / "index.json", info)
+    return info
+
+
+def write_search_files(out: Path, rows: list[dict], vectors: np.ndarray, model_info: dict,
+                       lexicon: Iterable[str] = (), ann_threshold: int = kv.ANN_THRESHOLD,
+                       index_kind: str | None = None, progress=None) -> dict:
+    """Write the search folder for `rows` (passage, doc, start, end, text) and their vectors."""
+    import bm25s
+
+    say = progress or (lambda stage, item: None)
+    out.mkdir(parents=True, exist_ok=True)
+    texts = [r["text"] for r in rows]
+    np.save(out / "vectors.npy", np.asarray(vectors, np.float32))
+    say("index", "FAISS")
+    index, kind = kv.build_index(vectors, kind=index_kind, threshold=ann_threshold)
+    kv.save_index(index, out / "vectors.faiss")
+    ann_recall = None
+    if kind != "flat" and len(rows):  # how approximate: recall@10 against exact search
+        rng = np.random.default_rng(0)
+        sample = np.asarray(vectors[rng.choice(len(rows), min(200, len(rows)), replace=False)], np.float32)
+        sample = sample + rng.normal(scale=0.02, size=sample.shape).astype(np.float32)
+        sample /= np.linalg.norm(sample, axis=1, keepdims=True)
+        ann_recall = round(kv.recall_against_exact(vectors, sample, index, k=10), 4)
+
+    say("index", "BM25")
+    tokenizer = Tokenizer(lexicon)
+    (out / "userdict.txt").write_text("\n".join(tokenizer.words) + ("\n" if tokenizer.words else ""),
+                                      encoding="utf-8")
+    if rows:
+        retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B)
+        retriever.index([tokenizer(t) or ["\x00empty"] for t in texts], show_progress=False)
+        retriever.save(str(out / "bm25"), show_progress=False)
+    for r in rows:
+        r["status"] = round(passage_status(r["text"]), 4)
+    (out / "passages.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+
+    model_info = {k: v for k, v in model_info.items() if v is not None}
+    search_info = {
+        "passages": len(rows), "index": kind, "dim": int(np.asarray(vectors).shape[1]) if len(rows) else
+        int(model_info.get("dim", 0)), "ann_threshold": ann_threshold, "lexicon_words": len(tokenizer.words),
+        "fusion": {"method": "z-score pool", "lexical": LEXICAL_WEIGHT, "vector": VECTOR_WEIGHT,
+                   "status_prior": STATUS_WEIGHT, "candidates": CANDIDATES,
+                   "bm25": {"k1": BM25_K1, "b": BM25_B}},
+    }
+    if ann_recall is not None:
+        search_info["ann_recall_at_10"] = ann_recall
+        search_info["hnsw"] = {"M": kv.HNSW_M, "efConstruction": kv.HNSW_EF_CONSTRUCTION,
+                               "efSearch": kv.HNSW_EF_SEARCH}
+    info = {"model": model_info, "search": search_info}
+    kv.write_json(out / "index.json", info)
+    return info
+
+
+# ------------------------------------------------------------------ query
+
+def check_k(k) -> int:
+    try:
+        k = int(k)
+    except (TypeError, ValueError):
+        raise InputError(f"-k must be a whole number, not {k!r}") from None
+    if k < 1:
+        raise InputError(f"-k must be at least 1 (got {k})")
+    return min(k, MAX_K)
+
+
+class Searcher:
+    """The search indexes of one build; the model is loaded on the first query only."""
+
+    def __init__(self, build_dir: Path):
+        self.dir = Path(build_dir) / INDEX_DIR
+        meta = self.dir / "index.json"
+        if not meta.is_file():
+            raise WorkspaceError("this workspace has no search index (built by an older version): "
+                                 "run `kg build` again")
+        try:
+            info = json.loads(meta.read_text(encoding="utf-8"))
+            self.model_info, self.info = info["model"], info["search"]
+            self.rows = json.loads((self.dir / "passages.json").read_text(encoding="utf-8"))
+            self.n = len(self.rows)
+            self.status = np.array([r.get("status", 0.0) for r in self.rows], np.float32)
+            self.vectors = np.load(self.dir / "vectors.npy", mmap_mode="r") if self.n else None
+            self.index = kv.load_index(self.dir / "vectors.faiss") if self.n else None
+            if self.n and (self.vectors.shape[0] != self.n or self.index.ntotal != self.n):
+                raise ValueError(f"{self.n} passages but {self.vectors.shape[0]} vectors / {self.index.ntotal} indexed")
+        except WorkspaceError:
+            raise
+        except Exception as exc:  # noqa: BLE001 -- any damage to the index files is the same fix
+            raise WorkspaceError(f"search index damaged ({type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}): "
+                                 "run `kg build` again") from None
+        words = (self.dir / "userdict.txt").read_text(encoding="utf-8").split() \
+            if (self.dir / "userdict.txt").is_file() else []
+        self.tokenizer = Tokenizer(words)
+        self._bm25 = None
+        self._encoder = None
+
+    @property
+    def encoder(self) -> kv.Encoder:
+        if self._encoder is None:
+            name = self.model_info.get("path") or self.model_info.get("name")
+            encoder = kv.get_encoder(name)
+            if encoder.dim != self.info.get("dim"):
+                raise WorkspaceError(f"model {name} makes {encoder.dim}-d vectors but the index holds "
+                                     f"{self.info.get('dim')}-d ones: run `kg build` again")
+            self._encoder = encoder
+        return self._encoder
+
+    @property
+    def bm25(self):
+        if self._bm25 is None:
+            import bm25s
+
+            try:
+                self._bm25 = bm25s.BM25.load(str(self.dir / "bm25"), mmap=False, load_corpus=False)
+            except Exception as exc:  # noqa: BLE001
+                raise WorkspaceError(f"lexical index damaged ({type(exc).__name__}): run `kg build` again") from None
+        return self._bm25
+
+    # -- the two rankings
+    def lexical_scores(self, query: str) -> np.ndarray:
+        vocab = self.bm25.vocab_dict
+        tokens = [t for t in self.tokenizer(query) if t in vocab]
+        if not tokens:
+            return np.zeros(self.n, np.float32)
+        return np.asarray(self.bm25.get_scores(tokens), np.float32)
+
+    def query_vector(self, query: str) -> np.ndarray:
+        return self.encoder.encode_queries([query])[0]
+
+    def _vector_top(self, qv: np.ndarray, c: int) -> np.ndarray:
+        _, ids = self.index.search(qv[None, :].astype(np.float32), c)
+        return ids[0][ids[0] >= 0]
+
+    def search(self, query: str, k: int = 10, mode: str = "fused", qv: np.ndarray | None = None,
+               params: dict | None = None) -> list[dict]:
+        """Best passages first: dicts with passage (IRI), doc, start, end, score, text (and the
+        component scores). mode: fused | vector | lexical; params override the fusion weights
+        (lexical, vector, status_prior, candidates, rrf) -- for the benchmark."""
+        p = {"lexical": LEXICAL_WEIGHT, "vector": VECTOR_WEIGHT, "status_prior": STATUS_WEIGHT,
+             "candidates": CANDIDATES, "rrf": None, **(params or {})}
+        query = (query or "").strip()
+        if not query:
+            raise InputError("empty query: give some text to search for")
+        if mode not in ("fused", "vector", "lexical"):
+            raise InputError(f"unknown search mode {mode!r}: fused, vector or lexical")
+        if len(query) > MAX_QUERY_CHARS:
+            raise InputError(f"query too long ({len(query)} characters, at most {MAX_QUERY_CHARS})")
+        k = check_k(k)
+        if self.n == 0:
+            return []
+        k = min(k, self.n)
+        c = min(self.n, max(int(p["candidates"]), k))
+        lex = self.lexical_scores(query) if mode in ("fused", "lexical") else None
+        if mode in ("fused", "vector"):
+            qv = self.query_vector(query) if qv is None else qv
+        if mode == "lexical":
+            order = np.argsort(-lex, kind="stable")[:k]
+            return [self._row(i, float(lex[i]), lexical=float(lex[i])) for i in order]
+        if mode == "vector":
+            ids = self._vector_top(qv, k)
+            cos = self.vectors[ids] @ qv
+            return [self._row(int(i), float(s), vector=float(s)) for i, s in zip(ids, cos)]
+        pool = np.union1d(np.argpartition(-lex, c - 1)[:c] if c < self.n else np.arange(self.n),
+                          self._vector_top(qv, c))
+        b = lex[pool]
+        v = np.asarray(self.vectors[pool] @ qv, np.float32)
+        if p["rrf"]:  # reciprocal rank fusion, for comparison
+            fused = 1.0 / (p["rrf"] + 1 + _ranks(b)) + 1.0 / (p["rrf"] + 1 + _ranks(v))
+        else:
+            fused = p["lexical"] * _z(b) + p["vector"] * _z(v)
+            intent = query_intent(query)
+            if intent and p["status_prior"]:
+                fused = fused + p["status_prior"] * intent * self.status[pool]
+        order = np.argsort(-fused, kind="stable")[:k]
+        return [self._row(int(pool[j]), float(fused[j]), lexical=float(b[j]), vector=float(v[j]))
+                for j in order]
+
+    def _row(self, i: int, score: float, **parts) -> dict:
+        r = self.rows[i]
+        return {"passage": r["passage"], "doc": r["doc"], "start": r["start"], "end": r["end"],
+                "score": round(score, 6), "text": r["text"],
+                "scores": {name: round(v, 6) for name, v in parts.items()}}
+
+    def highlights(self, query: str, text: str) -> list[tuple[int, int]]:
+        """Character spans of `text` that match words of the query (for display)."""
+        terms = {t for t in self.tokenizer.words_of(query) if len(t) >= 2 or t.isdigit()}
+        spans = []
+        low = text.lower()
+        for t in sorted(terms, key=len, reverse=True):
+            for m in re.finditer(re.escape(t), low):
+                spans.append((m.start(), m.end()))
+        spans.sort()
+        merged: list[tuple[int, int]] = []
+        for s, e in spans:
+            if merged and s <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+            else:
+                merged.append((s, e))
+        return merged
+
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    """0 for the highest value."""
+    order = np.argsort(-x, kind="stable")
+    ranks = np.empty(len(x), np.float32)
+    ranks[order] = np.arange(len(x))
+    return ranks
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, np.float32)
+    sd = float(x.std())
+    return (x - x.mean()) / sd if sd > 1e-9 else np.zeros_like(x)
