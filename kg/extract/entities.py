@@ -20,9 +20,6 @@ _GOV_SUFFIX = (r"人民政府|人大常委会|政协|委员会办公室|委员�
                r"保障中心|中心|局|厅")
 # suffixes that name an organisation by themselves
 _ORG_SUFFIX = r"股份有限公司|有限责任公司|有限公司|集团有限公司|集团|公司|银行|交易所|研究院|科学院|大学|学院|协会|商会"
-_ANCHOR = r"(?:(?P<place>{places})|(?P<level>[市省区县]))"
-_LEADING_VERBS = re.compile(r"^(?:组建|成立|设立|引进|支持|推动|依托|由|与|和|及|在|对|向|经|从|联合|会同|协调|"
-                            r"建设|打造|培育|引导|鼓励|推进|加快|实施|开展|落实|据|记者从|认定|遴选|委托)+")
 _BAD_AGENCY = re.compile(r"^(?:市场|区域|县域|市区|省级|市级|区级|县级|省内|市内|市委常委会|省委常委会)|"
                          r"(?:中心城市|中心城区|城市中心|中心区|学院路|大学城|大学生)$")
 _PROGRAM_WORDS = (r"活动|行动|专项行动|三年行动|攻坚行动|工程|计划|战略|平台|政策|改革|机制|体系|试点|模式|品牌|"
@@ -63,7 +60,7 @@ def find_agencies(text: str, mentions: list[PlaceMention], home: Home, subject: 
             place = {"省": home.province, "市": home.city}.get(anchor, subject)
             if place is None:
                 continue
-            name = _qualify(place, surface[1:], anchor)
+            name = place.name + surface[1:]  # 市工信局 in a Zhengzhou document -> 郑州市工信局
         else:
             pm = by_start.get(m.start())
             place = pm.place if pm else None
@@ -91,11 +88,6 @@ def find_agencies(text: str, mentions: list[PlaceMention], home: Home, subject: 
             name = place.name + surface[1:] if place else surface
         out.append(EntityMention("Agency", start, m.end(), name, surface, place))
     return sorted(out, key=lambda e: e.start)
-
-
-def _qualify(place: Place, rest: str, level: str) -> str:
-    """市工信局 in a Zhengzhou document -> 郑州市工信局 (a canonical, nationally unique name)."""
-    return place.name + rest
 
 
 def find_programs(text: str) -> list[EntityMention]:

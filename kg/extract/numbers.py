@@ -38,6 +38,7 @@ class Quantity:
     qualifier: str | None  # 近, 约, 超, 多, 以上, 左右 ...
     normalized_value: Decimal | None
     normalized_unit: str | None
+    chinese_numeral: bool = False  # 一万人: the digits of the value are not written in the text
 
 
 def chinese_to_decimal(text: str) -> Decimal | None:
@@ -109,7 +110,8 @@ def find_quantities(text: str) -> list[Quantity]:
         if m.group("after"):
             qualifier = (qualifier + "," if qualifier else "") + m.group("after")
         nv, nu = normalize(value, unit)
-        out.append(Quantity(m.start(), m.end(), m.group(0), value, unit, qualifier, nv, nu))
+        out.append(Quantity(m.start(), m.end(), m.group(0), value, unit, qualifier, nv, nu,
+                            chinese_numeral=not m.group("num")))
     return out
 
 

@@ -213,7 +213,6 @@ def extract_observations(doc, ctx: DocContext, gaz: Gazetteer) -> list[Observati
     for para in text.split("\n\n"):
         p_start, p_end = pos, pos + len(para)
         pos = p_end + 2
-        stripped = para.lstrip("#").strip()
         mentions = find_places(para, gaz, ctx.home, subject=section_place)
         lead_place = _lead_place(para, mentions)
         is_heading = para.startswith("#") or (len(para) < 40 and para[-1:] not in "。！？；")
@@ -229,7 +228,7 @@ def extract_observations(doc, ctx: DocContext, gaz: Gazetteer) -> list[Observati
             default_year = ctx.publication_year
         state = ParagraphState(default_year, lead_place or carried_place or section_place or ctx.home.default,
                                in_plan)
-        out.extend(_paragraph_observations(para, p_start, mentions, state, ctx, stripped))
+        out.extend(_paragraph_observations(para, p_start, mentions, state, ctx))
         carried_place = state.place
     return out
 
@@ -245,26 +244,22 @@ def _lead_place(para: str, mentions: list[PlaceMention]) -> Place | None:
 
 
 def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphState,
-                            ctx: DocContext, stripped: str) -> list[Observation]:
+                            ctx: DocContext) -> list[Observation]:
     out: list[Observation] = []
-    quantities = [q for q in find_quantities(para) if q.unit not in ("万", "亿") or _bare_ok(para, q)]
+    # a bare magnitude (5万) names no unit of measure; a Chinese numeral's value is not written
+    # in digits, so its quote could not show it (traceability): both are left out
+    quantities = [q for q in find_quantities(para) if q.unit not in ("万", "亿") and not q.chinese_numeral]
     if not quantities:
         _advance_topics(para, 0, len(para), mentions, state, ctx)
         return out
     sentence_bounds = [(m.start(), m.end()) for m in re.finditer(r"[^。！？!?；;]*[。！？!?；;]?", para) if m.group(0)]
     for s_start, s_end in sentence_bounds:
-        sentence = para[s_start:s_end]
         _advance_topics(para, s_start, s_end, mentions, state, ctx)
         sent_q = [q for q in quantities if s_start <= q.start < s_end]
         previous_metric: str | None = None
-        previous_surface = ""
         pending_noun: str | None = None
         respectively = _respectively(para, s_start, s_end, sent_q)
         for q in sent_q:
-            if q.value is None:
-                continue
-            if re.fullmatch(r"[一二两三四五六七八九十百千零〇]+", re.sub(r"[多余]$", "", q.surface.split(q.unit)[0] or "")):
-                continue  # Chinese numerals: the value would not be written in the quote
             c_start = _clause_start(para, q.start, s_start)
             quote_end = q.end
             # a number inside a list ("城乡发展18.9325亿元，社会事业7.5069亿元") starts after the previous figure
@@ -317,11 +312,6 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
             if measure == "Level" or previous_metric is None:
                 previous_metric = label
     return out
-
-
-def _bare_ok(para: str, q: Quantity) -> bool:
-    """A bare 万/亿 ("5万") counts only when a noun of the metric follows the number."""
-    return False
 
 
 def _respectively(para: str, s_start: int, s_end: int, sent_q: list[Quantity]) -> dict:
