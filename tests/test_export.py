@@ -266,8 +266,8 @@ def ensure_chromium() -> None:
         pytest.fail(f"apt-get install chromium failed: {proc.stderr.strip()[-500:]}")
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="module")  # closed with this module: Playwright's sync API keeps an event loop
+def browser():                     # running while open, which would break asyncio in later test modules
     ensure_chromium()
     from playwright.sync_api import sync_playwright
 
