@@ -24,9 +24,9 @@ run: install
 	@$(BIN)/kg info
 	@echo
 	@echo "Try:"
-	@echo "  $(BIN)/kg sparql 'SELECT ?file (COUNT(?p) AS ?passages) WHERE { ?p gk:inDocument/gk:sourceFile ?file } GROUP BY ?file'"
 	@echo "  $(BIN)/kg sparql @examples/targets_2025.rq"
-	@echo "  $(BIN)/kg info --format json"
+	@echo "  $(BIN)/kg search '中欧班列去年跑了多少趟' -k 3"
+	@echo "  $(BIN)/kg ask '2024年郑州市优良天数是多少'"
 
 test: install
 	$(BIN)/pytest -q

@@ -283,8 +283,10 @@ def cmd_info(args) -> int:
         console.print(f"skipped {s['file']}: {s['reason']}")
     shacl = info.get("shacl") or {}
     console.print(f"SHACL: {'conforms' if shacl.get('conforms') else str(shacl.get('violations')) + ' violation(s)'}")
-    if info.get("model"):
-        console.print(f"model: {info['model']}")
+    model = info.get("model") or {}
+    if model:
+        console.print(f"model: {model.get('name')} — {model.get('model')} ({model.get('package')} "
+                      f"{model.get('version')}, licence {model.get('license')})")
     console.print("versions: " + ", ".join(f"{k} {v}" for k, v in (info.get("versions") or {}).items()))
     return 0
 
