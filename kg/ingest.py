@@ -126,6 +126,21 @@ def _is_heading(line: str) -> bool:
     return line.startswith("#")
 
 
+LINE_IS_PARAGRAPH = 150  # a median line this long is a paragraph, not a hard-wrapped line
+_HEADING_LINE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十]{1,3}[章节部分])")
+
+
+def _is_title_line(line: str) -> bool:
+    """A document title on a line of its own: short, no punctuation, ending in a document type."""
+    return (4 <= len(line) <= 40 and not re.search(r"[，,。；;：:！？、]", line)
+            and bool(re.search(r"(?:报告|公报|纲要|规划|通知|意见|方案|决定)$", line)))
+
+
+def _looks_like_heading(line: str) -> bool:
+    """一、2025年工作回顾 / （三）…: a numbered heading (a bare short line may be a wrapped one)."""
+    return bool(_HEADING_LINE.match(line)) and len(line) <= 60
+
+
 def _join(prev: str, nxt: str) -> str:
     """Re-join a line broken by a hard line break. Inside Chinese text (or a number broken
     from its unit) the break is an artifact and disappears; between Latin words it is a space."""
@@ -151,6 +166,7 @@ def normalize_paragraphs(raw: str) -> list[str]:
     paragraphs: list[str] = []
     current = ""
     prev_raw = ""
+    after_sentence = True  # the line before prev_raw ended a sentence (or prev_raw opens the text)
     for raw_line in lines:
         line = clean_line(raw_line)
         heading = re.match(r"^(#{1,6})\s*(.*)$", line)
@@ -163,11 +179,26 @@ def normalize_paragraphs(raw: str) -> list[str]:
             prev_raw = ""
             continue
         indented = bool(re.match(r"^(?:[ \t]{2,}|[\u3000\u2002\u2003]+)", raw_line))
-        # a short line that ends a sentence, in hard-wrapped text, ends its paragraph
-        short_end = bool(prev_raw) and prev_raw[-1] in _SENTENCE_END + "”" and len(prev_raw) < 0.7 * typical
-        if current and (indented or _is_heading(line) or _is_heading(current) or short_end):
+        # a short line in hard-wrapped text ends its paragraph when it ends a sentence or reads as
+        # a heading (一、… / （一）… / a line without punctuation); text whose typical line is a
+        # whole paragraph (one paragraph a line, as web pages are saved) is never re-joined
+        short = bool(prev_raw) and len(prev_raw) < 0.7 * typical
+        short_end = short and (prev_raw[-1] in _SENTENCE_END + "”" or _looks_like_heading(prev_raw))
+        short_end = short_end or (bool(prev_raw) and bool(_HEADING_LINE.match(prev_raw)) and len(prev_raw) <= 40
+                                  and not re.search(r"[，,。；;]", prev_raw))
+        # an unnumbered heading: a short line without punctuation between two paragraphs
+        short_end = short_end or (short and after_sentence and len(prev_raw) <= 30
+                                  and not re.search(r"[，,。；;：:、！？]", prev_raw))
+        # a numbered heading (一、… / （二）…) after a finished sentence starts a paragraph
+        heading_next = bool(prev_raw) and prev_raw[-1] in _SENTENCE_END + "”：:" and bool(_HEADING_LINE.match(line))
+        dateline = bool(re.match(r"^(?:——|――|—|（(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)", line))  # ——2026年1月27日在…
+        title_line = _is_title_line(line) or _is_title_line(prev_raw)  # 2026年某省政府工作报告 stands alone
+        if current and (indented or _is_heading(line) or _is_heading(current) or short_end or heading_next or dateline
+                        or title_line
+                        or typical > LINE_IS_PARAGRAPH):
             paragraphs.append(current)
             current = ""
+        after_sentence = (not paragraphs and not current) or (bool(prev_raw) and prev_raw[-1] in _SENTENCE_END + "”")
         current = _join(current, line)
         prev_raw = line
     if current:
@@ -183,7 +214,9 @@ def _join_broken_paragraphs(paragraphs: list[str]) -> list[str]:
         prev = out[-1] if out else ""
         mid_sentence = len(prev) >= 40 or bool(re.search(r"[，,、；;（(《“]", prev))
         if (prev and mid_sentence and prev[-1] not in _SENTENCE_END + _CLOSERS + "：:"
-                and not _is_heading(prev) and not _is_heading(para) and _CJK_CHAR.match(para[0])):
+                and not _is_heading(prev) and not _is_heading(para) and _CJK_CHAR.match(para[0])
+                and not _looks_like_heading(prev)
+                and not (len(prev) <= 30 and not re.search(r"[，,。；;：:、！？]", prev))):
             out[-1] = _join(out[-1], para)
         else:
             out.append(para)
@@ -266,7 +299,8 @@ def detect_title(paragraphs: list[str]) -> tuple[str, str]:
         if p.startswith("#"):
             return p.lstrip("#").strip(), "high"
     for p in head:
-        if len(p) <= 40 and _TITLE_WORDS.search(p) and p[-1] not in _SENTENCE_END:
+        # a caption ("政府工作报告。 贵州日报记者 摄") names a document type too, but is sentences
+        if len(p) <= 40 and _TITLE_WORDS.search(p) and not re.search(f"[{_SENTENCE_END}]", p):
             return p, "high"
     for p in head:
         if 4 <= len(p) <= 40 and p[-1] not in _SENTENCE_END + "，,：:" and not _DATE_STATED.search(p):

@@ -25,7 +25,9 @@ def gaz():
 def observations_of(path: Path):
     doc = read_document(path)
     ex = extract([doc])
-    return {(o.metric, o.value, o.unit, o.year, o.status, o.place.name) for o in ex.observations}, ex
+    # a metric is named by its standard indicator when it is one (规上工业增加值 -> 规模以上工业增加值)
+    return {(o.indicator.name if o.indicator else o.metric, o.value, o.unit, o.year, o.status, o.place.name)
+            for o in ex.observations}, ex
 
 
 # ------------------------------------------------------------------ numbers
@@ -101,9 +103,9 @@ def test_work_report_of_another_province():
     assert ("地区生产总值", Decimal("2.35"), "万亿元", 2024, "Actual", "成都市") in obs
     assert ("规模以上工业增加值", Decimal("6.1"), "%", 2024, "Actual", "成都市") in obs  # synonym merged
     assert ("新增市场主体", Decimal("3.2"), "万户", 2024, "Actual", "武侯区") in obs
-    assert ("新增城镇就业", Decimal("28.5"), "万人", 2024, "Actual", "成都市") in obs
+    assert ("城镇新增就业", Decimal("28.5"), "万人", 2024, "Actual", "成都市") in obs
     assert ("地区生产总值", Decimal("6"), "%", 2025, "Target", "成都市") in obs
-    assert ("新增城镇就业", Decimal("25"), "万人", 2025, "Target", "成都市") in obs
+    assert ("城镇新增就业", Decimal("25"), "万人", 2025, "Target", "成都市") in obs
 
 
 def test_news_article_of_another_province():
@@ -122,7 +124,7 @@ def test_provincial_report_is_about_the_province():
     assert ("地区生产总值", Decimal("5.8"), "%", 2024, "Actual", "湖北省") in obs
     assert ("地区生产总值", Decimal("2"), "万亿元", 2024, "Actual", "武汉市") in obs  # named in the clause
     assert ("固定资产投资", Decimal("6.2"), "%", 2024, "Actual", "湖北省") in obs
-    assert ("新增城镇就业", Decimal("70"), "万人", 2025, "Target", "湖北省") in obs
+    assert ("城镇新增就业", Decimal("70"), "万人", 2025, "Target", "湖北省") in obs
 
 
 def test_district_report_is_about_the_district():

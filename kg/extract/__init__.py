@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from .entities import EntityMention, find_abbreviations, find_agencies, find_programs
 from .numbers import decimal_text
 from .observations import METRIC_SYNONYMS, Observation, document_context, extract_observations
-from .places import Place, find_home, find_places, gazetteer
+from .places import Place, find_places, gazetteer
 
 
 @dataclass
@@ -26,13 +26,15 @@ class Entity:
 class Extraction:
     places: set[Place] = field(default_factory=set)
     entities: dict[tuple[str, str], Entity] = field(default_factory=dict)
-    metrics: dict[str, set[str]] = field(default_factory=dict)  # canonical -> aliases seen
+    metrics: dict[str, set[str]] = field(default_factory=dict)  # label -> aliases seen
+    indicators: set = field(default_factory=set)  # the standard indicators observations link to
     observations: list[Observation] = field(default_factory=list)
     # (doc_id, passage order) -> things mentioned: ("place", Place) / ("Agency", name) / ...
     mentions: dict[tuple[str, int], set] = field(default_factory=lambda: defaultdict(set))
     passage_of: dict[int, tuple[str, int]] = field(default_factory=dict)  # id(obs) -> passage
     conflicts: list[tuple[Observation, Observation]] = field(default_factory=list)
     home_cities: set[Place] = field(default_factory=set)
+    structures: dict[str, object] = field(default_factory=dict)  # doc_id -> kg.structure.DocStructure
 
     def passage_for(self, obs: Observation) -> tuple[str, int]:
         return self.passage_of[id(obs)]
@@ -51,10 +53,16 @@ def extract(documents, progress=None) -> Extraction:
 
 
 def _extract_document(doc, gaz, result: Extraction) -> None:
-    home = find_home(doc.text, gaz, doc.title if doc.title_confidence == "high" else "")
+    from ..structure import analyse
+
+    structure = analyse(doc, gaz)  # kind, subject place, report year, sections
+    result.structures[doc.doc_id] = structure
+    home = structure.home
     if home.city is not None:
         result.home_cities.add(home.city)
-    ctx = document_context(doc, home)
+    if structure.subject is not None:
+        result.places.add(structure.subject)
+    ctx = document_context(doc, home, structure)
     starts = [p.start for p in doc.passages]
 
     def passage_at(offset: int) -> int:
@@ -97,7 +105,8 @@ def _extract_document(doc, gaz, result: Extraction) -> None:
         aliases = result.metrics.setdefault(obs.metric, set())
         if obs.metric_surface != obs.metric:
             aliases.add(obs.metric_surface)
-        aliases.update(METRIC_SYNONYMS.get(obs.metric, []))
+        if obs.indicator is not None:
+            result.indicators.add(obs.indicator)
         result.mentions[(doc.doc_id, order)].add(("Metric", obs.metric))
 
 

@@ -11,20 +11,28 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from .. import vocab
+
 MAGNITUDES = [("万亿", Decimal(10) ** 12), ("千亿", Decimal(10) ** 11), ("亿", Decimal(10) ** 8),
               ("千万", Decimal(10) ** 7), ("百万", Decimal(10) ** 6), ("万", Decimal(10) ** 4),
               ("千", Decimal(10) ** 3)]
 # Base units of the genre, longest first so 平方米 wins over 米, 人次 over 人.
 BASE_UNITS = sorted("""元 美元 个基点 基点 个月 个工作日 小时 欧元 % ‰ 个百分点 百分点 倍 人次 人 户 家 个 项 所 座 套 间 台 辆 班 列 条 支 只
  张 次 场 天 吨 标箱 千瓦时 千瓦 瓦 平方米 平方公里 立方米 亩 公顷 公里 千米 米 件 份 批 处 名 位 栋 块
- 艘 架次 架 篇 部 本 株 棵 头 口 双 座次 例 床 所次 个点 盏 根 基 km 万 亿""".split(), key=len, reverse=True)
-_UNIT = "(?:万亿|千亿|亿|千万|百万|万|千)?(?:" + "|".join(map(re.escape, BASE_UNITS)) + ")"
+ 艘 架次 架 篇 部 本 株 棵 头 口 双 座次 例 床 所次 个点 盏 根 基 km 万 亿 场次 斤 公斤 千克 克 吨标准煤
+ 微克/立方米 毫克/立方米 兆瓦 吉瓦 千伏 标准箱 人年 户次 件次 车次 航次 班次 家次 小时/天""".split(), key=len, reverse=True)
+_UNIT = ("(?:万亿|千亿|亿|千万|百万|万|千)?(?:" + "|".join(map(re.escape, BASE_UNITS)) + ")"
+         r"(?:/(?:人|户|月|年|天|日|吨|亩|平方米|千瓦时|小时|人·月|人·年))?")  # per-unit values: 元/月
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _QUALIFIER_BEFORE = r"(?P<before>近|约|超过|超|逾|达|将近|接近|不足|不到|大约|突破)?"
 QUANTITY = re.compile(
     rf"(?<![\d.A-Za-z第{_CN_DIGITS}])(?:(?P<num>{_ARABIC})|(?P<cn>[{_CN_DIGITS}]+))(?P<more>多|余)?(?P<unit>{_UNIT})"
-    rf"(?P<after>以上|以下|左右|多|余|之多)?")
+    rf"(?P<after>以上|以下|以内|左右|多|余|之多)?")
+# "4.5%—5%" and "5—5.5%": a range; the lower bound is the value, the upper its maximum
+_RANGE_SEP = "[-~～—–至到]{1,2}"
+_BARE_BEFORE_RANGE = re.compile(rf"(?<![\d.])({_ARABIC}){_RANGE_SEP}$")
+_NAME_AFTER = re.compile(f"^(?:{vocab.alternation('name_words')})")
 _RANGE_BEFORE = re.compile(rf"({_ARABIC})[-~—至到]$")
 
 
@@ -39,6 +47,7 @@ class Quantity:
     normalized_value: Decimal | None
     normalized_unit: str | None
     chinese_numeral: bool = False  # 一万人: the digits of the value are not written in the text
+    max_value: Decimal | None = None  # the upper bound of a range
 
 
 def chinese_to_decimal(text: str) -> Decimal | None:
@@ -102,16 +111,58 @@ def find_quantities(text: str) -> list[Quantity]:
             continue  # 前10名, 前三位: ranks
         before = text[max(0, m.start() - 4):m.start()]
         qualifier = None
-        qm = re.search(r"(近|约|超过|超|逾|将近|接近|不足|不到|大约)$", before)
+        qm = re.search(r"(近|约|超过|超|逾|将近|接近|不足|不到|大约|突破)$", before)
         if qm:
             qualifier = qm.group(1)
         if m.group("more"):
             qualifier = m.group("more")
         if m.group("after"):
             qualifier = (qualifier + "," if qualifier else "") + m.group("after")
+        if _NAME_AFTER.match(text[m.end():m.end() + 4]) or _inside_code(text, m.start(), m.end()):
+            continue  # 1小时通勤圈, 3年行动, “30条”, 1+M+N: names and codes, not statistics
         nv, nu = normalize(value, unit)
         out.append(Quantity(m.start(), m.end(), m.group(0), value, unit, qualifier, nv, nu,
                             chinese_numeral=not m.group("num")))
+    return _merge_ranges(text, out)
+
+
+def _inside_code(text: str, start: int, end: int) -> bool:
+    before, after = text[max(0, start - 1):start], text[end:end + 1]
+    if before in ("+", "×", "*") or after in ("+", "×", "*"):
+        return True
+    # a short quoted name: “30条” / 《3年行动方案》
+    left = max(text.rfind("“", max(0, start - 8), start), text.rfind("《", max(0, start - 12), start))
+    if left >= 0:
+        closer = {"“": "”", "《": "》"}[text[left]]
+        close = text.find(closer, end)
+        opened_again = text.find(text[left], left + 1, start)
+        if 0 <= close <= end + 12 and opened_again < 0:
+            return True
+    return False
+
+
+def _merge_ranges(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """4.5%—5% (two quantities) and 5—5.5% (a bare number, then a quantity) become one range."""
+    out: list[Quantity] = []
+    for q in quantities:
+        prev = out[-1] if out else None
+        between = text[prev.end:q.start] if prev else ""
+        if (prev is not None and prev.unit == q.unit and re.fullmatch(_RANGE_SEP, between)
+                and not prev.chinese_numeral and not q.chinese_numeral and q.value > prev.value):
+            prev.max_value, prev.end = q.value, q.end
+            prev.surface = text[prev.start:q.end]
+            if q.qualifier:
+                prev.qualifier = q.qualifier
+            continue
+        bare = _BARE_BEFORE_RANGE.search(text[max(0, q.start - 16):q.start])
+        if bare and not q.chinese_numeral:
+            low = _plain_decimal(bare.group(1))
+            if low < q.value:
+                start = q.start - len(bare.group(0))
+                nv, nu = normalize(low, q.unit)
+                q = Quantity(start, q.end, text[start:q.end], low, q.unit, q.qualifier, nv, nu,
+                             max_value=q.value)
+        out.append(q)
     return out
 
 

@@ -21,41 +21,31 @@ from decimal import Decimal
 
 from .numbers import Quantity, find_quantities
 from .places import Gazetteer, Home, Place, PlaceMention, find_places
+from ..vocab import named_period
 
 # ------------------------------------------------------------------ vocabulary of the genre
 
-# canonical metric -> synonyms (abbreviations used in reports and the press)
-METRIC_SYNONYMS = {
-    "地区生产总值": ["生产总值", "GDP", "经济总量", "地区生产总值(GDP)", "全市生产总值", "经济增长", "经济增速"],
-    "规模以上工业增加值": ["规上工业增加值", "规模以上工业企业增加值", "工业增加值(规模以上)"],
-    "社会消费品零售总额": ["社零总额", "社会消费品零售额", "消费品零售总额"],
-    "固定资产投资": ["固投", "全社会固定资产投资", "固定资产投资额"],
-    "一般公共预算收入": ["财政一般公共预算收入", "一般公共财政预算收入", "地方一般公共预算收入"],
-    "新增城镇就业": ["城镇新增就业", "城镇新增就业人数", "新增城镇就业人数"],
-    "全社会研发投入强度": ["研发投入强度", "R&D经费投入强度", "研发经费投入强度", "R&D投入强度"],
-    "居民消费价格": ["CPI", "居民消费价格指数", "居民消费价格涨幅"],
-    "进出口总值": ["进出口总额", "外贸进出口总值", "外贸进出口总额", "外贸进出口"],
-    "居民人均可支配收入": ["城乡居民人均可支配收入", "全体居民人均可支配收入"],
-    "实际使用外资": ["实际利用外资", "实际使用外资金额"],
-    "中欧班列开行": ["中欧班列", "中欧班列开行班次", "开行中欧班列"],
-    "建筑业总产值": ["建筑业产值"],
-    "优良天数": ["空气质量优良天数", "空气优良天数", "环境空气质量优良天数"],
-    "城镇调查失业率": ["调查失业率"],
-}
-_CANONICAL = {syn: canon for canon, syns in METRIC_SYNONYMS.items() for syn in syns}
+from .. import vocab
 
+# The standard indicators (vocab/indicators.tsv): name -> synonyms, for labels and search
+METRIC_SYNONYMS = {ind.name: list(ind.synonyms) for ind in vocab.indicators().all}
+_PLAN_WORDS = vocab.alternation("plan_words")
+_ACTUAL_WORDS = vocab.alternation("actual_words")
+_FLOW = re.compile(f"^(?:{vocab.alternation('flow_words')})")
+_CUMULATIVE = re.compile(vocab.alternation("cumulative_words") + r"|增长\d+(?:\.\d+)?倍|翻一番|翻番")
+_ESTIMATE = re.compile(vocab.alternation("estimate_words"))
 _VERBS = ("提高到|提高至|提升至|提升到|增长到|增长至|下降到|下降至|降至|降到|增至|达到|达|突破|超过|超|完成|实现|"
           "增长|增加|提高|提升|下降|降低|减少|回升|扩大|缩小|为|是|共计|合计|总计|累计|共|约|近|逾|开行|录得|保持在|"
           "保持|稳定在|控制在|接近|将近|大约|不足|不到|均|同比|环比|比上年|较上年|较去年|年均|平均|已|已经|预计|将|力争|确保|要|了|有|至|到|"
           "在|的|新增至|首次|分别|全部|整体|总体|合计达|年度|全年|连续|居|占|计")
 _TRAILING_VERB = re.compile(rf"(?:{_VERBS}|每人|每户|每年|每月|每天|每日|一年)+$")
-_GROWTH_VERB = re.compile(r"(增长|增速|下降|提高|提升|回升|降低|增加|减少|上涨|涨幅|降幅|扩大|收窄)")
-_DECLINE_VERB = re.compile(r"(下降|降低|减少|回落|收窄|降幅)")
+_GROWTH_VERB = re.compile(f"({vocab.alternation('growth_verbs')})")
+_DECLINE_VERB = re.compile(f"({vocab.alternation('decline_verbs')})")
 _LEADING = re.compile(
     r"^(?:其中|另外|此外|同时|以及|并且|并|和|及|与|而|则|还|也|共(?!享|同|建)|全年|当年|今年|去年|明年|上年|本年|目前|"
     r"截至目前|截至|截止|据统计|初步核算|经初步核算|初步统计|数据显示|累计|已|一年来|过去一年|年内|"
     r"力争|确保|计划|预计|争取|将|要|"
-    r"全市|全省|全区|全县|我市|我省|我区|本市|全国|各类|实现|完成|接待|拥有|带动|推动|组织|开展|吸引|"
+    r"全市|全省|全区|全县|我市|我省|我区|本市|全国|各类|实现|完成|拥有|推动|组织|开展|吸引|"
     r"成功|顺利|先后|陆续|当月|"
     r"发放|培育|创建|建成|举办|引进|争取|打造|落实|推进|持续|加快|全力|积极|大力|着力|努力)+")
 _TIME = re.compile(r"(?:19|20)\d{2}年(?:以来|底|末|初|上半年|下半年|前三季度|全年|度)?|"
@@ -69,22 +59,28 @@ _GENERIC = {"事项", "项目", "成果", "片区", "企业", "产品", "活动"
             "当月", "日均", "人均", "每年", "每天", "每月", "每人", "均"}
 _METRIC_NOUN = re.compile(r"(率|额|值|量|数|收入|投资|强度|比重|占比|指数|面积|产量|规模|总值|人次|天数|吞吐量|增加值|"
                           r"余额|支出|利润|产值|价格|标准|就业)$")
+# after a rate or an amount of money the next word is not what is counted (增长5%安排)
+_NOT_COUNTING_UNIT = re.compile(r"%|‰|倍|百分点|基点|元")
+# 由上年X增加到Y / 从X降到Y: X is the level before; 突破X、达到Y: X is a threshold, Y the figure
+_FROM_BEFORE = re.compile(r"(?:由|从)(?P<when>上年末?|去年末?|上半年|年初|(?:19|20)\d{2}年末?)?$")
+_FROM_TAIL = re.compile(r"(?:由|从)(?:上年末?|去年末?|上半年|年初|(?:19|20)\d{2}年末?)?$")
+_TO_BETWEEN = re.compile(r"^[^\d，,。；;]{0,6}?(?:到|至)$")
+_THRESHOLD_BETWEEN = re.compile(r"^[、，,]?(?:达到|达|为|增至|增加到|提高到|提升至)$")
 _AFTER_COUNT = re.compile(r"^[\u4e00-\u9fa5]{0,8}?(?:被评为|被认定为|被命名为|入选|获评|获批|荣获|认定为|通过认定为|成为)"
                           r"([^，,。；;、：:（(]{2,18})")
 # the noun a count is of: up to a delimiter, a verb that starts a predicate, or 的
 _COUNTED_NOUN = re.compile(r"^(?:以上|以下|左右|多|余)?((?![的和与及]|同比|增长|以上)[\u4e00-\u9fa5A-Za-z]{2,16}?)"
                            r"(?=[，,。；;、：:（()）“”\"]|$|的|为|被|入选|获|落地|开工|建成|投用|投产|建设|完成|实现|参与|"
                            r"纳入|通过|签约|开展|达|共|累计|均|分别|和|与|及|等|正在|已|将|在)")
-_PLAN_MARKERS = re.compile(r"力争|预期目标|主要目标|目标是|计划|争取|拟|预计|确保|规划到|到20\d\d年|"
-                           r"将(?:持续|继续|进一步|全面|加快|着力|推动|推进|力争|实现|达到|新增|完成|建成|开行|坚持|"
-                           r"扩大|深化|打造|建设|提升|围绕|聚焦|大力|不断|确保|努力|重点|培育|新建|实施|开展)")
-_ACTUAL_MARKERS = re.compile(r"已经|已(?!于)|截至|同比|较上年|比上年|实现了|完成了|累计")
+# a plan: a plan word (力争, 确保, 计划 …), a goal year (到2030年), 将 + a verb of action
+_PLAN_MARKERS = re.compile(rf"(?:{_PLAN_WORDS})(?![于年])|到20\d\d年|预计")
+_ACTUAL_MARKERS = re.compile(rf"(?:{_ACTUAL_WORDS})(?!于)|累计")
 _QUOTED = re.compile(r"“[^”]{0,20}”|《[^》]{0,40}》|\"[^\"]{0,20}\"")
 _TOPIC_YEAR = re.compile(r"(?:^|[，,。；;：:！!？?\s])(?:据统计|初步核算|数据显示|统计显示)?[，,]?"
                          r"(?P<y>(?:19|20)\d{2})年(?P<since>以来)?(?![-~至到]\d)")
 _COMPARE_BEFORE = re.compile(r"(?:同比|比|较|与|相比|超过|高于|低于|恢复到|达到)$")
-_RELATIVE_YEAR = [(re.compile(r"去年|上年|上一年|过去一年|一年来"), -1),
-                  (re.compile(r"今年|本年"), 0), (re.compile(r"明年|新的一年"), +1)]
+_RELATIVE_YEAR = [(re.compile(re.escape(w)), d) for w, d in sorted(vocab.relative_years().items(), key=lambda kv: -len(kv[0]))
+                  if w not in ("全年", "当年")]  # 全年/当年 name the topic year, not an offset
 _WORK_REPORT_PLAN = re.compile(r"今年(?:政府)?工作(?:的)?总体要求|今年(?:经济社会发展)?(?:的)?主要预期目标|"
                                r"(?:19|20)\d{2}年(?:工作|重点工作)?(?:安排|任务)|今年重点(?:抓好|做好)|"
                                r"主要预期目标是|今年工作|下一步工作")
@@ -111,12 +107,31 @@ class Observation:
     direction: str | None = None  # 下降 / 减少 for decreases (the value stays as written)
     normalized_value: Decimal | None = None
     normalized_unit: str | None = None
-    year_basis: str = ""  # how the year was found: explicit | topic | relative | genre
+    year_basis: str = ""  # how the year was found: explicit | topic | relative | section | genre
     places_mentioned: list[Place] = field(default_factory=list)
+    indicator: "vocab.Indicator | None" = None  # the standard indicator the metric is, if any
+    max_value: Decimal | None = None  # the upper bound of a range (4.5%—5%)
+    period_start: int | None = None  # a figure over several years (五年累计, 年均增长)
+    period_end: int | None = None
+    estimated: bool = False  # 预计: an estimate of an actual figure
+    section_role: str | None = None
 
 
 def canonical_metric(label: str) -> str:
-    return _CANONICAL.get(label, label)
+    """The metric label as written (the whole noun phrase); the standard indicator, when the
+    label is one, is linked separately (Observation.indicator)."""
+    return label
+
+
+def find_indicator(label: str, verb_zone: str = "") -> "vocab.Indicator | None":
+    """The standard indicator a metric label names: the label itself, or the label with its verb
+    (经济 + 增长 -> 经济增长 -> 地区生产总值)."""
+    found = vocab.indicators().find(label)
+    if found is None and verb_zone:
+        verb = _GROWTH_VERB.search(verb_zone)
+        if verb:
+            found = vocab.indicators().find(label + verb.group(1))
+    return found
 
 
 # ------------------------------------------------------------------ document context
@@ -126,12 +141,21 @@ class DocContext:
     doc_id: str
     text: str
     home: Home
-    reporting_year: int | None  # the year the document reports on
-    publication_year: int | None
+    reporting_year: int | None  # the year a review reports on (a work report's year - 1)
+    publication_year: int | None  # the year 今年 refers to (a work report's own year)
     work_report: bool
+    structure: "object | None" = None  # kg.structure.DocStructure
 
 
-def document_context(doc, home: Home) -> DocContext:
+def document_context(doc, home: Home, structure=None) -> DocContext:
+    """Years and kind from the document structure (kg.structure); without one (a bare text),
+    from the dates and the most mentioned year."""
+    if structure is not None:
+        report = structure.report_year
+        reviewed = structure.reviewed_year
+        if structure.kind in ("News", "Other") and structure.publication_year:
+            report = structure.publication_year
+        return DocContext(doc.doc_id, doc.text, home, reviewed, report, structure.is_report, structure)
     from ..ingest import dominant_year
 
     reporting = dominant_year(doc.text)
@@ -201,6 +225,7 @@ class ParagraphState:
         self.sentence_place: Place | None = None
         self.plan = plan
         self.topic_plan = False  # the sentence that set the topic year announced a plan
+        self.section = None  # the report section (kg.structure.Section) when it decides year/status
 
 
 def extract_observations(doc, ctx: DocContext, gaz: Gazetteer) -> list[Observation]:
@@ -221,13 +246,21 @@ def extract_observations(doc, ctx: DocContext, gaz: Gazetteer) -> list[Observati
                 section_place = lead_place
             carried_place = None
             continue
-        if ctx.work_report and _WORK_REPORT_PLAN.search(para[:60]):
-            in_plan = True
-        default_year = ctx.reporting_year
-        if ctx.work_report and in_plan:
-            default_year = ctx.publication_year
+        section = ctx.structure.section_at(p_start) if ctx.structure is not None else None
+        if section is not None and section.status is not None:
+            # a report's section says which year and status its figures default to
+            default_year, in_plan = section.year, section.status == "Target"
+        else:
+            if ctx.work_report and _WORK_REPORT_PLAN.search(para[:60]):
+                in_plan = True
+            default_year = ctx.reporting_year
+            if ctx.work_report and in_plan:
+                default_year = ctx.publication_year
+            if section is not None and section.year is not None and not in_plan:
+                default_year = section.year
         state = ParagraphState(default_year, lead_place or carried_place or section_place or ctx.home.default,
                                in_plan)
+        state.section = section if section is not None and section.status is not None else None
         out.extend(_paragraph_observations(para, p_start, mentions, state, ctx))
         carried_place = state.place
     return out
@@ -259,16 +292,22 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
         previous_metric: str | None = None
         pending_noun: str | None = None
         respectively = _respectively(para, s_start, s_end, sent_q)
+        roles = _pair_roles(para, sent_q)
         for q in sent_q:
             c_start = _clause_start(para, q.start, s_start)
             quote_end = q.end
+            role = roles.get(id(q))
             # a number inside a list ("城乡发展18.9325亿元，社会事业7.5069亿元") starts after the previous figure
             prev_end = max([x.end for x in sent_q if x.end <= q.start] + [c_start])
             raw_phrase = para[max(c_start, prev_end):q.start]
             phrase_start = q.start - len(raw_phrase)
             bare = re.sub(r"(近|约|超过|超|逾|将近|接近|不足|不到|大约)$", "", raw_phrase.rstrip())
             verb_zone = bare[len(_TRAILING_VERB.sub("", bare)):] or bare[-2:]
+            if role in ("from", "from_last_year"):
+                raw_phrase = _FROM_TAIL.sub("", raw_phrase)  # 常住人口由上年 -> 常住人口
             label = _strip_metric(_drop_places(raw_phrase, mentions, phrase_start))
+            if role in ("to", "threshold_value") and not _valid_metric(label) and previous_metric:
+                label = previous_metric  # …由729万人增加到732万人 / 突破2万亿元、达到23562亿元
             measure = "Level"
             direction = _DECLINE_VERB.search(verb_zone).group(1) if _DECLINE_VERB.search(verb_zone) else None
             if _GROWTH_VERB.search(verb_zone) and not re.search(r"[至到]$", verb_zone):
@@ -278,7 +317,7 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
             if q in respectively:
                 label, heads_start = respectively[q]
                 phrase_start, raw_phrase = heads_start, para[heads_start:q.start]
-            counted = _COUNTED_NOUN.match(para[q.end:q.end + 24])
+            counted = _COUNTED_NOUN.match(para[q.end:q.end + 24]) if not _NOT_COUNTING_UNIT.search(q.unit) else None
             if counted and not _AFTER_COUNT.match(para[q.end:q.end + 30]) and not _METRIC_NOUN.search(label):
                 # 遴选出首批54家市级绿色低碳工厂: the figure counts the noun that follows it
                 label = _strip_metric(counted.group(1))
@@ -290,7 +329,7 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
                 if after and (not label or not _valid_metric(label)):
                     label = _strip_metric(after.group(1).removesuffix("名单").removesuffix("称号"))
                     quote_end = q.end + after.end()
-                elif previous_metric and (measure != "Level" or label in _GENERIC):
+                elif previous_metric and (measure != "Level" or label in _GENERIC or not label):
                     label = previous_metric  # 总量超过.. / 同比增长.. refer to the metric before
                     if measure == "Level":  # 新增X 5家，总数达到12家: the total is of X itself
                         label = re.sub(r"^(?:新增|新建|新培育|新签约)|新增$", "", label) or label
@@ -305,37 +344,89 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
             if label == previous_metric and not raw_phrase.strip():
                 quote_start = q.start
             quote_start = min(quote_start, q.start)
+            if _FLOW.match(label) and measure == "Level":
+                measure = "Change"  # 新增高新技术企业3200家: a flow over the year, never a stock
             obs = _make(ctx, para, p_start, quote_start, quote_end, label, q, measure, direction,
-                        state, mentions, c_start, s_start)
-            if obs is not None:
+                        state, mentions, c_start, s_start, verb_zone)
+            if obs is not None and role == "from_last_year" and obs.year_basis != "explicit":
+                obs.year, obs.status = obs.year - 1, "Actual"  # 由上年729万人…: last year's level
+            if obs is not None and role not in ("from", "threshold"):
                 out.append(obs)
             if measure == "Level" or previous_metric is None:
                 previous_metric = label
     return out
 
 
+def _pair_roles(para: str, sent_q: list[Quantity]) -> dict[int, str]:
+    """Roles of two figures read together: 由上年X增加到Y (from_last_year / to), 从X降到Y (from /
+    to), 突破X、达到Y (threshold / threshold_value)."""
+    roles: dict[int, str] = {}
+    for a, b in zip(sent_q, sent_q[1:]):
+        between = para[a.end:b.start]
+        before = para[max(0, a.start - 8):a.start]
+        frm = _FROM_BEFORE.search(before)
+        if frm and _TO_BETWEEN.match(between):
+            when = frm.group("when") or ""
+            roles[id(a)] = "from_last_year" if when.startswith(("上年", "去年")) else "from"
+            roles[id(b)] = "to"
+        elif (a.qualifier or "").startswith(("突破", "超过", "超")) and _THRESHOLD_BETWEEN.match(between):
+            roles[id(a)], roles[id(b)] = "threshold", "threshold_value"
+    return roles
+
+
+_METRIC_HEADS = vocab.words("metric_heads")
+_ORDINAL_INDUSTRIES = re.compile(r"^(第?[一二三])(?:[、和及与]第?([一二三]))?(?:[、和及与]第?([一二三]))?(?:产业|产)(.*)$")
+
+
 def _respectively(para: str, s_start: int, s_end: int, sent_q: list[Quantity]) -> dict:
-    """X、Y、Z分别达到a、b、c: pair each head with its value."""
-    m = re.search(r"([^，,；;。：:]+?)分别(?:为|是|达到|达|增长|下降|提高|占|实现|居)?", para[s_start:s_end])
+    """X、Y、Z分别达到a、b、c: pair each head with its value, item by item. Heads that are only a
+    modifier (城镇、农村常住居民人均可支配收入) take the last head's metric noun; 一、二、三产业 /
+    一二三产 are the three industries. Heads and values that cannot be paired are dropped."""
+    m = re.search(r"([^，,；;。：:]+?)分别(?:为|是|达到|达|增长|下降|提高|占|实现|居|稳定在|保持在|控制在)?",
+                  para[s_start:s_end])
     if not m:
         return {}
-    heads = [h for h in re.split(r"[、和及与]", m.group(1)) if h]
+    heads_text = m.group(1)
+    heads_start = s_start + m.start(1) + (len(heads_text) - len(heads_text.lstrip()))
+    heads = _respectively_heads(_strip_metric(heads_text))
     listed = [q for q in sent_q if q.start >= s_start + m.end()][:len(heads)]
     if len(heads) < 2 or len(listed) != len(heads):
         return {q: ("", s_start) for q in sent_q if q.start >= s_start + m.end()}  # cannot pair: drop
-    tail = re.search(_METRIC_NOUN.pattern.replace("$", "") + r"$", heads[-1])
-    suffix_word = ""
-    if tail:
-        # the shared metric noun of the last head (研发投入强度) completes heads without one
-        long_tail = re.search(r"(研发投入强度|增加值|覆盖率|满意率|[\u4e00-\u9fa5]{0,3}(?:率|额|值|量|收入|投资|强度|标准))$", heads[-1])
-        suffix_word = long_tail.group(1) if long_tail else ""
-    out = {}
-    for head, q in zip(heads, listed):
-        label = _strip_metric(head)
-        if suffix_word and not _METRIC_NOUN.search(label):
-            label = label + suffix_word
-        out[q] = (label, s_start + m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip())))
+    return {q: (label, heads_start) for q, label in zip(listed, heads)}
+
+
+def _respectively_heads(text: str) -> list[str]:
+    joined = re.match(r"^([一二三]{2,3})产(?:业)?(.*)$", text)  # 一二三产增加值
+    ordinal = _ORDINAL_INDUSTRIES.match(text)
+    if joined or ordinal:
+        numbers = list(joined.group(1)) if joined else [g.lstrip("第") for g in ordinal.groups()[:3] if g]
+        tail = (joined.group(2) if joined else ordinal.group(4)) or "增加值"
+        return [f"第{n}产业{tail}" for n in numbers]
+    heads = [h for h in re.split(r"[、和及与]", text) if h]
+    if len(heads) == 1 and re.match(r"^城乡(?!融合|一体)", text):
+        heads = ["城镇" + text[2:], "农村" + text[2:]]  # 城乡居民人均可支配收入分别… : urban, rural
+    if len(heads) >= 2 and all(re.match(r"^第?[一二三]产(?:业)?", h) for h in heads):
+        tail = re.sub(r"^第?[一二三]产(?:业)?", "", heads[-1]) or "增加值"  # 一产、二产、三产增加值
+        return [f"第{re.search('[一二三]', h).group(0)}产业{tail}" for h in heads]
+    if len(heads) < 2:
+        return heads
+    last = heads[-1]
+    shared = next((w for w in _METRIC_HEADS if last.endswith(w) and len(w) < len(last)), "")
+    out = []
+    for head in heads:
+        if shared and not any(head.endswith(w) for w in _METRIC_HEADS):
+            # the modifier of the last head is as long as this one: 城镇 / 农村 + 常住居民…
+            stem = last[: len(last) - len(shared)]
+            inner = stem[len(head):] if len(stem) > len(head) and _same_kind(head, stem[:len(head)]) else ""
+            head = head + inner + shared
+        out.append(head)
     return out
+
+
+def _same_kind(a: str, b: str) -> bool:
+    """Two-character modifiers of a pair (城镇/农村, 出口/进口): the rest of the stem is shared
+    (城镇、农村居民收入 -> 城镇居民收入); a longer head (制造业) replaces the whole modifier."""
+    return len(a) == len(b) == 2
 
 
 def _drop_places(phrase: str, mentions, phrase_start: int) -> str:
@@ -401,7 +492,8 @@ def _relative_year(text: str, ctx: DocContext) -> int | None:
 
 
 def _make(ctx: DocContext, para: str, p_start: int, quote_start: int, quote_end: int, label: str,
-          q: Quantity, measure: str, direction, state: ParagraphState, mentions, c_start, s_start):
+          q: Quantity, measure: str, direction, state: ParagraphState, mentions, c_start, s_start,
+          verb_zone: str = ""):
     sentence_prefix = para[s_start:q.start]
     clause = para[c_start:q.start]
     # year: an explicit year in the clause (not a comparison base), else relative, else topic
@@ -419,14 +511,26 @@ def _make(ctx: DocContext, para: str, p_start: int, quote_start: int, quote_end:
         return None
     # status
     unquoted = _QUOTED.sub("", sentence_prefix)
-    plan_context = state.plan or state.topic_plan or bool(_PLAN_MARKERS.search(unquoted))
-    if ctx.reporting_year is not None and year > ctx.reporting_year and not ctx.work_report:
-        plan_context = True
-    if ctx.work_report and state.plan and year < (ctx.publication_year or year):
-        plan_context = False
-    if _ACTUAL_MARKERS.search(clause) and not state.plan and year <= (ctx.reporting_year or year):
-        plan_context = False
-    status = "Target" if plan_context else "Actual"
+    section = state.section
+    period_start = period_end = None
+    estimated = False
+    if section is not None:
+        status, year, period_start, period_end = _section_status(section, ctx, year, basis, clause,
+                                                                 unquoted, label, measure)
+        estimated = status == "Actual" and bool(_ESTIMATE.search(clause))
+    else:
+        plan_context = state.plan or state.topic_plan or bool(_PLAN_MARKERS.search(unquoted))
+        if ctx.reporting_year is not None and year > ctx.reporting_year and not ctx.work_report:
+            plan_context = True
+        if ctx.work_report and state.plan and year < (ctx.publication_year or year):
+            plan_context = False
+        if _ACTUAL_MARKERS.search(clause) and not state.plan and year <= (ctx.reporting_year or year):
+            plan_context = False
+        status = "Target" if plan_context else "Actual"
+    named = named_period(clause)
+    if named and basis != "explicit":
+        period_start, period_end = named
+        year = period_end
     # place: nearest named place in the clause, else the topic place
     place = state.sentence_place or state.place
     for m in mentions:
@@ -444,8 +548,11 @@ def _make(ctx: DocContext, para: str, p_start: int, quote_start: int, quote_end:
         doc_id=ctx.doc_id, start=abs_start, end=abs_end, quote=quote,
         metric=canonical_metric(label), metric_surface=label, value=q.value, unit=q.unit, year=year,
         status=status, place=place, measure=measure, qualifier=q.qualifier, period=period,
-        direction=direction if measure != "Level" else None,
-        normalized_value=q.normalized_value, normalized_unit=q.normalized_unit, year_basis=basis)
+        direction="down" if direction and measure != "Level" else None,
+        normalized_value=q.normalized_value, normalized_unit=q.normalized_unit, year_basis=basis,
+        indicator=find_indicator(label, verb_zone), max_value=q.max_value,
+        period_start=period_start, period_end=period_end, estimated=estimated,
+        section_role=section.role if section is not None else None)
 
 
 _AGENCY_AFTER = re.compile(r"^[\u4e00-\u9fa5]{0,8}?(?:局|厅|委员会|办公室|中心|集团|公司|银行|科学院|研究院|大学)")
@@ -459,3 +566,41 @@ def _locative(para: str, m: PlaceMention) -> bool:
 def _in_agency_name(para: str, m: PlaceMention) -> bool:
     """郑州市医疗保障中心 names an agency; its place is not the figure's place."""
     return bool(_AGENCY_AFTER.match(para[m.end:m.end + 10])) and not m.deictic
+
+
+_REVIEW_ROLES = ("review_last_year", "review_five_year")
+_PLAN_ROLES = ("targets", "tasks", "five_year_plan")
+
+
+def _section_status(section, ctx: DocContext, year: int, basis: str, clause: str, unquoted: str,
+                    label: str, measure: str):
+    """(status, year, period start, period end) of a figure inside a report section.
+
+    A review reports actual figures (争取 there means obtained, 预计 an estimate of the year's
+    actual); a plan section sets targets. An explicit or relative year in the clause that lies
+    on the other side of the report year overrides the section. In the five-year review,
+    cumulative figures (累计, 五年, 年均, 新增, 增长N倍) cover the period; levels are the last year's.
+    """
+    report_year = ctx.publication_year or year
+    role = section.role
+    period_start = period_end = None
+    if role in _REVIEW_ROLES:
+        status = "Actual"
+        if basis in ("explicit", "relative") and year >= report_year and _PLAN_MARKERS.search(unquoted):
+            status = "Target"  # 到2027年… / 今年力争… named in a review
+        elif basis in ("explicit", "relative") and year > report_year:
+            status = "Target"
+    else:
+        status = "Target"
+        if basis in ("explicit", "relative") and year < report_year:
+            status = "Actual"  # 去年… / 2025年… recalled in a plan section
+    if section.period and basis not in ("explicit", "relative"):
+        over_period = bool(_CUMULATIVE.search(clause)) or bool(_FLOW.match(label)) or measure == "GrowthRate"
+        if role == "review_five_year" and over_period and status == "Actual":
+            period_start, period_end = section.period
+            year = period_end
+        elif role == "five_year_plan" and status == "Target":
+            year = section.period[1]
+            if over_period:
+                period_start, period_end = section.period
+    return status, year, period_start, period_end

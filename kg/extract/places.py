@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 LEVELS = {1: "Province", 2: "City", 3: "District", 4: "Town"}
+MUNICIPALITIES = {"北京市", "上海市", "天津市", "重庆市"}
 # Development zones named in the national table at county level; their usual short forms are
 # built from the full name by these genre rules (郑州高新技术产业开发区 -> 高新区).
 _ZONE_ABBREVIATIONS = [
@@ -36,6 +37,7 @@ class Place:
     parent: "Place | None" = None
     aliases: set[str] = field(default_factory=set)
     zone: bool = False
+    municipality: bool = False  # 北京/上海/天津/重庆: a province that is also its own city
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -57,7 +59,9 @@ class Place:
             p = p.parent
 
     def city(self) -> "Place | None":
-        return next((p for p in [self, *self.ancestors()] if p.level == 2), None)
+        """The prefecture-level city; for a municipality (and its districts) the municipality."""
+        chain = [self, *self.ancestors()]
+        return next((p for p in chain if p.level == 2 or p.municipality), None)
 
     def province(self) -> "Place | None":
         return next((p for p in [self, *self.ancestors()] if p.level == 1), None)
@@ -114,8 +118,10 @@ class Gazetteer:
         for prov_name, prov_node in table.items():
             prov = self._add(prov_name, 1, prov_node, None)
             for city_name, city_node in _children(prov_node):
-                if prov_name in {"北京市", "上海市", "天津市", "重庆市"} and city_name == prov_name:
-                    city = self._add(city_name, 2, city_node, prov, register_names=False)
+                if prov_name in MUNICIPALITIES and city_name == prov_name:
+                    # one place, not a province and a city of the same name (no locatedIn loop)
+                    prov.municipality = True
+                    city = prov
                 else:
                     city = self._add(city_name, 2, city_node, prov)
                 for county_name, county_node in _children(city_node):

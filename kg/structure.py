@@ -1,0 +1,237 @@
+"""Document structure, between ingest and extraction: what kind of document this is, which place
+it is about, which year it reports on, and its sections with the role each plays.
+
+Read from the document itself, never from the most-mentioned place:
+- kind: the title and opening lines (政府工作报告, 统计公报, 计划执行情况, 本报讯 …; data file
+  vocab/document_kinds.tsv);
+- report year: the year in the title ("2025年洛阳市政府工作报告", "山西省2024年…统计公报"), else
+  the dateline ("——2026年1月27日在…"), else the publication date. For a work or plan report it is
+  the year the report is delivered in and plans for; for a bulletin the year it reports on;
+- subject place: the place that opens the title, else the one the dateline names
+  ("在安徽省第十四届人民代表大会…"), else the place most named with 全省/全市;
+- sections: top-level headings (一、 / ### / 第一部分) and paragraph openers (五年来, 过去一年,
+  主要预期目标是) decide the role (vocab/section_roles.tsv): review of last year, review of the five
+  years, the coming five-year plan, this year's targets, this year's tasks. Each role carries the
+  year, period and status that the figures inside it default to.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from . import vocab
+from .vocab import five_year_period, named_period
+from .extract.places import Gazetteer, Home, Place, find_home, find_places
+
+KINDS = ("WorkReport", "StatisticalBulletin", "PlanReport", "News", "Other")
+ROLES = ("review_last_year", "review_five_year", "five_year_plan", "targets", "tasks", "body")
+
+_TOP_HEADING = re.compile(r"^(?:#{1,3}\s*|[一二三四五六七八九十]{1,3}[、．.]|第[一二三四五六七八九十]{1,3}部分)")
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_DATELINE = re.compile(r"^(?:[—\-－–―（(]{1,2}\s*|分享[:：]?)?((?:19|20)\d{2})年\d{1,2}月\d{1,2}日(?:\d{1,2}时\d{1,2}分)?(?:在([^，,。]{2,40}?)(?:第[一二三四五六七八九十]+届|人民代表大会|人大))?")
+_METADATA = re.compile(r"^(?:——|来源|时间|分享|发布|作者|编辑|【|\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2})")
+
+
+@dataclass
+class Section:
+    order: int
+    start: int  # offsets into the normalized document text
+    end: int
+    role: str
+    heading: str
+    year: int | None  # the year figures inside refer to by default
+    status: str | None  # Actual | Target | None (decided by the sentence)
+    period: tuple[int, int] | None = None  # a five-year section's first and last year
+
+
+@dataclass
+class DocStructure:
+    kind: str
+    subject: Place | None
+    report_year: int | None
+    reviewed_year: int | None  # the year a review section reports on (report year - 1 for reports)
+    publication_year: int | None
+    home: Home
+    sections: list[Section] = field(default_factory=list)
+
+    def section_at(self, offset: int) -> Section | None:
+        starts = [s.start for s in self.sections]
+        i = bisect.bisect_right(starts, offset) - 1
+        return self.sections[i] if i >= 0 else None
+
+    @property
+    def is_report(self) -> bool:
+        return self.kind in ("WorkReport", "PlanReport")
+
+
+def document_kind(title: str, opening: str) -> str:
+    for kind, pattern in vocab.document_kinds():
+        if pattern.search(title):
+            return kind
+    for kind, pattern in vocab.document_kinds():
+        if pattern.search(opening):
+            return kind
+    return "Other"
+
+
+def analyse(doc, gaz: Gazetteer) -> DocStructure:
+    """The structure of one ingested document (kg.ingest.Document)."""
+    text = doc.text
+    paragraphs = _paragraphs(text)
+    title = doc.title if doc.title_confidence in ("high", "medium", "low") else ""
+    opening = text[:600]
+    kind = document_kind(title, opening)
+    publication_year = int(doc.date[:4]) if doc.date else None
+    dateline_year, dateline_place = _dateline(paragraphs[:8])
+    title_years = [int(y) for y in _YEAR.findall(title)]
+    report_year = _report_year(kind, title_years, dateline_year, publication_year, text)
+    reviewed = report_year - 1 if kind in ("WorkReport", "PlanReport") and report_year else report_year
+    if kind == "PlanReport" and len(title_years) >= 2:
+        reviewed, report_year = min(title_years), max(title_years)
+    home = _home(text, gaz, title, dateline_place)
+    structure = DocStructure(kind, home.subject, report_year, reviewed, publication_year, home)
+    structure.sections = _sections(paragraphs, structure, title)
+    return structure
+
+
+def _paragraphs(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for para in text.split("\n\n"):
+        out.append((pos, para))
+        pos += len(para) + 2
+    return out
+
+
+def _dateline(head: list[tuple[int, str]]) -> tuple[int | None, str | None]:
+    for _, para in head:
+        m = _DATELINE.match(para.strip())
+        if m:
+            return int(m.group(1)), m.group(2)
+    return None, None
+
+
+def _report_year(kind, title_years, dateline_year, publication_year, text) -> int | None:
+    if title_years:
+        return max(title_years) if kind == "PlanReport" else title_years[0]
+    if dateline_year:
+        return dateline_year
+    if kind in ("WorkReport", "PlanReport") and publication_year:
+        return publication_year
+    if kind == "StatisticalBulletin" and publication_year:
+        return publication_year - 1  # a bulletin is published the year after the one it reports
+    from .ingest import dominant_year
+
+    year = dominant_year(text)
+    if kind == "News" and publication_year:
+        return publication_year
+    return year or publication_year
+
+
+def _home(text: str, gaz: Gazetteer, title: str, dateline_place: str | None) -> Home:
+    """City and province used to resolve names, and the subject: the place opening the title,
+    else the dateline's, else the counted home."""
+    counted = find_home(text, gaz, "")
+    subject = None
+    for source in (title, dateline_place or ""):
+        if not source:
+            continue
+        cleaned = _YEAR.sub("", source)
+        for m in find_places(cleaned, gaz, counted):
+            if m.start <= 2 and not m.deictic:
+                subject = m.place
+            break
+        if subject is not None:
+            break
+    if subject is None:
+        return counted
+    city = subject.city()
+    province = subject.province()
+    return Home(city, province, subject)
+
+
+def _is_heading(para: str) -> bool:
+    p = para.strip()
+    if not p:
+        return False
+    if _TOP_HEADING.match(p):
+        return len(p) <= 60 and p[-1] not in "。！？；"
+    if _METADATA.match(p):
+        return False
+    return len(p) <= 30 and p[-1] not in "。！？；，：:"
+
+
+def _role_defaults(role: str, s: DocStructure) -> tuple[int | None, str | None, tuple[int, int] | None]:
+    r, p = s.report_year, s.reviewed_year
+    if role == "review_last_year":
+        return p, "Actual", None
+    if role == "review_five_year":
+        period = five_year_period(p) if p else None
+        return p, "Actual", period
+    if role == "five_year_plan":
+        period = five_year_period(r) if r else None
+        return (period[1] if period else None), "Target", period
+    if role in ("targets", "tasks"):
+        return r, "Target", None
+    # a body without sections: a bulletin reports its year as actual; news and others decide by sentence
+    if s.kind == "StatisticalBulletin":
+        return r, "Actual", None
+    if s.is_report:
+        return p, None, None
+    return r, None, None
+
+
+def _sections(paragraphs: list[tuple[int, str]], s: DocStructure, title: str = "") -> list[Section]:
+    rules = vocab.section_rules(s.report_year) if s.is_report else []
+    heading_rules = [(role, pat) for role, where, pat in rules if where == "heading"]
+    para_rules = [(role, pat) for role, where, pat in rules if where == "para"]
+    sections: list[Section] = []
+    front = {s_.strip() for s_ in (title,)} if title else set()
+
+    def open_section(start: int, role: str, heading: str, period_hint=None):
+        year, status, period = _role_defaults(role, s)
+        if period_hint and role in ("review_five_year", "five_year_plan"):
+            period = period_hint
+            year = period[1]
+        if sections and sections[-1].start == start:
+            sections.pop()
+        if sections:
+            sections[-1].end = start
+        sections.append(Section(len(sections), start, -1, role, heading, year, status, period))
+
+    open_section(0, "body", "")
+    heading_role, resume = "body", None
+    for start, para in paragraphs:
+        stripped = para.strip()
+        if not stripped or stripped in front or _DATELINE.match(stripped):
+            continue  # the title and the dateline name the report's own year: no section
+        if s.is_report and _is_heading(stripped):
+            role = _earliest(heading_rules, stripped)
+            if role is None and _TOP_HEADING.match(stripped) and heading_role in ("tasks", "targets", "five_year_plan"):
+                role = "tasks"  # 四、全面加强政府自身建设: the plan part goes on
+            if role is not None or _TOP_HEADING.match(stripped):
+                open_section(start, role or "body", stripped, named_period(stripped))
+                heading_role, resume = role or "body", None
+                continue
+        if s.is_report:
+            role = _earliest(para_rules, stripped[:80], anchored=True)
+            if role is not None and role != sections[-1].role:
+                open_section(start, role, stripped[:40], named_period(stripped[:40]))
+                if heading_role in ("tasks", "targets") and role != heading_role:
+                    resume = heading_role  # 到2030年… inside this year's tasks: that paragraph only
+            elif resume is not None and sections[-1].role != resume:
+                open_section(start, resume, "")
+                resume = None
+    sections[-1].end = paragraphs[-1][0] + len(paragraphs[-1][1]) if paragraphs else 0
+    for i, sec in enumerate(sections):
+        sec.order = i
+    return sections
+
+
+def _earliest(rules, text: str, anchored: bool = False) -> str | None:
+    best = None
+    for role, pattern in rules:
+        m = pattern.search(text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), role)
+    return best[1] if best else None

@@ -1,0 +1,133 @@
+"""The genre's vocabulary as data, one file per concept, loaded once and shared by extraction,
+ask and search: plan and actual words, verbs of growth, decline and level, flow and cumulative
+words, relative years, qualifiers, name words, metric head nouns, document kinds, section roles
+and the standard indicators (indicators.tsv).
+
+Files are plain text: one entry a line, `#` starts a comment line; .tsv files are tab-separated.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+VOCAB_DIR = Path(__file__).resolve().parent
+
+
+def _lines(name: str) -> list[str]:
+    out = []
+    for line in (VOCAB_DIR / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            out.append(line.rstrip("\n"))
+    return out
+
+
+@lru_cache(maxsize=None)
+def words(name: str) -> tuple[str, ...]:
+    """The entries of NAME.txt, longest first (so alternations prefer 提高到 over 提高)."""
+    return tuple(sorted({w.strip() for w in _lines(f"{name}.txt")}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def alternation(name: str) -> str:
+    """A regex alternation of NAME.txt's entries (escaped, longest first), without a group."""
+    return "|".join(map(re.escape, words(name)))
+
+
+@lru_cache(maxsize=None)
+def table(name: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(c.strip() for c in line.split("\t")) for line in _lines(f"{name}.tsv"))
+
+
+@lru_cache(maxsize=None)
+def relative_years() -> dict[str, int]:
+    return {word: int(offset) for word, offset in table("relative_years")}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    kind: str  # level | growth | share | change | rate | index
+    unit_family: str
+    synonyms: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def slug(self) -> str:
+        return self.name
+
+
+class Indicators:
+    """The standard indicator vocabulary; `find(label)` links a metric label to one indicator."""
+
+    def __init__(self, rows):
+        self.all: list[Indicator] = []
+        self.by_name: dict[str, Indicator] = {}
+        for row in rows:
+            name, kind, family = row[0], row[1], row[2]
+            syns = tuple(s for s in (row[3].split("|") if len(row) > 3 else []) if s)
+            ind = Indicator(name, kind, family, syns)
+            self.all.append(ind)
+            for n in (name, *syns):
+                self.by_name.setdefault(_fold(n), ind)
+
+    def find(self, label: str) -> Indicator | None:
+        """The indicator whose name or synonym the label is (after folding brackets, quotes and
+        a leading 全省/全市 …)."""
+        key = _fold(label)
+        hit = self.by_name.get(key)
+        if hit is None:
+            bare = _SCOPE.sub("", key)
+            hit = self.by_name.get(bare) if bare != key else None
+        return hit
+
+    def names(self) -> list[str]:
+        """Every name and synonym, longest first (for dictionaries and question parsing)."""
+        return sorted(self.by_name, key=len, reverse=True)
+
+
+_SCOPE = re.compile(r"^(?:全省|全市|全区|全县|全州|全盟|我省|我市|我区|本市|全国|全社会(?=研发))")
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[“”\"'‘’《》\s]", "", text).replace("（", "(").replace("）", ")")
+
+
+@lru_cache(maxsize=1)
+def indicators() -> Indicators:
+    return Indicators(table("indicators"))
+
+
+def section_rules(report_year: int | None) -> list[tuple[str, str, re.Pattern]]:
+    """(role, where, pattern) from section_roles.tsv with {Y}/{P} filled for a report year."""
+    y = report_year or 0
+    out = []
+    for role, where, pattern in table("section_roles"):
+        pattern = pattern.replace("{Y}", str(y)).replace("{P}", str(y - 1))
+        out.append((role, where, re.compile(pattern)))
+    return out
+
+
+def document_kinds() -> list[tuple[str, re.Pattern]]:
+    return [(kind, re.compile(pattern)) for kind, pattern in table("document_kinds")]
+
+
+# ---------------------------------------------------------------- five-year plans
+
+_FIVE_YEAR_PLAN = re.compile(r"“?十([一二三四五六七八九])五”?")
+
+
+def five_year_period(year: int) -> tuple[int, int]:
+    """The five-year plan period containing a year (十四五 = 2021–2025, 十五五 = 2026–2030)."""
+    start = 2021 + 5 * ((year - 2021) // 5)
+    return start, start + 4
+
+
+def named_period(text: str) -> tuple[int, int] | None:
+    """'十四五' -> (2021, 2025), '十五五' -> (2026, 2030)."""
+    m = _FIVE_YEAR_PLAN.search(text)
+    if not m:
+        return None
+    n = 10 + "一二三四五六七八九".index(m.group(1)) + 1
+    start = 2021 + 5 * (n - 14)
+    return start, start + 4
