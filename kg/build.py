@@ -97,6 +97,7 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
             for doc in documents:
                 say("graph", doc.source_file)
                 kg_graph.add_document(g, doc)
+                kg_graph.add_structure(g, doc, extraction.structures[doc.doc_id])
             kg_graph.add_extraction(g, extraction)
             say("validate", "SHACL shapes")
             violations = kg_graph.validate(g)

@@ -109,6 +109,64 @@ def metric_iri(label: str) -> URIRef:
     return resource("metric", label)
 
 
+def indicator_iri(name: str) -> URIRef:
+    return resource("indicator", name)
+
+
+def section_iri(doc_id: str, order: int) -> URIRef:
+    return resource("section", doc_id, str(order))
+
+
+_ROLE_TERMS = {"review_last_year": "ReviewLastYear", "review_five_year": "ReviewFiveYears",
+               "five_year_plan": "FiveYearPlan", "targets": "AnnualTargets", "tasks": "AnnualTasks",
+               "body": "Body"}
+
+
+def add_structure(g: Graph, doc, structure) -> None:
+    """A document's kind, subject place and report year; its sections with role, offsets and
+    the year and status its figures default to; each passage's section."""
+    d = doc_iri(doc.doc_id)
+    g.add((d, GK.documentKind, GK[structure.kind]))
+    if structure.subject is not None:
+        g.add((d, GK.subjectPlace, place_iri(structure.subject)))
+    if structure.report_year:
+        g.add((d, GK.reportYear, Literal(str(structure.report_year), datatype=XSD.gYear)))
+    for sec in structure.sections:
+        if sec.end <= sec.start:
+            continue
+        s = section_iri(doc.doc_id, sec.order)
+        g.add((s, RDF.type, GK.Section))
+        g.add((s, GK.inDocument, d))
+        g.add((s, GK.sectionRole, GK[_ROLE_TERMS[sec.role]]))
+        g.add((s, GK.charStart, Literal(sec.start)))
+        g.add((s, GK.charEnd, Literal(sec.end)))
+        g.add((s, GK.order, Literal(sec.order)))
+        if sec.heading:
+            g.add((s, GK.heading, Literal(sec.heading)))
+        if sec.year:
+            g.add((s, GK.defaultYear, Literal(str(sec.year), datatype=XSD.gYear)))
+        if sec.status:
+            g.add((s, GK.defaultStatus, GK[sec.status]))
+    for p in doc.passages:
+        sec = structure.section_at(p.start)
+        if sec is not None and sec.end > sec.start:
+            g.add((passage_iri(doc.doc_id, p.order), GK.inSection, section_iri(doc.doc_id, sec.order)))
+
+
+def add_indicator(g: Graph, ind) -> URIRef:
+    iri = indicator_iri(ind.name)
+    g.add((iri, RDF.type, GK.Indicator))
+    g.add((iri, RDF.type, GK.Metric))
+    g.add((iri, RDFS.label, Literal(ind.name, lang="zh")))
+    g.add((iri, SKOS.prefLabel, Literal(ind.name, lang="zh")))
+    for syn in ind.synonyms:
+        if syn != ind.name:
+            g.add((iri, SKOS.altLabel, Literal(syn, lang="zh")))
+    g.add((iri, GK.indicatorKind, Literal(ind.kind)))
+    g.add((iri, GK.unitFamily, Literal(ind.unit_family)))
+    return iri
+
+
 def add_extraction(g: Graph, ex) -> None:
     """Places (with hierarchy and aliases), agencies, programs, metrics, observations with their
     source passage and quote, passage mentions, and conflict flags."""
@@ -147,6 +205,12 @@ def add_extraction(g: Graph, ex) -> None:
         g.add((iri, SKOS.prefLabel, Literal(label, lang="zh")))
         for alias in sorted(aliases - {label}):
             g.add((iri, SKOS.altLabel, Literal(alias, lang="zh")))
+    for ind in ex.indicators:
+        add_indicator(g, ind)
+    metric_indicator = {obs.metric: obs.indicator for obs in ex.observations if obs.indicator is not None}
+    for label, ind in metric_indicator.items():
+        if metric_iri(label) != indicator_iri(ind.name):
+            g.add((metric_iri(label), GK.indicator, indicator_iri(ind.name)))
     obs_iris = {}
     for obs in ex.observations:
         doc_id, order = ex.passage_for(obs)
@@ -172,6 +236,15 @@ def add_extraction(g: Graph, ex) -> None:
             g.add((iri, GK.period, Literal(obs.period)))
         if obs.direction:
             g.add((iri, GK.direction, Literal(obs.direction)))
+        if obs.indicator is not None:
+            g.add((iri, GK.indicator, indicator_iri(obs.indicator.name)))
+        if obs.max_value is not None:
+            g.add((iri, GK.maxValue, Literal(decimal_text(obs.max_value), datatype=XSD.decimal)))
+        if obs.period_start is not None:
+            g.add((iri, GK.periodStart, Literal(str(obs.period_start), datatype=XSD.gYear)))
+            g.add((iri, GK.periodEnd, Literal(str(obs.period_end), datatype=XSD.gYear)))
+        if obs.estimated:
+            g.add((iri, GK.estimated, Literal(True)))
         if obs.normalized_value is not None:
             g.add((iri, GK.normalizedValue, Literal(decimal_text(obs.normalized_value), datatype=XSD.decimal)))
             g.add((iri, GK.normalizedUnit, Literal(obs.normalized_unit or "")))

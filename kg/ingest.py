@@ -163,6 +163,12 @@ def normalize_paragraphs(raw: str) -> list[str]:
     lines = raw.split("\n")
     widths = [len(clean_line(x)) for x in lines if clean_line(x)]
     typical = sorted(widths)[len(widths) // 2] if widths else 0
+    # hard-wrapped text (PDF extraction) breaks most lines mid-sentence; text saved one paragraph a
+    # line ends most lines with a sentence end or is a heading: there every such line ends its paragraph
+    cleaned = [clean_line(x) for x in lines if clean_line(x)]
+    open_ended = sum(1 for x in cleaned if x[-1] not in _SENTENCE_END + _CLOSERS + "：:"
+                     and not _HEADING_LINE.match(x) and (len(x) > 30 or re.search(r"[，,、]", x)))
+    wrapped = len(cleaned) < 5 or open_ended > 0.3 * len(cleaned)
     paragraphs: list[str] = []
     current = ""
     prev_raw = ""
@@ -193,8 +199,12 @@ def normalize_paragraphs(raw: str) -> list[str]:
         heading_next = bool(prev_raw) and prev_raw[-1] in _SENTENCE_END + "”：:" and bool(_HEADING_LINE.match(line))
         dateline = bool(re.match(r"^(?:——|――|—|（(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)", line))  # ——2026年1月27日在…
         title_line = _is_title_line(line) or _is_title_line(prev_raw)  # 2026年某省政府工作报告 stands alone
+        # one paragraph a line: a line that ends a sentence, or a short one without a comma, is whole
+        line_paragraph = not wrapped and bool(prev_raw) and (
+            prev_raw[-1] in _SENTENCE_END + _CLOSERS + "：:"
+            or (len(prev_raw) <= 40 and not re.search(r"[，,、]", prev_raw) and not prev_raw[-1].isdigit()))
         if current and (indented or _is_heading(line) or _is_heading(current) or short_end or heading_next or dateline
-                        or title_line
+                        or title_line or line_paragraph
                         or typical > LINE_IS_PARAGRAPH):
             paragraphs.append(current)
             current = ""
@@ -335,6 +345,8 @@ def detect_date(text: str) -> tuple[str | None, str]:
         return f"{y:04d}-{mo:02d}-{d:02d}", "stated"
     m = re.search(r"本报讯[^)）]*[)）]\s*" + _DATE_MONTH_DAY.pattern, top) or _DATE_MONTH_DAY.search(text[:300])
     year = dominant_year(text)
+    if year and "去年" in text and not re.search(rf"{year + 1}年", text):
+        year += 1  # an undated article that reports the year as 去年 was written the year after
     if m and year:
         mo, d = int(m.group(1)), int(m.group(2))
         if 1 <= mo <= 12 and 1 <= d <= 31:

@@ -137,10 +137,13 @@ def _home(text: str, gaz: Gazetteer, title: str, dateline_place: str | None) -> 
         if not source:
             continue
         cleaned = _YEAR.sub("", source)
-        for m in find_places(cleaned, gaz, counted):
-            if m.start <= 2 and not m.deictic:
-                subject = m.place
-            break
+        mentions = [m for m in find_places(cleaned, gaz, counted) if not m.deictic]
+        if mentions and mentions[0].start <= 2:
+            subject, end = mentions[0].place, mentions[0].end
+            for m in mentions[1:]:  # 郑州市金水区: the most specific of the names written together
+                if m.start != end:
+                    break
+                subject, end = m.place, m.end
         if subject is not None:
             break
     if subject is None:
@@ -166,7 +169,7 @@ def _role_defaults(role: str, s: DocStructure) -> tuple[int | None, str | None, 
     if role == "review_last_year":
         return p, "Actual", None
     if role == "review_five_year":
-        period = five_year_period(p) if p else None
+        period = (p - 4, p) if p else None  # 五年来: the five years up to the year reviewed
         return p, "Actual", period
     if role == "five_year_plan":
         period = five_year_period(r) if r else None

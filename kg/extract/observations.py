@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from .numbers import Quantity, find_quantities
 from .places import Gazetteer, Home, Place, PlaceMention, find_places
-from ..vocab import named_period
+from ..vocab import five_year_period, named_period
 
 # ------------------------------------------------------------------ vocabulary of the genre
 
@@ -37,7 +37,9 @@ _ESTIMATE = re.compile(vocab.alternation("estimate_words"))
 _VERBS = ("提高到|提高至|提升至|提升到|增长到|增长至|下降到|下降至|降至|降到|增至|达到|达|突破|超过|超|完成|实现|"
           "增长|增加|提高|提升|下降|降低|减少|回升|扩大|缩小|为|是|共计|合计|总计|累计|共|约|近|逾|开行|录得|保持在|"
           "保持|稳定在|控制在|接近|将近|大约|不足|不到|均|同比|环比|比上年|较上年|较去年|年均|平均|已|已经|预计|将|力争|确保|要|了|有|至|到|"
-          "在|的|新增至|首次|分别|全部|整体|总体|合计达|年度|全年|连续|居|占|计")
+          "在|的|新增至|首次|分别|全部|整体|总体|合计达|年度|全年|连续|居|占|计|"
+          "比上年末|较上年末|比上年底|比年初|较年初|比上年同期|同比|" + vocab.alternation("growth_verbs") + "|"
+          + vocab.alternation("level_verbs"))
 _TRAILING_VERB = re.compile(rf"(?:{_VERBS}|每人|每户|每年|每月|每天|每日|一年)+$")
 _GROWTH_VERB = re.compile(f"({vocab.alternation('growth_verbs')})")
 _DECLINE_VERB = re.compile(f"({vocab.alternation('decline_verbs')})")
@@ -62,8 +64,8 @@ _METRIC_NOUN = re.compile(r"(率|额|值|量|数|收入|投资|强度|比重|占
 # after a rate or an amount of money the next word is not what is counted (增长5%安排)
 _NOT_COUNTING_UNIT = re.compile(r"%|‰|倍|百分点|基点|元")
 # 由上年X增加到Y / 从X降到Y: X is the level before; 突破X、达到Y: X is a threshold, Y the figure
-_FROM_BEFORE = re.compile(r"(?:由|从)(?P<when>上年末?|去年末?|上半年|年初|(?:19|20)\d{2}年末?)?$")
-_FROM_TAIL = re.compile(r"(?:由|从)(?:上年末?|去年末?|上半年|年初|(?:19|20)\d{2}年末?)?$")
+_FROM_BEFORE = re.compile(r"(?:由|从)(?P<when>上年末?|去年末?|上半年|年初|(?:19|20)\d{2}年末?)?的?$")
+_FROM_TAIL = re.compile(r"(?:由|从)(?:上年末?|去年末?|上半年|年初|(?:19|20)\d{2}年末?)?的?$")
 _TO_BETWEEN = re.compile(r"^[^\d，,。；;]{0,6}?(?:到|至)$")
 _THRESHOLD_BETWEEN = re.compile(r"^[、，,]?(?:达到|达|为|增至|增加到|提高到|提升至)$")
 _AFTER_COUNT = re.compile(r"^[\u4e00-\u9fa5]{0,8}?(?:被评为|被认定为|被命名为|入选|获评|获批|荣获|认定为|通过认定为|成为)"
@@ -150,12 +152,10 @@ class DocContext:
 def document_context(doc, home: Home, structure=None) -> DocContext:
     """Years and kind from the document structure (kg.structure); without one (a bare text),
     from the dates and the most mentioned year."""
-    if structure is not None:
+    if structure is not None and structure.kind in ("WorkReport", "PlanReport", "StatisticalBulletin"):
         report = structure.report_year
-        reviewed = structure.reviewed_year
-        if structure.kind in ("News", "Other") and structure.publication_year:
-            report = structure.publication_year
-        return DocContext(doc.doc_id, doc.text, home, reviewed, report, structure.is_report, structure)
+        return DocContext(doc.doc_id, doc.text, home, structure.reviewed_year, report, structure.is_report,
+                          structure)
     from ..ingest import dominant_year
 
     reporting = dominant_year(doc.text)
@@ -166,7 +166,8 @@ def document_context(doc, home: Home, structure=None) -> DocContext:
         publication = reporting + 1 if "去年" in doc.text else reporting
     if work_report and publication is not None:
         reporting = publication - 1  # a report delivered in early Y reviews Y-1
-    return DocContext(doc.doc_id, doc.text, home, reporting, publication, work_report)
+    # news and other articles: the year of the article, its sentences decide year and status
+    return DocContext(doc.doc_id, doc.text, home, reporting, publication, work_report, structure)
 
 
 # ------------------------------------------------------------------ extraction
@@ -184,6 +185,9 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
     return i
 
 
+_SUBJECT_VERB_NOUN = re.compile(rf"^(.{{2,}}?)(?:实现|完成|录得)((?:{vocab.alternation('metric_heads')}))$")
+
+
 def _strip_metric(phrase: str) -> str:
     phrase = re.sub(r"[“”\"‘’']", "", phrase).strip(" 《》()（）【】")
     for _ in range(3):
@@ -194,6 +198,9 @@ def _strip_metric(phrase: str) -> str:
         phrase = phrase.strip(" “”\"'《》()（）【】·")
         if phrase == before:
             break
+    joined = _SUBJECT_VERB_NOUN.match(phrase)
+    if joined:  # 规模以上工业企业实现利润 -> 规模以上工业企业利润
+        phrase = joined.group(1) + joined.group(2)
     if len(phrase) > 16:  # a long phrase: keep what follows its last function word
         cut = max(phrase.rfind(w) for w in ("的", "对", "把", "让", "使"))
         if cut >= 0 and len(phrase) - cut - 1 >= 2:
@@ -303,7 +310,7 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
             phrase_start = q.start - len(raw_phrase)
             bare = re.sub(r"(近|约|超过|超|逾|将近|接近|不足|不到|大约)$", "", raw_phrase.rstrip())
             verb_zone = bare[len(_TRAILING_VERB.sub("", bare)):] or bare[-2:]
-            if role in ("from", "from_last_year"):
+            if role in ("from", "from_last_year", "from_year"):
                 raw_phrase = _FROM_TAIL.sub("", raw_phrase)  # 常住人口由上年 -> 常住人口
             label = _strip_metric(_drop_places(raw_phrase, mentions, phrase_start))
             if role in ("to", "threshold_value") and not _valid_metric(label) and previous_metric:
@@ -317,6 +324,12 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
             if q in respectively:
                 label, heads_start = respectively[q]
                 phrase_start, raw_phrase = heads_start, para[heads_start:q.start]
+                shared_verb = re.search(r"分别([^\d]{0,6})", para[heads_start:q.start])
+                if shared_verb and measure == "Level" and _GROWTH_VERB.search(shared_verb.group(1)) \
+                        and not re.search(r"[至到]$", shared_verb.group(1)):
+                    measure = "GrowthRate" if q.unit in ("%", "倍") else "Change"
+                    if _DECLINE_VERB.search(shared_verb.group(1)):
+                        direction = "down"
             counted = _COUNTED_NOUN.match(para[q.end:q.end + 24]) if not _NOT_COUNTING_UNIT.search(q.unit) else None
             if counted and not _AFTER_COUNT.match(para[q.end:q.end + 30]) and not _METRIC_NOUN.search(label):
                 # 遴选出首批54家市级绿色低碳工厂: the figure counts the noun that follows it
@@ -346,6 +359,8 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
             quote_start = min(quote_start, q.start)
             if _FLOW.match(label) and measure == "Level":
                 measure = "Change"  # 新增高新技术企业3200家: a flow over the year, never a stock
+            if role == "to":  # the year named with the first figure of 由2020年的X增加到Y is not Y's
+                c_start = max([x.end for x in sent_q if x.end <= q.start] + [c_start])
             obs = _make(ctx, para, p_start, quote_start, quote_end, label, q, measure, direction,
                         state, mentions, c_start, s_start, verb_zone)
             if obs is not None and role == "from_last_year" and obs.year_basis != "explicit":
@@ -367,7 +382,8 @@ def _pair_roles(para: str, sent_q: list[Quantity]) -> dict[int, str]:
         frm = _FROM_BEFORE.search(before)
         if frm and _TO_BETWEEN.match(between):
             when = frm.group("when") or ""
-            roles[id(a)] = "from_last_year" if when.startswith(("上年", "去年")) else "from"
+            roles[id(a)] = ("from_last_year" if when.startswith(("上年", "去年"))
+                            else "from_year" if when[:1].isdigit() else "from")
             roles[id(b)] = "to"
         elif (a.qualifier or "").startswith(("突破", "超过", "超")) and _THRESHOLD_BETWEEN.match(between):
             roles[id(a)], roles[id(b)] = "threshold", "threshold_value"
@@ -382,17 +398,21 @@ def _respectively(para: str, s_start: int, s_end: int, sent_q: list[Quantity]) -
     """X、Y、Z分别达到a、b、c: pair each head with its value, item by item. Heads that are only a
     modifier (城镇、农村常住居民人均可支配收入) take the last head's metric noun; 一、二、三产业 /
     一二三产 are the three industries. Heads and values that cannot be paired are dropped."""
-    m = re.search(r"([^，,；;。：:]+?)分别(?:为|是|达到|达|增长|下降|提高|占|实现|居|稳定在|保持在|控制在)?",
-                  para[s_start:s_end])
-    if not m:
-        return {}
-    heads_text = m.group(1)
-    heads_start = s_start + m.start(1) + (len(heads_text) - len(heads_text.lstrip()))
-    heads = _respectively_heads(_strip_metric(heads_text))
-    listed = [q for q in sent_q if q.start >= s_start + m.end()][:len(heads)]
-    if len(heads) < 2 or len(listed) != len(heads):
-        return {q: ("", s_start) for q in sent_q if q.start >= s_start + m.end()}  # cannot pair: drop
-    return {q: (label, heads_start) for q, label in zip(listed, heads)}
+    matches = list(re.finditer(r"([^，,；;。：:]+?)分别(?:为|是|达到|达|增长|下降|提高|占|实现|居|稳定在|保持在|控制在)?",
+                               para[s_start:s_end]))
+    out: dict = {}
+    for i, m in enumerate(matches):
+        heads_text = m.group(1)
+        heads_start = s_start + m.start(1) + (len(heads_text) - len(heads_text.lstrip()))
+        until = s_start + matches[i + 1].start(1) if i + 1 < len(matches) else s_end
+        heads = _respectively_heads(_strip_metric(heads_text))
+        after = [q for q in sent_q if s_start + m.end() <= q.start < until]
+        listed = after[:len(heads)]
+        if len(heads) < 2 or len(listed) != len(heads):
+            out.update({q: ("", s_start) for q in after})  # cannot pair: drop
+            continue
+        out.update({q: (label, heads_start) for q, label in zip(listed, heads)})
+    return out
 
 
 def _respectively_heads(text: str) -> list[str]:
@@ -481,14 +501,31 @@ def _announces_plan(sentence: str, year: int, ctx: DocContext) -> bool:
 
 
 def _relative_year(text: str, ctx: DocContext) -> int | None:
+    """去年/今年/明年 against the document's own year; 比上年/较去年/同比 name a comparison base,
+    not the year of the figure."""
     base = ctx.publication_year
     if base is None:
         return None
     for pattern, delta in _RELATIVE_YEAR:
-        m = pattern.search(text)
-        if m:
+        for m in pattern.finditer(text):
+            if re.search(r"(?:比|较|同比|与|相比|高于|低于|超过)$", text[:m.start()]):
+                continue
             return base + delta
     return None
+
+
+def _explicit_years(text: str, ctx: DocContext) -> list[int]:
+    """Years written in a text that a figure after them refers to: not a comparison base
+    (比2020年, 与2020年相比), a year 以来 counts as the reporting year."""
+    out = []
+    for m in re.finditer(r"(?P<y>(?:19|20)\d{2})年(?P<since>以来)?(?![-~至到—]\d)", text):
+        if _COMPARE_BEFORE.search(text[:m.start()]) or re.match(r"[^，,。；]{0,6}相比", text[m.end():]):
+            continue
+        year = int(m.group("y"))
+        if m.group("since") and ctx.reporting_year and year < ctx.reporting_year:
+            year = ctx.reporting_year
+        out.append(year)
+    return out
 
 
 def _make(ctx: DocContext, para: str, p_start: int, quote_start: int, quote_end: int, label: str,
@@ -496,19 +533,24 @@ def _make(ctx: DocContext, para: str, p_start: int, quote_start: int, quote_end:
           verb_zone: str = ""):
     sentence_prefix = para[s_start:q.start]
     clause = para[c_start:q.start]
-    # year: an explicit year in the clause (not a comparison base), else relative, else topic
+    # year: an explicit year in the clause (not a comparison base), else one named earlier in the
+    # sentence ("2024年全市接待游客3.2亿人次，同比增长6.2%"), else relative, else the topic year
     year, basis = state.year, state.year_basis
-    for m in re.finditer(r"(?P<y>(?:19|20)\d{2})年(?P<since>以来)?", clause):
-        if _COMPARE_BEFORE.search(clause[:m.start()]):
-            continue
-        year, basis = int(m.group("y")), "explicit"
-        if m.group("since") and ctx.reporting_year and year < ctx.reporting_year:
-            year = ctx.reporting_year
+    sentence_years = _explicit_years(para[s_start:c_start], ctx)
+    if sentence_years:
+        year, basis = sentence_years[-1], "sentence"
+    clause_years = _explicit_years(clause, ctx)
+    if clause_years:
+        year, basis = clause_years[-1], "explicit"
     rel = _relative_year(clause, ctx)
     if basis != "explicit" and rel is not None and not re.search(r"(?:较|比|同比)(?:去年|上年)", clause):
         year, basis = rel, "relative"
     if year is None:
         return None
+    if basis == "sentence":
+        basis = "explicit"
+        if not ctx.work_report and state.section is None:
+            state.year, state.year_basis = year, "topic"  # an article's year carries to its next sentences
     # status
     unquoted = _QUOTED.sub("", sentence_prefix)
     section = state.section
@@ -584,9 +626,9 @@ def _section_status(section, ctx: DocContext, year: int, basis: str, clause: str
     report_year = ctx.publication_year or year
     role = section.role
     period_start = period_end = None
-    if role in _REVIEW_ROLES:
+    if role in _REVIEW_ROLES or section.status == "Actual":
         status = "Actual"
-        if basis in ("explicit", "relative") and year >= report_year and _PLAN_MARKERS.search(unquoted):
+        if basis in ("explicit", "relative") and year > (ctx.reporting_year or year) and _PLAN_MARKERS.search(unquoted):
             status = "Target"  # 到2027年… / 今年力争… named in a review
         elif basis in ("explicit", "relative") and year > report_year:
             status = "Target"
@@ -594,6 +636,10 @@ def _section_status(section, ctx: DocContext, year: int, basis: str, clause: str
         status = "Target"
         if basis in ("explicit", "relative") and year < report_year:
             status = "Actual"  # 去年… / 2025年… recalled in a plan section
+        elif basis not in ("explicit", "relative") and re.search(r"年均", clause) and role != "five_year_plan":
+            # 年均增长5% among this year's targets is a goal for the plan period, not for the year
+            period_start, period_end = five_year_period(report_year)
+            return status, period_end, period_start, period_end
     if section.period and basis not in ("explicit", "relative"):
         over_period = bool(_CUMULATIVE.search(clause)) or bool(_FLOW.match(label)) or measure == "GrowthRate"
         if role == "review_five_year" and over_period and status == "Actual":
