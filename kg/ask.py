@@ -21,11 +21,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from . import vocab
 from .errors import InputError
 
 MAX_QUESTION = 2000
-_TARGET_WORDS = re.compile(r"目标|计划|预期|力争|打算|准备|要[建新完达实增]|将要|明年|规划")
-_ACTUAL_WORDS = re.compile(r"实际|完成了|已经|去年|跑了|造了|建了|发了|一共|多少钱|有多|了多少|了哪些")
+# the question's intent from the shared vocabulary (kg/vocab): plan and actual words, relative years
+_TARGET_WORDS = vocab.target_question()
+_ACTUAL_WORDS = vocab.actual_question()
 _GROWTH_WORDS = re.compile(r"增长|增速|增幅|增长率|涨幅|提高了?多少|下降")
 _FIGURE_WORDS = re.compile(r"多少|几|多大|多长|多高|多远|规模|总量|数量|比例|比重|率|目标是|达到|金额|多久")
 _LIST_WORDS = re.compile(r"哪些|哪几|有什么|包括|列举")
@@ -75,8 +77,18 @@ class Asker:
             main = self.kg.sparql("""SELECT ?p ?kind (COUNT(?o) AS ?n) WHERE {
                 ?o gk:place ?p . ?p a ?kind . VALUES ?kind { gk:City gk:Province } }
                 GROUP BY ?p ?kind ORDER BY DESC(?n)""")
-            city = next((r["p"] for r in main if r["kind"].endswith("City")), None)
-            province = next((r["p"] for r in main if r["kind"].endswith("Province")), None)
+            # 全市/全省 in a question: the corpus' one subject city (province) when it has one; a
+            # corpus of many places has no such default
+            subjects = self.kg.sparql("""SELECT DISTINCT ?p ?kind WHERE { ?d gk:subjectPlace ?p . ?p a ?kind .
+                VALUES ?kind { gk:City gk:Province } }""")
+            if subjects:
+                cities = {r["p"] for r in subjects if r["kind"].endswith("City")}
+                provinces = {r["p"] for r in subjects if r["kind"].endswith("Province")}
+                city = next(iter(cities)) if len(cities) == 1 else None
+                province = next(iter(provinces)) if len(provinces) == 1 else None
+            else:
+                city = next((r["p"] for r in main if r["kind"].endswith("City")), None)
+                province = next((r["p"] for r in main if r["kind"].endswith("Province")), None)
             self._tables = {"names": names, "labels": labels,
                             "latest_year": int(latest[:4]) if latest else None,
                             "city": city, "province": province}
@@ -103,8 +115,8 @@ class Asker:
         if m:
             p.year = int(m.group(1))
         elif latest:
-            for word, delta in (("去年", -1), ("上年", -1), ("今年", 0), ("本年", 0), ("明年", 1)):
-                if word in q:
+            for word, delta in sorted(vocab.relative_years().items(), key=lambda kv: -len(kv[0])):
+                if word in q and word not in ("全年", "当年", "新的一年"):
                     p.year, p.year_relative = latest + delta, True
                     break
         if _TARGET_WORDS.search(q):

@@ -87,7 +87,7 @@ def run_checks(workspace=None, model: bool = True) -> list[Check]:
 
             info = state["manifest"].get("model") or {}
             encoder = get_encoder(info.get("path") or info.get("name"))
-            vec = encoder.encode_queries(["郑州市优良天数"])
+            vec = encoder.encode_queries(["地区生产总值增长"])
             if vec.shape[1] != encoder.dim:
                 raise KGError("the model gave vectors of the wrong size")
             return f"{info.get('name')} ({info.get('package')} {info.get('version')}) loads offline, {encoder.dim}-d"

@@ -26,6 +26,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from . import vectors as kv
+from . import vocab
 from .errors import InputError, WorkspaceError
 
 INDEX_DIR = "search"
@@ -47,10 +48,13 @@ _PUNCT = re.compile(r"^[\W_]+$")
 _NON_WORD = re.compile(r"[\W_]+")
 
 # Genre prior: government reports mix results (完成, 同比, 累计...) and targets (力争, 确保, 以上...).
-_PASSAGE_TARGET = re.compile(r"力争|确保|计划|目标|预计|争取|将|以上|左右|加快|推进|谋划")
-_PASSAGE_ACTUAL = re.compile(r"完成|实现|达到|增长|同比|累计|去年|获批|建成|入选")
-_QUERY_TARGET = re.compile(r"今年|明年|计划|打算|目标|准备|力争|预计|将要|要[^求]|想")
-_QUERY_ACTUAL = re.compile(r"去年|了|已经|一共|共计|实际|过去")
+# (kg/vocab: plan words, estimate words, task verbs, qualifiers of targets; result verbs, actual words)
+_PASSAGE_TARGET = re.compile("|".join((vocab.alternation("plan_words"), vocab.alternation("estimate_words"),
+                                       vocab.alternation("task_verbs"), "目标|将|以上|左右")))
+_PASSAGE_ACTUAL = re.compile("|".join((vocab.alternation("result_verbs"), vocab.alternation("actual_words"),
+                                       "累计|去年")))
+_QUERY_TARGET = vocab.target_question()
+_QUERY_ACTUAL = re.compile(vocab.actual_question().pattern + "|了")
 
 
 def passage_status(text: str) -> float:

@@ -75,7 +75,7 @@ _COUNTED_NOUN = re.compile(r"^(?:以上|以下|左右|多|余)?((?![的和与及
                            r"(?=[，,。；;、：:（()）“”\"]|$|的|为|被|入选|获|落地|开工|建成|投用|投产|建设|完成|实现|参与|"
                            r"纳入|通过|签约|开展|达|共|累计|均|分别|和|与|及|等|正在|已|将|在)")
 # a plan: a plan word (力争, 确保, 计划 …), a goal year (到2030年), 将 + a verb of action
-_PLAN_MARKERS = re.compile(rf"(?:{_PLAN_WORDS})(?![于年])|到20\d\d年|预计")
+_PLAN_MARKERS = re.compile(rf"{_PLAN_WORDS}|到20\d\d年|预计")
 _ACTUAL_MARKERS = re.compile(rf"(?:{_ACTUAL_WORDS})(?!于)|累计")
 _QUOTED = re.compile(r"“[^”]{0,20}”|《[^》]{0,40}》|\"[^\"]{0,20}\"")
 _TOPIC_YEAR = re.compile(r"(?:^|[，,。；;：:！!？?\s])(?:据统计|初步核算|数据显示|统计显示)?[，,]?"

@@ -108,6 +108,25 @@ def section_rules(report_year: int | None) -> list[tuple[str, str, re.Pattern]]:
     return out
 
 
+@lru_cache(maxsize=None)
+def question_words(intent: str) -> tuple[str, ...]:
+    return tuple(sorted((w for i, w in table("question_words") if i == intent), key=len, reverse=True))
+
+
+def target_question() -> re.Pattern:
+    """A question that asks about a target or plan: plan words, question words, future years."""
+    future = [w for w, d in relative_years().items() if d > 0] + ["今年"]
+    return re.compile("|".join(map(re.escape, (*words("plan_words"), *question_words("target"), *future))))
+
+
+def actual_question() -> re.Pattern:
+    """A question that asks about a result: actual words, question words, past years, and a verb
+    with the completed aspect (建了多少, 开行了几趟)."""
+    past = [w for w, d in relative_years().items() if d < 0]
+    alternation = "|".join(map(re.escape, (*words("actual_words"), *question_words("actual"), *past)))
+    return re.compile(alternation + r"|[\u4e00-\u9fa5]了(?:多少|几|哪些)")
+
+
 def document_kinds() -> list[tuple[str, re.Pattern]]:
     return [(kind, re.compile(pattern)) for kind, pattern in table("document_kinds")]
 
