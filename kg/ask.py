@@ -187,9 +187,11 @@ class Asker:
         if not p.metrics:
             return [], ""
         values = " ".join(f"<{m['iri']}>" for m in p.metrics)
-        query = f"""SELECT ?o ?metric ?mlabel ?value ?unit ?year ?status ?measure ?place ?plabel ?quote
+        # a linked name is a metric of the documents or a standard indicator (every metric that is it)
+        query = f"""SELECT ?o ?linked ?metric ?mlabel ?value ?unit ?year ?status ?measure ?place ?plabel ?quote
                        ?qualifier ?period ?passage ?doc ?pstart ?pend ?qstart ?qend WHERE {{
-            VALUES ?metric {{ {values} }}
+            VALUES ?linked {{ {values} }}
+            {{ ?o gk:metric ?linked }} UNION {{ ?o gk:indicator ?linked }}
             ?o gk:metric ?metric ; gk:value ?value ; gk:unit ?unit ; gk:year ?year ; gk:status ?status ;
                gk:measure ?measure ; gk:place ?place ; gk:quote ?quote ; prov:wasDerivedFrom ?passage ;
                gk:charStart ?qstart ; gk:charEnd ?qend .
@@ -203,11 +205,16 @@ class Asker:
         place_iris = [x["iri"] for x in p.places] or [self.tables["city"]]
         under = self._places_under(place_iris)
         metric_score = {m["iri"]: m["score"] for m in p.metrics}
+        best_link: dict[str, dict] = {}
+        for r in rows:  # one row per observation: the best-scored name that links it
+            seen = best_link.get(r["o"])
+            if seen is None or metric_score[r["linked"]] > metric_score[seen["linked"]]:
+                best_link[r["o"]] = r
         scored = []
-        for r in rows:
+        for r in best_link.values():
             status = r["status"].rsplit("#", 1)[-1]
             measure = r["measure"].rsplit("#", 1)[-1]
-            s = 3.0 * metric_score[r["metric"]]
+            s = 3.0 * metric_score[r["linked"]]
             if r["place"] in place_iris:
                 s += 3
             elif r["place"] in under:
@@ -382,22 +389,22 @@ def _fact_sentence(f: dict) -> str:
             f"（{_STATUS_LABEL[f['status']]}）。原文：「{f['quote']}」——{f['doc']}")
 
 
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
-
-
 def best_sentence(question: str, text: str) -> tuple[str, int, int]:
     """The sentence of a passage that shares most characters pairs with the question."""
     q_pairs = {question[i:i + 2] for i in range(len(question) - 1)}
     best, best_score, span = text, -1.0, (0, len(text))
-    for m in _SENTENCE.finditer(text):
-        s = m.group(0).strip()
+    from .ingest import sentence_spans
+
+    for a, b in sentence_spans(text):
+        raw = text[a:b]
+        s = raw.strip()
         if len(s) < 4:
             continue
         pairs = {s[i:i + 2] for i in range(len(s) - 1)}
         score = len(q_pairs & pairs) / (1 + 0.002 * len(s))
         if score > best_score:
             best, best_score = s, score
-            offset = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+            offset = a + (len(raw) - len(raw.lstrip()))
             span = (offset, offset + len(s))
     return best, span[0], span[1]
 

@@ -30,7 +30,7 @@ _SPACE_NEXT_TO_CJK = re.compile(f"(?<=[{_CJK}]){_SPACE}+|{_SPACE}+(?=[{_CJK}])")
 _SPACE_BEFORE_SYMBOL = re.compile(rf"(?<=\d){_SPACE}+(?=[%‰℃])")
 _SENTENCE_END = "。！？!?；;…"
 _CLOSERS = "”’」』）)】》\"'"
-_SENTENCE = re.compile(rf"[^{_SENTENCE_END}]*(?:[{_SENTENCE_END}]+[{_CLOSERS}]*|$)")
+_SENTENCE = re.compile(rf"[^{_SENTENCE_END}\n]*(?:[{_SENTENCE_END}]+[{_CLOSERS}]*|\n|$)")
 
 
 @dataclass
@@ -240,10 +240,25 @@ def normalize_text(raw: str) -> str:
 
 # ---------------------------------------------------------------- passages
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every sentence of a text: the project's one sentence splitter. A sentence
+    ends at 。！？!?；;… (with any closing quote or bracket) or at a line break; a '.' never ends one,
+    so numbers stay whole."""
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.end() > m.start()]
+
+
+def sentence_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    """The span of the sentence containing pos (spans from sentence_spans)."""
+    import bisect
+
+    i = bisect.bisect_right([s for s, _ in spans], pos) - 1
+    return spans[max(i, 0)] if spans else (0, 0)
+
+
 def split_sentences(paragraph: str) -> list[str]:
     """Sentences of a paragraph, each keeping its end punctuation; never splits a number
     (a '.' is not a sentence end, only Chinese and exclamation/question marks are)."""
-    parts = [s for s in _SENTENCE.findall(paragraph) if s]
+    parts = [paragraph[a:b] for a, b in sentence_spans(paragraph)]
     out: list[str] = []
     for s in parts:
         while len(s) > PASSAGE_HARD_MAX:  # cut an overlong sentence at a clause break

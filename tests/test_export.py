@@ -131,7 +131,7 @@ def test_cytoscape_json_elements(kgraph):
 def test_type_filter(kgraph):
     sub = select(kgraph, types=["Place", "metric"])
     assert {n.type for n in sub.nodes.values()} == {"Place", "Metric"}
-    assert {e.predicate for e in sub.edges} <= {OBSERVATION, "gk:locatedIn"}
+    assert {e.predicate for e in sub.edges} <= {OBSERVATION, "gk:locatedIn", "gk:indicator"}  # metric -> its indicator
     only_places = select(kgraph, types="Place")
     assert {n.type for n in only_places.nodes.values()} == {"Place"}
     assert all(e.predicate == "gk:locatedIn" for e in only_places.edges)

@@ -7,6 +7,7 @@ import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..ingest import sentence_at, sentence_spans
 from .entities import EntityMention, find_abbreviations, find_agencies, find_programs
 from .numbers import decimal_text
 from .observations import METRIC_SYNONYMS, Observation, document_context, extract_observations
@@ -81,10 +82,11 @@ def _extract_document(doc, gaz, result: Extraction) -> None:
         if a.place is not None:
             result.places.add(a.place)
         result.mentions[(doc.doc_id, passage_at(a.start))].add(("Agency", a.name))
-    agencies_by_sentence = _by_sentence(doc.text, agencies)
+    sentences = sentence_spans(doc.text)
+    agencies_by_sentence = _by_sentence(sentences, agencies)
     for p in find_programs(doc.text):
         entity = result.entities.setdefault(("Program", p.name), Entity("Program", p.name))
-        sentence = _sentence_span(doc.text, p.start)
+        sentence = sentence_at(sentences, p.start)
         places_here = [m.place for m in place_mentions if sentence[0] <= m.start < sentence[1]]
         if entity.place is None and places_here:
             entity.place = places_here[0]
@@ -110,16 +112,10 @@ def _extract_document(doc, gaz, result: Extraction) -> None:
         result.mentions[(doc.doc_id, order)].add(("Metric", obs.metric))
 
 
-def _sentence_span(text: str, pos: int) -> tuple[int, int]:
-    start = max(text.rfind(c, 0, pos) for c in "。！？；\n") + 1
-    ends = [i for i in (text.find(c, pos) for c in "。！？；\n") if i >= 0]
-    return start, (min(ends) + 1 if ends else len(text))
-
-
-def _by_sentence(text: str, mentions: list[EntityMention]) -> dict:
+def _by_sentence(spans, mentions: list[EntityMention]) -> dict:
     out = defaultdict(list)
     for m in mentions:
-        out[_sentence_span(text, m.start)].append(m)
+        out[sentence_at(spans, m.start)].append(m)
     return out
 
 

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from .numbers import Quantity, find_quantities
 from .places import Gazetteer, Home, Place, PlaceMention, find_places
+from ..ingest import sentence_spans
 from ..vocab import five_year_period, named_period
 
 # ------------------------------------------------------------------ vocabulary of the genre
@@ -292,7 +293,7 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
     if not quantities:
         _advance_topics(para, 0, len(para), mentions, state, ctx)
         return out
-    sentence_bounds = [(m.start(), m.end()) for m in re.finditer(r"[^。！？!?；;]*[。！？!?；;]?", para) if m.group(0)]
+    sentence_bounds = sentence_spans(para)
     for s_start, s_end in sentence_bounds:
         _advance_topics(para, s_start, s_end, mentions, state, ctx)
         sent_q = [q for q in quantities if s_start <= q.start < s_end]
