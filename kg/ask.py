@@ -277,6 +277,9 @@ class Asker:
     # ---------------------------------------------------------- 3 + 4
     def ask(self, question: str, k: int = 5, explain: bool = False) -> dict:
         p = self.parse(question)
+        across = self._across_places(p, k, explain)
+        if across is not None:
+            return across
         facts, sparql = self.observations(p)
         hits = self.kg.search(question, k=max(10, k))
         mentioned = self.mentioned_passages(p)
@@ -312,6 +315,32 @@ class Asker:
                 "fusion": [{"passage": h["passage"], "fused_rank": h["fused_rank"], "fused_score": h["score"],
                             "scores": h.get("scores"), "graph_boost": h["graph_boost"], "final": round(h["rerank"], 4)}
                            for h in hits[:k]]}
+        return out
+
+    def _across_places(self, p: Parsed, k: int, explain: bool) -> dict | None:
+        """Lists, rankings, comparisons and trends across places (kg/compare.py), answered from
+        the graph alone; the passages cited are those of the facts."""
+        from .compare import AcrossPlaces, detect
+
+        intent = detect(p.question, p.places)
+        if intent is None or not p.metrics:
+            return None
+        result = AcrossPlaces(self.kg, self.tables).answer(intent, p.metrics, p.year, p.status, p.question)
+        if result is None:
+            return None
+        answer, facts, sparql = result
+        passages, seen = [], set()
+        for f in facts:
+            if f["passage"] not in seen and len(passages) < max(k, 1):
+                seen.add(f["passage"])
+                passages.append(self._passage_of_fact(f))
+        out = {"question": p.question, "answer": answer, "facts": facts, "passages": passages,
+               "entities": [{"type": "Place", **x} if "type" not in x else x for x in p.places] + p.metrics,
+               "intent": {"kind": intent.kind, "level": intent.level, "top": intent.top}}
+        if explain:
+            out["explain"] = {"parsed": {"places": p.places, "metrics": p.metrics, "year": p.year,
+                                         "status": p.status, "intent": intent.kind, "scope": intent.level},
+                              "sparql": sparql.strip()}
         return out
 
     def _passage_of_fact(self, fact: dict) -> dict:

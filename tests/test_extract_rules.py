@@ -77,11 +77,19 @@ def test_tasks_section_is_target_but_last_year_recalled_is_actual(tmp_path):
 
 
 def test_five_year_review_cumulative_figures_get_the_period(tmp_path):
-    obs = report(tmp_path, FIVE_YEARS, "累计新增城镇就业360万人，地区生产总值年均增长5.4%，常住人口城镇化率达到66.2%。")
+    obs = report(tmp_path, FIVE_YEARS, "累计新增城镇就业360万人，地区生产总值年均增长5.4%，常住人口城镇化率达到66.2%。"
+                 "\n刚刚过去的2025年，全省地区生产总值增长5.3%。")
     jobs, growth, level = one(obs, "360"), one(obs, "5.4"), one(obs, "66.2")
     assert (jobs.period_start, jobs.period_end, jobs.year, jobs.measure) == (2021, 2025, 2025, "Change")
     assert (growth.period_start, growth.period_end, growth.status) == (2021, 2025, "Actual")
     assert (level.year, level.period_start) == (2025, None)  # a level reached: the last year
+    last_year = one(obs, "5.3")  # the year just ended, reviewed inside the five-year section
+    assert (last_year.year, last_year.period_start, last_year.status) == (2025, None, "Actual")
+
+
+def test_average_growth_in_a_review_of_last_year_is_multi_year(tmp_path):
+    obs = report(tmp_path, REVIEW, "地方一般公共预算收入突破800亿元，年均增长5.2%。")
+    assert (one(obs, "5.2").period_start, one(obs, "5.2").period_end) == (2021, 2025)
 
 
 def test_five_year_plan_goals_are_targets_of_2030(tmp_path):
@@ -201,3 +209,17 @@ def test_metric_is_the_whole_noun_phrase(tmp_path):
 def test_comparison_base_is_not_the_year(tmp_path):
     obs = report(tmp_path, REVIEW, "进出口总额比上年增长8.4%。")
     assert (one(obs, "8.4").year, name(one(obs, "8.4"))) == (2025, "进出口总额")
+
+
+def test_milestones_are_not_statistics_and_the_subject_carries(tmp_path):
+    obs = report(tmp_path, REVIEW, "全省地区生产总值跨越3个千亿元台阶，达到1.5万亿元。")
+    assert [(name(o), o.value, o.unit) for o in obs] == [("地区生产总值", Decimal("1.5"), "万亿元")]
+
+
+def test_qualified_statistics_keep_their_indicator(tmp_path):
+    obs = report(tmp_path, REVIEW, "城镇调查失业率均值5.1%，居民人均可支配收入实际增长4.9%。")
+    assert name(one(obs, "5.1")) == "城镇调查失业率"
+    assert name(one(obs, "4.9")) == "居民人均可支配收入"
+    obs = report(tmp_path, TARGETS, "正常年景下粮食产量稳定在700亿斤以上，地区生产总值按增长5%安排。")
+    assert name(one(obs, "700")) == "粮食产量"
+    assert name(one(obs, "5")) == "地区生产总值"

@@ -118,7 +118,7 @@ def find_quantities(text: str) -> list[Quantity]:
             qualifier = m.group("more")
         if m.group("after"):
             qualifier = (qualifier + "," if qualifier else "") + m.group("after")
-        if _NAME_AFTER.match(text[m.end():m.end() + 4]) or _inside_code(text, m.start(), m.end()):
+        if _NAME_AFTER.match(text[m.end():m.end() + 12]) or _inside_code(text, m.start(), m.end()):
             continue  # 1小时通勤圈, 3年行动, “30条”, 1+M+N: names and codes, not statistics
         nv, nu = normalize(value, unit)
         out.append(Quantity(m.start(), m.end(), m.group(0), value, unit, qualifier, nv, nu,

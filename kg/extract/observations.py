@@ -33,13 +33,16 @@ METRIC_SYNONYMS = {ind.name: list(ind.synonyms) for ind in vocab.indicators().al
 _PLAN_WORDS = vocab.alternation("plan_words")
 _ACTUAL_WORDS = vocab.alternation("actual_words")
 _FLOW = re.compile(f"^(?:{vocab.alternation('flow_words')})")
-_CUMULATIVE = re.compile(vocab.alternation("cumulative_words") + r"|增长\d+(?:\.\d+)?倍|翻一番|翻番")
+_CUMULATIVE = re.compile(vocab.alternation("cumulative_words") + r"|增长\d+(?:\.\d+)?倍|翻一番|翻番|"
+                         r"(?<![\d年月])(?:[2-9]|十)年(?:来|间|内)?(?:累计|共|增长|提高|翻)")
+# words that always mean several years, whatever the section
+_MULTI_YEAR = re.compile(r"年均|五年|(?<![\d年月])(?:[2-9]|十)年(?:来|间|内)?(?:累计|共|增长|提高|翻)|翻一番|翻番")
 _ESTIMATE = re.compile(vocab.alternation("estimate_words"))
 _VERBS = ("提高到|提高至|提升至|提升到|增长到|增长至|下降到|下降至|降至|降到|增至|达到|达|突破|超过|超|完成|实现|"
           "增长|增加|提高|提升|下降|降低|减少|回升|扩大|缩小|为|是|共计|合计|总计|累计|共|约|近|逾|开行|录得|保持在|"
           "保持|稳定在|控制在|接近|将近|大约|不足|不到|均|同比|环比|比上年|较上年|较去年|年均|平均|已|已经|预计|将|力争|确保|要|了|有|至|到|"
           "在|的|新增至|首次|分别|全部|整体|总体|合计达|年度|全年|连续|居|占|计|"
-          "比上年末|较上年末|比上年底|比年初|较年初|比上年同期|同比|" + vocab.alternation("growth_verbs") + "|"
+          "比上年末|较上年末|比上年底|比年初|较年初|比上年同期|同比|按|实际|名义|" + vocab.alternation("growth_verbs") + "|"
           + vocab.alternation("level_verbs"))
 _TRAILING_VERB = re.compile(rf"(?:{_VERBS}|每人|每户|每年|每月|每天|每日|一年)+$")
 _GROWTH_VERB = re.compile(f"({vocab.alternation('growth_verbs')})")
@@ -50,7 +53,8 @@ _LEADING = re.compile(
     r"力争|确保|计划|预计|争取|将|要|"
     r"全市|全省|全区|全县|我市|我省|我区|本市|全国|各类|实现|完成|拥有|推动|组织|开展|吸引|"
     r"成功|顺利|先后|陆续|当月|"
-    r"发放|培育|创建|建成|举办|引进|争取|打造|落实|推进|持续|加快|全力|积极|大力|着力|努力)+")
+    r"发放|培育|创建|建成|举办|引进|争取|打造|落实|推进|持续|加快|全力|积极|大力|着力|努力|"
+    r"[\u4e00-\u9fa5]{2,4}(?:情况|年景|条件|口径)下)+")
 _TIME = re.compile(r"(?:19|20)\d{2}年(?:以来|底|末|初|上半年|下半年|前三季度|全年|度)?|"
                    r"(?:近|这)?[0-9一二三四五六七八九十两]+年(?:来|间|内)?(?=累计|来|间|内|共)|"
                    r"\d{1,2}月(?:份)?[-~～—至到]\d{1,2}月(?:份)?|当月|当年|"
@@ -130,6 +134,9 @@ def find_indicator(label: str, verb_zone: str = "") -> "vocab.Indicator | None":
     """The standard indicator a metric label names: the label itself, or the label with its verb
     (经济 + 增长 -> 经济增长 -> 地区生产总值)."""
     found = vocab.indicators().find(label)
+    if found is None:  # 城镇调查失业率均值, 粮食总产量 (全年): a qualifier of the same statistic
+        bare = re.sub(r"(?:均值|平均值|平均水平|总体|全年)$", "", label)
+        found = vocab.indicators().find(bare) if bare != label else None
     if found is None and verb_zone:
         verb = _GROWTH_VERB.search(verb_zone)
         if verb:
@@ -349,6 +356,8 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
                         label = re.sub(r"^(?:新增|新建|新培育|新签约)|新增$", "", label) or label
                 elif pending_noun and not label:
                     label = pending_noun
+                elif not label and _clause_subject(para, s_start, c_start):
+                    label = _clause_subject(para, s_start, c_start)  # 地区生产总值跨越…台阶，达到1.5万亿元
                 else:
                     pending_noun = label if _valid_metric(_strip_metric(label)) else pending_noun
                     continue
@@ -371,6 +380,22 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
             if measure == "Level" or previous_metric is None:
                 previous_metric = label
     return out
+
+
+_SUBJECT_VERB = re.compile(rf"^(.{{2,20}}?)(?:{vocab.alternation('level_verbs')}|{vocab.alternation('growth_verbs')})")
+
+
+def _clause_subject(para: str, s_start: int, c_start: int) -> str | None:
+    """The metric a sentence opens with (地区生产总值 in 地区生产总值跨越3个千亿元台阶，达到1.5万亿元),
+    for a later clause of the same sentence that states a figure without naming it."""
+    if c_start <= s_start:
+        return None
+    first = re.split(r"[，,；;：:]", para[s_start:c_start])[0]
+    m = _SUBJECT_VERB.match(first)
+    if not m:
+        return None
+    label = _strip_metric(m.group(1))
+    return label if _valid_metric(label) else None
 
 
 def _pair_roles(para: str, sent_q: list[Quantity]) -> dict[int, str]:
@@ -641,7 +666,14 @@ def _section_status(section, ctx: DocContext, year: int, basis: str, clause: str
             # 年均增长5% among this year's targets is a goal for the plan period, not for the year
             period_start, period_end = five_year_period(report_year)
             return status, period_end, period_start, period_end
+    if status == "Actual" and basis not in ("explicit", "relative") and role in _REVIEW_ROLES \
+            and _MULTI_YEAR.search(clause) and ctx.reporting_year:
+        # 年均增长 / 5年增长 / 五年累计 in any review: the five years up to the year reviewed
+        period_start, period_end = section.period or (ctx.reporting_year - 4, ctx.reporting_year)
+        return status, period_end, period_start, period_end
     if section.period and basis not in ("explicit", "relative"):
+        # in the five-year review a growth rate covers the period too (增长53.1% over five years):
+        # the year just ended has its own paragraph (刚刚过去的2025年…), a review of last year
         over_period = bool(_CUMULATIVE.search(clause)) or bool(_FLOW.match(label)) or measure == "GrowthRate"
         if role == "review_five_year" and over_period and status == "Actual":
             period_start, period_end = section.period

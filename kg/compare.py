@@ -1,0 +1,287 @@
+"""Questions across places and years, answered from observations linked to one standard indicator:
+lists (各省…分别是多少, 列出, 对比), rankings (哪个省份…最高/最低, 前三), comparisons of named places
+(江苏和浙江…) and trends of one place (近年, 历年).
+
+One cited fact per place (or per year for a trend), chosen by where it is stated: a place's own
+report before another's, the section that matches the status (this year's targets for a target,
+the review of last year for an actual), a one-year figure before a cumulative one. A place in the
+question's scope that the corpus has documents for but no figure is named as missing, never filled
+from a neighbour. The question words are data (kg/vocab/question_words.tsv).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from . import vocab
+
+_SCOPE_LEVEL = {"scope_province": "Province", "scope_city": "City", "scope_district": "District", "scope_any": None}
+_ROLE_RANK = {
+    "Target": {"AnnualTargets": 0, "AnnualTasks": 1, "Body": 2, "FiveYearPlan": 4},
+    "Actual": {"ReviewLastYear": 0, "Body": 0, "AnnualTasks": 2, "AnnualTargets": 2, "ReviewFiveYears": 3},
+}
+_GROWTH = re.compile(r"增速|增长率|增幅|涨幅|增长|上涨|下降")
+_TOP_N = re.compile(r"前([0-9一二三四五六七八九十]+)(?:名|位|个)?")
+_STATUS_LABEL = {"Actual": "实际", "Target": "目标"}
+_MULTI_YEAR_QUESTION = re.compile(r"年均|五年|累计|十[四五六]五|期间|以来")
+
+
+@dataclass
+class Intent:
+    kind: str  # list | max | min | compare | trend
+    level: str | None = None  # Province | City | District | None (any place)
+    top: int | None = None
+    places: list[dict] = field(default_factory=list)  # named places (compare, trend)
+
+
+def _words(intent: str) -> tuple[str, ...]:
+    return vocab.question_words(intent)
+
+
+def detect(question: str, places: list[dict]) -> Intent | None:
+    """The across-places intent of a question, or None for a question about one place and year."""
+    scope = None
+    for name in sorted(_SCOPE_LEVEL, key=len):
+        hit = next((w for w in _words(name) if w in question), None)
+        if hit and (scope is None or len(hit) > len(scope[1])):
+            scope = (name, hit)
+    wants_max = any(w in question for w in _words("max"))
+    wants_min = any(w in question for w in _words("min"))
+    top = _TOP_N.search(question)
+    listing = any(w in question for w in _words("list"))
+    trend = any(w in question for w in _words("trend"))
+    ranking = "max" if wants_max else "min" if wants_min else None
+    if scope is not None:
+        level = _SCOPE_LEVEL[scope[0]]
+        if ranking or top:
+            return Intent(ranking or "max", level, _top_n(top.group(1)) if top else 1)
+        return Intent("list", level)
+    if len(places) >= 2:
+        return Intent(ranking or "compare", None, 1 if ranking else None, places)
+    if len(places) == 1 and trend:
+        return Intent("trend", None, None, places)
+    if (ranking or top) and listing:
+        return Intent(ranking or "max", None, _top_n(top.group(1)) if top else 1)
+    return None
+
+
+def _top_n(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    import cn2an
+
+    try:
+        return int(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError):
+        return 3
+
+
+def _decimal(text) -> Decimal | None:
+    try:
+        return Decimal(str(text))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+
+
+class AcrossPlaces:
+    """Answers an across-places question for kg.ask.Asker (which parses and links the question)."""
+
+    def __init__(self, kgraph, tables: dict):
+        self.kg = kgraph
+        self.tables = tables
+
+    # ------------------------------------------------------------------ the indicator asked about
+    def linked(self, metrics: list[dict]) -> list[str]:
+        """IRIs to look observations up by: the standard indicators among the linked names (and the
+        indicators of linked metrics), else the linked metrics themselves."""
+        if not metrics:
+            return []
+        top = metrics[0]["score"]
+        best = [m["iri"] for m in metrics if m["score"] >= top - 0.05]
+        indicators = [i for i in best if "/indicator/" in i]
+        if not indicators:
+            values = " ".join(f"<{i}>" for i in best)
+            rows = self.kg.sparql(f"SELECT DISTINCT ?i WHERE {{ VALUES ?m {{ {values} }} ?m gk:indicator ?i }}")
+            indicators = [r["i"] for r in rows]
+        return indicators or best
+
+    # ------------------------------------------------------------------ answer
+    def answer(self, intent: Intent, metrics: list[dict], year: int | None, status: str | None,
+               question: str) -> tuple[str, list[dict], str] | None:
+        iris = self.linked(metrics)
+        if not iris:
+            return None
+        growth = bool(_GROWTH.search(question))
+        multi_year = bool(_MULTI_YEAR_QUESTION.search(question))
+        rows, query = self._observations(iris, year if intent.kind != "trend" else None, growth)
+        kinds = self._place_kinds({r["place"] for r in rows} | {r.get("subject") for r in rows if r.get("subject")})
+        if not multi_year:  # a five-year total or average answers no question about one year
+            rows = [r for r in rows if not r.get("period")]
+        status = status or self._default_status(rows, year)
+        rows = [r for r in rows if r["status"].endswith(status) or intent.kind == "trend"]
+        if intent.kind == "trend":
+            wanted = {p["iri"] for p in intent.places}
+            rows = [r for r in rows if r["place"] in wanted]
+        elif intent.places:
+            wanted = {p["iri"] for p in intent.places}
+            rows = [r for r in rows if r["place"] in wanted]
+        elif intent.level is not None:
+            rows = [r for r in rows if intent.level in kinds.get(r["place"], ())]
+        else:
+            subjects = {r.get("subject") for r in rows if r.get("subject")}
+            rows = [r for r in rows if r["place"] in subjects] or rows
+        if year is None and intent.kind != "trend" and rows:
+            year = max(int(r["year"][:4]) for r in rows)
+            rows = [r for r in rows if int(r["year"][:4]) == year]
+        facts = self._one_per_group(rows, status, by_year=intent.kind == "trend")
+        facts = self._order(facts, intent)
+        missing = self._missing(intent, facts, kinds)
+        label = metrics[0]["label"] if "/indicator/" not in iris[0] else self.tables["labels"].get(iris[0], metrics[0]["label"])
+        text = _compose(intent, facts, missing, label, year, status, growth)
+        return text, facts, query
+
+    def _observations(self, iris: list[str], year: int | None, growth: bool) -> tuple[list[dict], str]:
+        values = " ".join(f"<{i}>" for i in iris)
+        year_filter = f'FILTER(?year = "{year}"^^xsd:gYear)' if year else ""
+        measure = "FILTER(?measure = gk:GrowthRate)" if growth else "FILTER(?measure != gk:GrowthRate)"
+        query = f"""SELECT ?o ?mlabel ?value ?max ?unit ?nv ?year ?status ?measure ?direction ?place ?plabel
+                       ?subject ?role ?period ?qualifier ?quote ?passage ?doc ?pstart ?pend ?qstart ?qend WHERE {{
+            VALUES ?linked {{ {values} }}
+            {{ ?o gk:indicator ?linked }} UNION {{ ?o gk:metric ?linked }}
+            ?o gk:metric/rdfs:label ?mlabel ; gk:value ?value ; gk:unit ?unit ; gk:year ?year ;
+               gk:status ?status ; gk:measure ?measure ; gk:place ?place ; gk:quote ?quote ;
+               prov:wasDerivedFrom ?passage ; gk:charStart ?qstart ; gk:charEnd ?qend .
+            {year_filter} {measure}
+            ?place rdfs:label ?plabel .
+            ?passage gk:inDocument ?d ; gk:charStart ?pstart ; gk:charEnd ?pend . ?d gk:sourceFile ?doc .
+            OPTIONAL {{ ?d gk:subjectPlace ?subject }}
+            OPTIONAL {{ ?passage gk:inSection/gk:sectionRole ?role }}
+            OPTIONAL {{ ?o gk:periodStart ?period }}
+            OPTIONAL {{ ?o gk:maxValue ?max }}
+            OPTIONAL {{ ?o gk:qualifier ?qualifier }}
+            OPTIONAL {{ ?o gk:direction ?direction }}
+            OPTIONAL {{ ?o gk:normalizedValue ?nv }}
+        }}"""
+        rows = self.kg.sparql(query)
+        seen, out = set(), []
+        for r in rows:  # an observation found through its metric and its indicator is one row
+            if r["o"] not in seen:
+                seen.add(r["o"])
+                out.append(r)
+        return out, query
+
+    def _place_kinds(self, iris: set) -> dict[str, set[str]]:
+        iris = {i for i in iris if i}
+        if not iris:
+            return {}
+        values = " ".join(f"<{i}>" for i in iris)
+        rows = self.kg.sparql(f"SELECT ?p ?k WHERE {{ VALUES ?p {{ {values} }} ?p a ?k }}")
+        kinds: dict[str, set[str]] = {}
+        for r in rows:
+            kinds.setdefault(r["p"], set()).add(r["k"].rsplit("#", 1)[-1])
+        return kinds
+
+    def _default_status(self, rows: list[dict], year: int | None) -> str:
+        """No status words: a target when the year is one the reports plan for, else an actual."""
+        if year is None:
+            return "Actual"
+        actual = sum(1 for r in rows if r["status"].endswith("Actual") and int(r["year"][:4]) == year)
+        target = sum(1 for r in rows if r["status"].endswith("Target") and int(r["year"][:4]) == year)
+        return "Target" if target > actual else "Actual"
+
+    def _one_per_group(self, rows: list[dict], status: str, by_year: bool) -> list[dict]:
+        groups: dict[tuple, list[dict]] = {}
+        for r in rows:
+            key = (r["place"], int(r["year"][:4]), r["status"]) if by_year else (r["place"],)
+            groups.setdefault(key, []).append(r)
+        facts = []
+        for members in groups.values():
+            best = min(members, key=lambda r: self._preference(r, status))
+            facts.append(self._fact(best))
+        return facts
+
+    @staticmethod
+    def _preference(r: dict, status: str) -> tuple:
+        role = (r.get("role") or "").rsplit("#", 1)[-1]
+        st = r["status"].rsplit("#", 1)[-1]
+        return (0 if r.get("subject") == r["place"] else 1,  # the place's own report first
+                1 if r.get("period") else 0,  # a one-year figure before a cumulative one
+                _ROLE_RANK.get(st, {}).get(role, 2),
+                int(r["qstart"]))  # headline figures come first in a report
+
+    @staticmethod
+    def _fact(r: dict) -> dict:
+        value = _decimal(r["value"])
+        signed = -value if value is not None and r.get("direction") == "down" else value
+        return {"observation": r["o"], "metric": r["mlabel"], "value": r["value"], "unit": r["unit"],
+                "max_value": r.get("max"), "direction": r.get("direction"),
+                "year": int(r["year"][:4]), "place": r["plabel"], "place_iri": r["place"],
+                "status": r["status"].rsplit("#", 1)[-1], "measure": r["measure"].rsplit("#", 1)[-1],
+                "qualifier": r.get("qualifier"), "period": None, "quote": r["quote"],
+                "passage": r["passage"], "doc": r["doc"], "start": int(r["pstart"]), "end": int(r["pend"]),
+                "quote_start": int(r["qstart"]), "quote_end": int(r["qend"]),
+                "_sort": _decimal(r.get("nv")) if r.get("nv") else signed}
+
+    @staticmethod
+    def _order(facts: list[dict], intent: Intent) -> list[dict]:
+        if intent.kind == "trend":
+            facts.sort(key=lambda f: (f["year"], f["status"] != "Actual"))
+        else:
+            known = [f for f in facts if f["_sort"] is not None]
+            known.sort(key=lambda f: f["_sort"], reverse=intent.kind != "min")
+            facts = known + [f for f in facts if f["_sort"] is None]
+        for i, f in enumerate(facts):
+            f["rank"] = i + 1
+            f.pop("_sort", None)
+        return facts
+
+    def _missing(self, intent: Intent, facts: list[dict], kinds: dict) -> list[str]:
+        """Places in the question's scope that have a document in the corpus but no figure."""
+        have = {f["place_iri"] for f in facts}
+        if intent.places:
+            return [p["label"] for p in intent.places if p["iri"] not in have]
+        rows = self.kg.sparql("SELECT DISTINCT ?p ?l WHERE { ?d gk:subjectPlace ?p . ?p rdfs:label ?l }")
+        subject_kinds = self._place_kinds({r["p"] for r in rows})
+        out = []
+        for r in rows:
+            if r["p"] in have:
+                continue
+            if intent.level is None or intent.level in subject_kinds.get(r["p"], ()):
+                out.append(r["l"])
+        return sorted(out)
+
+
+def _compose(intent: Intent, facts: list[dict], missing: list[str], label: str, year: int | None,
+             status: str, growth: bool) -> str:
+    what = f"{year}年" if year and intent.kind != "trend" else ""
+    what += f"{label}{'增速' if growth and not label.endswith(('增速', '增长', '涨幅')) else ''}"
+    what += "目标" if status == "Target" and intent.kind != "trend" else ""
+    if not facts:
+        gap = f"（语料中有文件但没有该数据的地区：{'、'.join(missing)}）" if missing else ""
+        return f"语料中没有找到{what}的数据{gap}。"
+    lines = []
+    if intent.kind in ("max", "min") and intent.top == 1:
+        f = facts[0]
+        word = "最高" if intent.kind == "max" else "最低"
+        lines.append(f"{what}{word}的是{f['place']}：{_figure(f)}。原文：「{f['quote']}」——{f['doc']}")
+        lines.append(f"排名（{len(facts)}个地区）：")
+    elif intent.kind == "trend":
+        lines.append(f"{facts[0]['place']}{what}历年数据（{len(facts)}条）：")
+    else:
+        order = "从高到低" if intent.kind != "min" else "从低到高"
+        lines.append(f"{what}（{len(facts)}个地区，按数值{order}）：")
+    shown = facts if not intent.top or intent.top == 1 else facts[:intent.top]
+    for f in shown:
+        head = f"{f['year']}年{_STATUS_LABEL[f['status']]}" if intent.kind == "trend" else f["place"]
+        lines.append(f"{f['rank']}. {head}  {_figure(f)}  「{f['quote']}」——{f['doc']}")
+    if missing:
+        lines.append(f"没有数据：{'、'.join(missing)}")
+    return "\n".join(lines)
+
+
+def _figure(f: dict) -> str:
+    value = f["value"] + (f"—{f['max_value']}" if f.get("max_value") else "")
+    sign = "下降" if f.get("direction") == "down" else ""
+    qualifier = f.get("qualifier") or ""
+    return f"{sign}{value}{f['unit']}{qualifier}（{_STATUS_LABEL[f['status']]}）"
