@@ -41,20 +41,25 @@ class KnowledgeGraph:
             self._searcher = Searcher(self.build_dir)
         return self._searcher
 
-    def search(self, query: str, k: int = 10, mode: str = "fused") -> list[dict]:
+    def search(self, query: str, k: int = 10, mode: str = "fused", *, place: str | None = None,
+               kind: str | None = None, year: int | None = None) -> list[dict]:
         """Passages for a natural-language query, best first: dicts with passage (IRI), doc
         (source file), start, end, score, text. The model is loaded once, on the first call.
-        mode: fused (default), vector or lexical."""
-        return self.searcher.search(query, k=k, mode=mode)
+        mode: fused (default), vector or lexical. Filters: place (a document's subject place, by
+        label or short form: 江苏), kind (WorkReport, StatisticalBulletin, PlanReport, News, Other
+        or 政府工作报告 …), year (the year a passage's section reports on). A place or year the query
+        names is preferred even without a filter."""
+        return self.searcher.search(query, k=k, mode=mode, place=place, kind=kind, year=year)
 
-    def ask(self, question: str, k: int = 5, explain: bool = False) -> dict:
+    def ask(self, question: str, k: int = 5, explain: bool = False, *, place: str | None = None,
+            kind: str | None = None, year: int | None = None) -> dict:
         """Answer a question from the graph and the passages: {"answer", "facts", "passages",
         "entities"} (and "explain" with the linked entities, SPARQL and fusion scores)."""
         if getattr(self, "_asker", None) is None:
             from .ask import Asker
 
             self._asker = Asker(self)
-        return self._asker.ask(question, k=k, explain=explain)
+        return self._asker.ask(question, k=k, explain=explain, place=place, kind=kind, year=year)
 
     def export(self, format: str | None = "ttl", output: str | Path | None = None, *,  # noqa: A002
                types=None, place: str | None = None, max_nodes: int | None = None,

@@ -275,13 +275,22 @@ class Asker:
         return {r["p"] for r in rows}
 
     # ---------------------------------------------------------- 3 + 4
-    def ask(self, question: str, k: int = 5, explain: bool = False) -> dict:
+    def ask(self, question: str, k: int = 5, explain: bool = False, place: str | None = None,
+            kind: str | None = None, year: int | None = None) -> dict:
+        filters = {"place": place, "kind": kind, "year": year}
+        self.kg.searcher.allowed(**filters)  # a bad filter fails now, with its reason
         p = self.parse(question)
-        across = self._across_places(p, k, explain)
+        if place:  # the filter's place is the question's place
+            p.places = [x for x in self._link_names(place, "Place")] or p.places
+        if year:
+            p.year, p.year_relative = int(year), False
+        across = self._across_places(p, k, explain, kind)
         if across is not None:
             return across
         facts, sparql = self.observations(p)
-        hits = self.kg.search(question, k=max(10, k))
+        if kind:
+            facts = [f for f in facts if self._doc_kind(f["doc"]) == _kind_name(kind)]
+        hits = self.kg.search(question, k=max(10, k), **filters)
         mentioned = self.mentioned_passages(p)
         fact_passages = {f["passage"] for f in facts[:3]}
         for rank, h in enumerate(hits):
@@ -317,7 +326,13 @@ class Asker:
                            for h in hits[:k]]}
         return out
 
-    def _across_places(self, p: Parsed, k: int, explain: bool) -> dict | None:
+    def _doc_kind(self, doc: str) -> str | None:
+        if getattr(self, "_kinds", None) is None:
+            rows = self.kg.sparql("SELECT ?f ?k WHERE { ?d gk:sourceFile ?f ; gk:documentKind ?k }")
+            self._kinds = {r["f"]: r["k"].rsplit("#", 1)[-1] for r in rows}
+        return self._kinds.get(doc)
+
+    def _across_places(self, p: Parsed, k: int, explain: bool, kind: str | None = None) -> dict | None:
         """Lists, rankings, comparisons and trends across places (kg/compare.py), answered from
         the graph alone; the passages cited are those of the facts."""
         from .compare import AcrossPlaces, detect
@@ -329,6 +344,8 @@ class Asker:
         if result is None:
             return None
         answer, facts, sparql = result
+        if kind:
+            facts = [f for f in facts if self._doc_kind(f["doc"]) == _kind_name(kind)]
         passages, seen = [], set()
         for f in facts:
             if f["passage"] not in seen and len(passages) < max(k, 1):
@@ -408,6 +425,12 @@ class Asker:
             return "语料中没有找到与这个问题相关的内容。", []
         sentence, _, _ = best_sentence(p.question, hits[0]["text"])
         return sentence, []
+
+
+def _kind_name(kind: str) -> str:
+    from .search import KIND_NAMES
+
+    return KIND_NAMES.get(kind.strip(), kind.strip())
 
 
 def _fact_sentence(f: dict) -> str:

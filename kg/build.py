@@ -129,7 +129,8 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
             checkpoint("index")
             manifest["fingerprint"] = fingerprint
             manifest.update(build_search_index(documents, build_dir, lexicon=lexicon_from_graph(g),
-                                               progress=say, pending=embedding))
+                                               progress=say, pending=embedding,
+                                               structures=extraction.structures))
             manifest["checksums"] = build_checksums(build_dir)
             checkpoint("publish")
             ws.publish(build_dir, manifest)

@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("-k", default="10", metavar="N", help="number of passages (default 10)")
     q.add_argument("--format", "-f", default=None, choices=["json", "table"],
                    help="default: table, or json in batch mode")
+    _filters(q)
 
     a = sub.add_parser("ask", parents=[common], help="answer a question with citations",
                        description="Answer a question in Chinese from the graph (observations of the linked "
@@ -66,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("question", help="the question, e.g. 2024年郑州市优良天数是多少")
     a.add_argument("--format", "-f", default="text", choices=["text", "json"])
     a.add_argument("-k", type=int, default=5, help="passages to cite (default 5)")
+    _filters(a)
     a.add_argument("--explain", action="store_true",
                    help="show the linked entities, the SPARQL that was run and the fusion scores")
 
@@ -232,7 +234,8 @@ def cmd_ask(args) -> int:
     from .ask import format_text
     from .search import check_k
 
-    result = kg.open(args.workspace).ask(args.question, k=check_k(args.k), explain=args.explain)
+    result = kg.open(args.workspace).ask(args.question, k=check_k(args.k), explain=args.explain,
+                                         **_filter_args(args))
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
@@ -291,6 +294,18 @@ def cmd_info(args) -> int:
     return 0
 
 
+def _filters(parser) -> None:
+    """--place/--kind/--year, shared by search and ask."""
+    parser.add_argument("--place", metavar="NAME", help="only documents about this place (label or short form: 江苏)")
+    parser.add_argument("--kind", metavar="KIND", help="only documents of this kind: WorkReport, StatisticalBulletin, "
+                        "PlanReport, News, Other (or 政府工作报告, 统计公报, 计划报告, 新闻, 其他)")
+    parser.add_argument("--year", type=int, metavar="YYYY", help="only passages about this year (their section's year)")
+
+
+def _filter_args(args) -> dict:
+    return {"place": args.place, "kind": args.kind, "year": args.year}
+
+
 def cmd_search(args) -> int:
     import kg
 
@@ -306,14 +321,14 @@ def cmd_search(args) -> int:
         for line in sys.stdin:
             query = line.strip()
             try:
-                hits = graph.search(query, k=k) if query else []
+                hits = graph.search(query, k=k, **_filter_args(args)) if query else []
             except InputError as exc:  # one bad line (too long) keeps its place: []
                 print(f"kg search: line skipped: {exc}", file=sys.stderr)
                 hits = []
             sys.stdout.write(json.dumps(hits, ensure_ascii=False) + "\n")
             sys.stdout.flush()
         return 0
-    hits = graph.search(args.query, k=k)
+    hits = graph.search(args.query, k=k, **_filter_args(args))
     if fmt == "json":
         print(json.dumps(hits, ensure_ascii=False, indent=2))
     else:

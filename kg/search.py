@@ -34,6 +34,11 @@ LEXICAL_WEIGHT = 0.5
 VECTOR_WEIGHT = 0.5
 STATUS_WEIGHT = 0.8
 CANDIDATES = 100
+# graph-aware priors (in z-score units of the fused score), measured in bench/search_bench.py on
+# bench/place_questions.jsonl: a passage of a document about the place a query names, and one in a
+# section of the year it asks about
+PLACE_WEIGHT = 1.0
+YEAR_WEIGHT = 0.4
 MAX_K = 1000
 MAX_QUERY_CHARS = 2000  # longer queries are refused (as `kg ask` refuses longer questions)
 BM25_K1, BM25_B = 1.5, 0.75
@@ -127,6 +132,25 @@ def passage_rows(documents) -> list[dict]:
             for doc in documents for p in doc.passages]
 
 
+def passage_meta(documents, structures: dict) -> list[dict]:
+    """For each passage (in passage_rows order): its document's subject place (name and short
+    forms), kind and report year, and its section's role, year and status (kg/structure.py)."""
+    out = []
+    for doc in documents:
+        s = structures.get(doc.doc_id)
+        place = s.subject if s is not None else None
+        names = sorted({place.name, *place.aliases}) if place is not None else []
+        for p in doc.passages:
+            sec = s.section_at(p.start) if s is not None else None
+            out.append({"place": place.name if place is not None else None, "place_names": names,
+                        "kind": s.kind if s is not None else None,
+                        "report_year": s.report_year if s is not None else None,
+                        "role": sec.role if sec is not None else None,
+                        "year": sec.year if sec is not None else None,
+                        "section_status": sec.status if sec is not None else None})
+    return out
+
+
 class PendingEmbeddings:
     """Embeds the passages in a background thread while the rest of the build runs (the
     encoders release the GIL), so a build costs little more than the encoding itself."""
@@ -160,7 +184,7 @@ def build_search_index(documents, build_dir: Path, model: str | None = None,
                        cache_dir: Path | None = None, lexicon: Iterable[str] = (),
                        progress: Callable[[str, str], None] | None = None,
                        ann_threshold: int = kv.ANN_THRESHOLD,
-                       pending: PendingEmbeddings | None = None) -> dict:
+                       pending: PendingEmbeddings | None = None, structures: dict | None = None) -> dict:
     """Embed (through the cache), index and save every passage of `documents`; returns the
     manifest entries {"model": ..., "search": ...}. With `pending` (started earlier by the
     build), its vectors are used."""
@@ -170,6 +194,9 @@ def build_search_index(documents, build_dir: Path, model: str | None = None,
     if pending is None:
         pending = PendingEmbeddings(documents, model, cache_dir)
     rows = pending.rows
+    if structures:
+        for row, meta in zip(rows, passage_meta(documents, structures)):
+            row.update(meta)
     emb = pending.wait()
     info = write_search_files(Path(build_dir) / INDEX_DIR, rows, emb.vectors, emb.model, lexicon,
                               ann_threshold=ann_threshold, progress=say)
@@ -271,6 +298,79 @@ class Searcher:
         self.tokenizer = Tokenizer(words)
         self._bm25 = None
         self._encoder = None
+        self._index_places()
+
+    def _index_places(self) -> None:
+        """Each passage's document place, kind and years (from the build's structure stage), and
+        the names (labels and short forms) by which a query can name a place."""
+        self.place_of = [r.get("place") for r in self.rows]
+        self.kind_of = [r.get("kind") for r in self.rows]
+        self.section_year = np.array([r.get("year") or 0 for r in self.rows], np.int32)
+        self.report_year = np.array([r.get("report_year") or 0 for r in self.rows], np.int32)
+        self.section_status = [r.get("section_status") for r in self.rows]
+        self.place_names: dict[str, set[str]] = {}
+        self.passages_of: dict[str, np.ndarray] = {}
+        by_place: dict[str, list[int]] = {}
+        for i, r in enumerate(self.rows):
+            if r.get("place"):
+                by_place.setdefault(r["place"], []).append(i)
+                for name in r.get("place_names") or [r["place"]]:
+                    if len(name) >= 2:
+                        self.place_names.setdefault(name, set()).add(r["place"])
+        self.passages_of = {p: np.asarray(ix, np.int64) for p, ix in by_place.items()}
+
+    def link_places(self, query: str) -> list[str]:
+        """Places of the corpus' documents that the query names (江苏, 四川省, 内蒙古), longest
+        names first, not overlapping."""
+        found, taken = [], []
+        for name in sorted((n for n in self.place_names if n in query), key=len, reverse=True):
+            start = query.find(name)
+            if any(a <= start < b for a, b in taken):
+                continue
+            taken.append((start, start + len(name)))
+            for place in sorted(self.place_names[name]):
+                if place not in found:
+                    found.append(place)
+        return found
+
+    def asked_year(self, query: str, places: list[str]) -> int | None:
+        """An explicit year, or 去年/今年/明年 against the report year of the documents about the
+        named places (else of the corpus)."""
+        m = re.search(r"((?:19|20)\d{2})年", query)
+        if m:
+            return int(m.group(1))
+        years = [int(self.report_year[self.passages_of[p]].max()) for p in places if p in self.passages_of]
+        base = max(years) if years else (int(self.report_year.max()) if self.n else 0)
+        if not base:
+            return None
+        for word, delta in sorted(vocab.relative_years().items(), key=lambda kv: -len(kv[0])):
+            if word in query and word not in ("全年", "当年", "新的一年"):
+                return base + delta
+        return None
+
+    def allowed(self, place: str | None = None, kind: str | None = None, year: int | None = None) -> np.ndarray | None:
+        """The passages the filters let through (None without filters). A place filter takes a
+        place's label or short form; kind an English or Chinese kind name; year the year a
+        passage's section reports on (or its document's report year)."""
+        if not (place or kind or year):
+            return None
+        mask = np.ones(self.n, bool)
+        if place:
+            places = self.place_names.get(place.strip(), set())
+            if not places:
+                known = "、".join(sorted(self.passages_of)[:8])
+                raise InputError(f"no document of this corpus is about {place!r} (places: {known or 'none'})")
+            mask &= np.array([p in places for p in self.place_of], bool)
+        if kind:
+            wanted = KIND_NAMES.get(kind.strip(), kind.strip())
+            if wanted not in KIND_NAMES.values():
+                raise InputError(f"unknown document kind {kind!r}: one of {', '.join(sorted(set(KIND_NAMES.values())))} "
+                                 f"({', '.join(k for k in KIND_NAMES if not k.isascii())})")
+            mask &= np.array([k == wanted for k in self.kind_of], bool)
+        if year:
+            y = int(year)
+            mask &= (self.section_year == y) | ((self.section_year == 0) & (self.report_year == y))
+        return mask
 
     @property
     def encoder(self) -> kv.Encoder:
@@ -310,11 +410,14 @@ class Searcher:
         return ids[0][ids[0] >= 0]
 
     def search(self, query: str, k: int = 10, mode: str = "fused", qv: np.ndarray | None = None,
-               params: dict | None = None) -> list[dict]:
+               params: dict | None = None, place: str | None = None, kind: str | None = None,
+               year: int | None = None) -> list[dict]:
         """Best passages first: dicts with passage (IRI), doc, start, end, score, text (and the
-        component scores). mode: fused | vector | lexical; params override the fusion weights
-        (lexical, vector, status_prior, candidates, rrf) -- for the benchmark."""
+        component scores). mode: fused | vector | lexical; place, kind, year filter (see
+        allowed); params override the fusion weights (lexical, vector, status_prior, place_prior,
+        year_prior, candidates, rrf) -- for the benchmark."""
         p = {"lexical": LEXICAL_WEIGHT, "vector": VECTOR_WEIGHT, "status_prior": STATUS_WEIGHT,
+             "place_prior": PLACE_WEIGHT, "year_prior": YEAR_WEIGHT,
              "candidates": CANDIDATES, "rrf": None, **(params or {})}
         query = (query or "").strip()
         if not query:
@@ -326,20 +429,39 @@ class Searcher:
         k = check_k(k)
         if self.n == 0:
             return []
+        allowed = self.allowed(place, kind, year)
+        if allowed is not None and not allowed.any():
+            return []
         k = min(k, self.n)
         c = min(self.n, max(int(p["candidates"]), k))
         lex = self.lexical_scores(query) if mode in ("fused", "lexical") else None
         if mode in ("fused", "vector"):
             qv = self.query_vector(query) if qv is None else qv
         if mode == "lexical":
-            order = np.argsort(-lex, kind="stable")[:k]
+            if allowed is not None:
+                lex = np.where(allowed, lex, -np.inf)
+            order = [i for i in np.argsort(-lex, kind="stable")[:k] if np.isfinite(lex[i])]
             return [self._row(i, float(lex[i]), lexical=float(lex[i])) for i in order]
         if mode == "vector":
+            if allowed is not None:
+                ids = np.flatnonzero(allowed)
+                cos = np.asarray(self.vectors[ids] @ qv, np.float32)
+                top = np.argsort(-cos, kind="stable")[:k]
+                return [self._row(int(ids[j]), float(cos[j]), vector=float(cos[j])) for j in top]
             ids = self._vector_top(qv, k)
             cos = self.vectors[ids] @ qv
             return [self._row(int(i), float(s), vector=float(s)) for i, s in zip(ids, cos)]
+        places = self.link_places(query) if p["place_prior"] else []
         pool = np.union1d(np.argpartition(-lex, c - 1)[:c] if c < self.n else np.arange(self.n),
                           self._vector_top(qv, c))
+        for name in places:  # every passage of a named place competes, not only the global top
+            pool = np.union1d(pool, self.passages_of.get(name, np.empty(0, np.int64)))
+        if allowed is not None:  # the best candidates among the passages the filters let through
+            ids = np.flatnonzero(allowed)
+            cos = np.asarray(self.vectors[ids] @ qv, np.float32)
+            by_lex = ids[np.argsort(-lex[ids], kind="stable")[:c]]
+            by_vec = ids[np.argsort(-cos, kind="stable")[:c]]
+            pool = np.union1d(pool[allowed[pool]], np.union1d(by_lex, by_vec))
         b = lex[pool]
         v = np.asarray(self.vectors[pool] @ qv, np.float32)
         if p["rrf"]:  # reciprocal rank fusion, for comparison
@@ -349,6 +471,12 @@ class Searcher:
             intent = query_intent(query)
             if intent and p["status_prior"]:
                 fused = fused + p["status_prior"] * intent * self.status[pool]
+            if places:
+                in_place = np.array([self.place_of[i] in places for i in pool], np.float32)
+                fused = fused + p["place_prior"] * in_place
+            asked = self.asked_year(query, places) if p["year_prior"] else None
+            if asked:
+                fused = fused + p["year_prior"] * (self.section_year[pool] == asked).astype(np.float32)
         order = np.argsort(-fused, kind="stable")[:k]
         return [self._row(int(pool[j]), float(fused[j]), lexical=float(b[j]), vector=float(v[j]))
                 for j in order]
@@ -375,6 +503,12 @@ class Searcher:
             else:
                 merged.append((s, e))
         return merged
+
+
+KIND_NAMES = {"WorkReport": "WorkReport", "StatisticalBulletin": "StatisticalBulletin", "PlanReport": "PlanReport",
+              "News": "News", "Other": "Other", "政府工作报告": "WorkReport", "工作报告": "WorkReport",
+              "统计公报": "StatisticalBulletin", "计划报告": "PlanReport", "计划执行情况报告": "PlanReport",
+              "新闻": "News", "其他": "Other"}
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:

@@ -219,26 +219,39 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
     # -------------------------------------------------------------- search and ask (the CLI's JSON)
     @app.get("/search", tags=["search"], summary="passages for a question, best first (as `kg search --format json`)")
     def search(q: str = Query(..., description="the question or keywords"),
-               k: str = Query("10", description="number of passages (1-1000)")):
+               k: str = Query("10", description="number of passages (1-1000)"),
+               place: str | None = Query(None, description="only documents about this place (江苏, 江苏省)"),
+               kind: str | None = Query(None, description="WorkReport, StatisticalBulletin, PlanReport, News, Other"),
+               year: str | None = Query(None, description="only passages about this year")):
         from .search import check_k
 
         if not q.strip():
             raise InputError("empty query: give some text to search for")
         k_int = check_k(k)
         with lock:
-            return JSONResponse(graph.search(q, k=k_int))
+            return JSONResponse(graph.search(q, k=k_int, place=place, kind=kind, year=_year(year)))
 
     @app.get("/ask", tags=["search"], summary="a cited answer (as `kg ask --format json`)")
     def ask(q: str = Query(..., description="the question, e.g. 2024年郑州市优良天数是多少"),
             k: str = Query("5", description="passages to cite"),
-            explain: bool = Query(False, description="add the linked entities, the SPARQL and the fusion scores")):
+            explain: bool = Query(False, description="add the linked entities, the SPARQL and the fusion scores"),
+            place: str | None = Query(None, description="only documents about this place"),
+            kind: str | None = Query(None, description="WorkReport, StatisticalBulletin, PlanReport, News, Other"),
+            year: str | None = Query(None, description="only figures and passages of this year")):
         from .search import check_k
 
         if not q.strip():
             raise InputError("empty question")
         k_int = check_k(k)
         with lock:
-            return JSONResponse(graph.ask(q, k=k_int, explain=explain))
+            return JSONResponse(graph.ask(q, k=k_int, explain=explain, place=place, kind=kind, year=_year(year)))
+
+    def _year(text: str | None) -> int | None:
+        if text is None or not text.strip():
+            return None
+        if not re.fullmatch(r"(?:19|20)\d{2}", text.strip()):
+            raise InputError(f"year must be a four-digit year such as 2025, not {text!r}")
+        return int(text)
 
     # -------------------------------------------------------------- service
     @app.get("/health", tags=["service"], summary="liveness and what is served")
