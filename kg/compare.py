@@ -229,6 +229,9 @@ class AcrossPlaces:
             facts.sort(key=lambda f: (f["year"], f["status"] != "Actual"))
         else:
             known = [f for f in facts if f["_sort"] is not None]
+            # ties: the higher upper bound of a range first (5%—5.5% before 5%), then by name
+            known.sort(key=lambda f: f["place"])
+            known.sort(key=lambda f: _decimal(f.get("max_value")) or f["_sort"], reverse=intent.kind != "min")
             known.sort(key=lambda f: f["_sort"], reverse=intent.kind != "min")
             facts = known + [f for f in facts if f["_sort"] is None]
         for i, f in enumerate(facts):

@@ -142,11 +142,14 @@ def passage_meta(documents, structures: dict) -> list[dict]:
         names = sorted({place.name, *place.aliases}) if place is not None else []
         for p in doc.passages:
             sec = s.section_at(p.start) if s is not None else None
+            # a passage may run over a section break: it is about every year of the sections it covers
+            years = sorted({x.year for x in s.sections if x.year and x.start < p.end and x.end > p.start}) \
+                if s is not None else []
             out.append({"place": place.name if place is not None else None, "place_names": names,
                         "kind": s.kind if s is not None else None,
                         "report_year": s.report_year if s is not None else None,
                         "role": sec.role if sec is not None else None,
-                        "year": sec.year if sec is not None else None,
+                        "year": sec.year if sec is not None else None, "years": years,
                         "section_status": sec.status if sec is not None else None})
     return out
 
@@ -305,7 +308,8 @@ class Searcher:
         the names (labels and short forms) by which a query can name a place."""
         self.place_of = [r.get("place") for r in self.rows]
         self.kind_of = [r.get("kind") for r in self.rows]
-        self.section_year = np.array([r.get("year") or 0 for r in self.rows], np.int32)
+        self.section_years = [set(r.get("years") or ([r["year"]] if r.get("year") else [])) for r in self.rows]
+        self._year_masks: dict[int, np.ndarray] = {}
         self.report_year = np.array([r.get("report_year") or 0 for r in self.rows], np.int32)
         self.section_status = [r.get("section_status") for r in self.rows]
         self.place_names: dict[str, set[str]] = {}
@@ -318,6 +322,14 @@ class Searcher:
                     if len(name) >= 2:
                         self.place_names.setdefault(name, set()).add(r["place"])
         self.passages_of = {p: np.asarray(ix, np.int64) for p, ix in by_place.items()}
+
+    def about_year(self, year: int) -> np.ndarray:
+        """Passages whose sections report on a year (or, outside any dated section, whose
+        document's report year it is)."""
+        if year not in self._year_masks:
+            self._year_masks[year] = np.array(
+                [year in ys if ys else int(ry) == year for ys, ry in zip(self.section_years, self.report_year)], bool)
+        return self._year_masks[year]
 
     def link_places(self, query: str) -> list[str]:
         """Places of the corpus' documents that the query names (江苏, 四川省, 内蒙古), longest
@@ -368,8 +380,7 @@ class Searcher:
                                  f"({', '.join(k for k in KIND_NAMES if not k.isascii())})")
             mask &= np.array([k == wanted for k in self.kind_of], bool)
         if year:
-            y = int(year)
-            mask &= (self.section_year == y) | ((self.section_year == 0) & (self.report_year == y))
+            mask &= self.about_year(int(year))
         return mask
 
     @property
@@ -476,7 +487,7 @@ class Searcher:
                 fused = fused + p["place_prior"] * in_place
             asked = self.asked_year(query, places) if p["year_prior"] else None
             if asked:
-                fused = fused + p["year_prior"] * (self.section_year[pool] == asked).astype(np.float32)
+                fused = fused + p["year_prior"] * self.about_year(asked)[pool].astype(np.float32)
         order = np.argsort(-fused, kind="stable")[:k]
         return [self._row(int(pool[j]), float(fused[j]), lexical=float(b[j]), vector=float(v[j]))
                 for j in order]
