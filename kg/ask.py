@@ -301,16 +301,17 @@ class Asker:
         coverage = self._coverage(question, hits[0]["text"]) if hits else 0.0
         answer, used_facts = self._compose(p, facts, hits, coverage)
         passages = []
-        for h in hits[:k]:
+        # citations support the answer: a figure answer cites its facts' passages, "nothing
+        # found" cites nothing, a sentence answer cites the passages it was chosen from
+        cited = [] if used_facts or answer.startswith("语料中没有") else hits[:k]
+        for f in used_facts:
+            if f["passage"] not in {x["passage"] for x in passages} and len(passages) < max(k, 1):
+                passages.append(self._passage_of_fact(f))
+        for h in cited:
             sentence, s_start, s_end = best_sentence(question, h["text"])
             passages.append({"passage": h["passage"], "doc": h["doc"], "start": h["start"], "end": h["end"],
                              "score": round(h["rerank"], 6), "text": h["text"], "sentence": sentence,
                              "sentence_start": h["start"] + s_start, "sentence_end": h["start"] + s_end})
-        if used_facts:  # the cited fact's passage comes first
-            first = used_facts[0]["passage"]
-            passages.sort(key=lambda x: x["passage"] != first)
-            if passages and passages[0]["passage"] != first:
-                passages.insert(0, self._passage_of_fact(used_facts[0]))
         out = {"question": question, "answer": answer, "facts": used_facts, "passages": passages,
                "entities": [{"type": "Place", **x} if "type" not in x else x for x in p.places]
                            + p.entities + p.metrics}
@@ -399,7 +400,10 @@ class Asker:
         if p.unknown_places and not p.places:
             names = "、".join(p.unknown_places)
             return f"语料中没有关于{names}的内容，无法回答。", []
-        if facts and (p.figure or not hits or coverage < 0.5):
+        # graph first: a question that names a metric the graph holds (exactly, by a label or a
+        # synonym) is answered from its observations, however short the question
+        named = any(m["score"] >= 1.0 for m in p.metrics)
+        if facts and (p.figure or named or not hits or coverage < 0.5):
             best = facts[0]
             same = [f for f in facts if (f["metric"], f["place"], f["year"], f["status"], f["measure"], f["period"])
                     == (best["metric"], best["place"], best["year"], best["status"], best["measure"], best["period"])]
@@ -433,8 +437,13 @@ def _kind_name(kind: str) -> str:
     return KIND_NAMES.get(kind.strip(), kind.strip())
 
 
+_FLOW_LABEL = re.compile(f"^(?:{vocab.alternation('flow_words')})")
+
+
 def _fact_sentence(f: dict) -> str:
     kind = _MEASURE_LABEL.get(f["measure"], "")
+    if f["measure"] == "Change" and _FLOW_LABEL.match(f["metric"]):
+        kind = ""  # 新增城镇就业 is already a change
     qualifier = f" {f['qualifier']}" if f.get("qualifier") else ""
     period = f"（{f['period']}）" if f.get("period") else ""
     return (f"{f['year']}年{f['place']}{f['metric']}{kind}{period}：{f['value']}{f['unit']}{qualifier}"
