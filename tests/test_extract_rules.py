@@ -223,3 +223,25 @@ def test_qualified_statistics_keep_their_indicator(tmp_path):
     obs = report(tmp_path, TARGETS, "正常年景下粮食产量稳定在700亿斤以上，地区生产总值按增长5%安排。")
     assert name(one(obs, "700")) == "粮食产量"
     assert name(one(obs, "5")) == "地区生产总值"
+
+
+def test_streaks_shares_and_rate_words(tmp_path):
+    obs = report(tmp_path, REVIEW, "工业投资增速连续18个月保持两位数增长，年度化债任务完成率达115%。")
+    assert [o.value for o in obs] == [Decimal("115")]
+    assert obs[0].metric == "年度化债任务完成率"
+    obs = report(tmp_path, TASKS, "新增建设用地用于民间投资项目比重不低于70%。")
+    assert one(obs, "70").measure == "Level"  # a share, even after 新增
+
+
+def test_a_bare_noun_continues_the_metric_before_it(tmp_path):
+    obs = report(tmp_path, REVIEW, "一般公共预算收入增长3.1%、支出突破9000亿元。实施省重点项目520个、完成投资6100亿元。")
+    assert one(obs, "9000").metric == "一般公共预算支出"
+    assert one(obs, "6100").metric == "省重点项目投资"
+    obs = report(tmp_path, TASKS, "抓好1200多个拟竣工投产项目。")
+    assert one(obs, "1200").metric == "拟竣工投产项目"
+
+
+def test_from_a_year_to_another(tmp_path):
+    obs = report(tmp_path, FIVE_YEARS, "全省生产总值从2020年的3.2万亿元增长到2025年的4.1万亿元。")
+    assert (one(obs, "3.2").year, one(obs, "4.1").year) == (2020, 2025)
+    assert name(one(obs, "4.1")) == "地区生产总值"

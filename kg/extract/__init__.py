@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from ..ingest import sentence_at, sentence_spans
 from .entities import EntityMention, find_abbreviations, find_agencies, find_programs
 from .numbers import decimal_text
-from .observations import METRIC_SYNONYMS, Observation, document_context, extract_observations
+from .observations import Observation, document_context, extract_observations
 from .places import Place, find_places, gazetteer
 
 

@@ -118,6 +118,8 @@ def find_quantities(text: str) -> list[Quantity]:
             qualifier = m.group("more")
         if m.group("after"):
             qualifier = (qualifier + "," if qualifier else "") + m.group("after")
+        if text[max(0, m.start() - 2):m.start()] == "连续" and not m.group("more"):
+            continue  # 连续19个季度居全国前列: a streak, not a statistic
         if _NAME_AFTER.match(text[m.end():m.end() + 12]) or _inside_code(text, m.start(), m.end()):
             continue  # 1小时通勤圈, 3年行动, “30条”, 1+M+N: names and codes, not statistics
         nv, nu = normalize(value, unit)

@@ -1,17 +1,20 @@
 """Statistical observations: for every number with a unit, the metric it measures, the year
-it refers to, the place it is about and whether it is an actual figure or a target.
+(or period) it refers to, the place it is about and whether it is an actual figure or a target.
 
-Genre knowledge used (never one sentence of one document):
-- a figure's metric is the noun phrase right before it, minus verbs (增长, 达到, 突破 ...), time
-  words and places; 总量/增速 and bare 同比增长 refer back to the previous metric of the sentence;
-  "22家企业被评为国家级绿色工厂" puts the metric after the count;
-- the year is the topic year of the sentence or paragraph (2024年，...), or a relative year
-  (去年/今年/明年) resolved against the publication year; a government work report reviews the
-  year before its delivery and plans the year of its delivery;
-- a figure is a target in a plan (主要预期目标, 力争, 计划, 将..., a year after the reporting year,
-  the plan part of a work report), an actual figure otherwise;
+Genre knowledge used (never one sentence of one document; vocabulary in kg/vocab/):
+- in a report, the section decides by default (kg/structure.py): the review of last year is
+  actual of that year (预计 an estimated actual, 争取 obtained), the five-year review actual with
+  a period for cumulative figures, this year's targets and tasks target of the report year, the
+  five-year plan target of its last year; an explicit or relative year in the clause wins;
+- elsewhere (news, articles) the year is the topic year of the sentence or paragraph, or a
+  relative year resolved against the publication year, and a plan word (力争, 计划, 将+verb) or
+  a future year makes a target;
+- a figure's metric is the whole noun phrase before it, minus verbs, time words, places and
+  comparison bases; 总量 and a bare 同比增长 refer back to the metric before them; a count followed
+  by its noun counts that noun; 新增 keeps a flow a flow; 分别 pairs items; ranges, thresholds
+  (突破X、达到Y) and before/after pairs (由X增加到Y) are read together;
 - the place is the nearest place named before the figure in its clause, else the topic place of
-  the sentence, paragraph or section heading, else the document's city.
+  the sentence or paragraph, else the document's subject place.
 """
 from __future__ import annotations
 
@@ -28,8 +31,6 @@ from ..vocab import five_year_period, named_period
 
 from .. import vocab
 
-# The standard indicators (vocab/indicators.tsv): name -> synonyms, for labels and search
-METRIC_SYNONYMS = {ind.name: list(ind.synonyms) for ind in vocab.indicators().all}
 _PLAN_WORDS = vocab.alternation("plan_words")
 _ACTUAL_WORDS = vocab.alternation("actual_words")
 _FLOW = re.compile(f"^(?:{vocab.alternation('flow_words')})")
@@ -53,7 +54,7 @@ _LEADING = re.compile(
     r"力争|确保|计划|预计|争取|将|要|"
     r"全市|全省|全区|全县|我市|我省|我区|本市|全国|各类|实现|完成|拥有|推动|组织|开展|吸引|"
     r"成功|顺利|先后|陆续|当月|"
-    r"发放|培育|创建|建成|举办|引进|争取|打造|落实|推进|持续|加快|全力|积极|大力|着力|努力|"
+    r"发放|培育|创建|建成|举办|引进|争取|打造|落实|推进|持续|加快|全力|积极|大力|着力|努力|实施|抓好|铺排|"
     r"[\u4e00-\u9fa5]{2,4}(?:情况|年景|条件|口径)下)+")
 _TIME = re.compile(r"(?:19|20)\d{2}年(?:以来|底|末|初|上半年|下半年|前三季度|全年|度)?|"
                    r"(?:近|这)?[0-9一二三四五六七八九十两]+年(?:来|间|内)?(?=累计|来|间|内|共)|"
@@ -71,7 +72,7 @@ _NOT_COUNTING_UNIT = re.compile(r"%|‰|倍|百分点|基点|元")
 # 由上年X增加到Y / 从X降到Y: X is the level before; 突破X、达到Y: X is a threshold, Y the figure
 _FROM_BEFORE = re.compile(r"(?:由|从)(?P<when>上年末?|去年末?|上半年|年初|(?:19|20)\d{2}年末?)?的?$")
 _FROM_TAIL = re.compile(r"(?:由|从)(?:上年末?|去年末?|上半年|年初|(?:19|20)\d{2}年末?)?的?$")
-_TO_BETWEEN = re.compile(r"^[^\d，,。；;]{0,6}?(?:到|至)$")
+_TO_BETWEEN = re.compile(r"^[^\d，,。；;]{0,6}?(?:到|至)(?:(?:19|20)\d{2}年(?:末|底)?的?)?$")
 _THRESHOLD_BETWEEN = re.compile(r"^[、，,]?(?:达到|达|为|增至|增加到|提高到|提升至)$")
 _AFTER_COUNT = re.compile(r"^[\u4e00-\u9fa5]{0,8}?(?:被评为|被认定为|被命名为|入选|获评|获批|荣获|认定为|通过认定为|成为)"
                           r"([^，,。；;、：:（(]{2,18})")
@@ -79,6 +80,7 @@ _AFTER_COUNT = re.compile(r"^[\u4e00-\u9fa5]{0,8}?(?:被评为|被认定为|被�
 _COUNTED_NOUN = re.compile(r"^(?:以上|以下|左右|多|余)?((?![的和与及]|同比|增长|以上)[\u4e00-\u9fa5A-Za-z]{2,16}?)"
                            r"(?=[，,。；;、：:（()）“”\"]|$|的|为|被|入选|获|落地|开工|建成|投用|投产|建设|完成|实现|参与|"
                            r"纳入|通过|签约|开展|达|共|累计|均|分别|和|与|及|等|正在|已|将|在)")
+_COUNTED_HEAD = re.compile(r"^[\u4e00-\u9fa5]{0,4}?(?:项目|工程|企业|园区|基地|平台)(?=[，,。；;、（(]|$)")
 # a plan: a plan word (力争, 确保, 计划 …), a goal year (到2030年), 将 + a verb of action
 _PLAN_MARKERS = re.compile(rf"{_PLAN_WORDS}|到20\d\d年|预计")
 _ACTUAL_MARKERS = re.compile(rf"(?:{_ACTUAL_WORDS})(?!于)|累计")
@@ -101,7 +103,7 @@ class Observation:
     start: int  # offsets of the quote in the normalized document text
     end: int
     quote: str
-    metric: str  # canonical label
+    metric: str  # the metric's label: the whole noun phrase as written (its indicator is linked apart)
     metric_surface: str
     value: Decimal
     unit: str
@@ -122,12 +124,6 @@ class Observation:
     period_end: int | None = None
     estimated: bool = False  # 预计: an estimate of an actual figure
     section_role: str | None = None
-
-
-def canonical_metric(label: str) -> str:
-    """The metric label as written (the whole noun phrase); the standard indicator, when the
-    label is one, is linked separately (Observation.indicator)."""
-    return label
 
 
 def find_indicator(label: str, verb_zone: str = "") -> "vocab.Indicator | None":
@@ -193,7 +189,8 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
     return i
 
 
-_SUBJECT_VERB_NOUN = re.compile(rf"^(.{{2,}}?)(?:实现|完成|录得)((?:{vocab.alternation('metric_heads')}))$")
+# two-character heads or longer: 完成率 / 实现率 are words of their own
+_SUBJECT_VERB_NOUN = re.compile(rf"^(.{{2,}}?)(?:实现|完成|录得)((?:{'|'.join(re.escape(w) for w in vocab.words('metric_heads') if len(w) >= 2)}))$")
 
 
 def _strip_metric(phrase: str) -> str:
@@ -343,8 +340,12 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
                 # 遴选出首批54家市级绿色低碳工厂: the figure counts the noun that follows it
                 label = _strip_metric(counted.group(1))
                 quote_end = q.end + counted.end(1)
+                head = _COUNTED_HEAD.match(para[quote_end:quote_end + 8])
+                if head:  # 3500多个拟竣工投产项目: the noun runs on to its head
+                    label, quote_end = label + head.group(0), quote_end + len(head.group(0))
                 if not _valid_metric(label):
                     continue
+            label = _complete_from_previous(label, previous_metric)
             if not _valid_metric(label):
                 after = _AFTER_COUNT.match(para[q.end:q.end + 30])
                 if after and (not label or not _valid_metric(label)):
@@ -367,7 +368,7 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
             if label == previous_metric and not raw_phrase.strip():
                 quote_start = q.start
             quote_start = min(quote_start, q.start)
-            if _FLOW.match(label) and measure == "Level":
+            if _FLOW.match(label) and measure == "Level" and q.unit not in ("%", "‰"):
                 measure = "Change"  # 新增高新技术企业3200家: a flow over the year, never a stock
             if role == "to":  # the year named with the first figure of 由2020年的X增加到Y is not Y's
                 c_start = max([x.end for x in sent_q if x.end <= q.start] + [c_start])
@@ -383,6 +384,25 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
 
 
 _SUBJECT_VERB = re.compile(rf"^(.{{2,20}}?)(?:{vocab.alternation('level_verbs')}|{vocab.alternation('growth_verbs')})")
+
+
+_PROJECT_INVESTMENT = re.compile(r"^(?:完成|累计完成)?(?:投资|总投资|投资额)$")
+
+
+def _complete_from_previous(label: str, previous: str | None) -> str:
+    """A bare noun that continues the metric before it in the sentence:
+    一般公共预算收入增长2.3%、支出超过7000亿元 -> 一般公共预算支出; 实施重点项目2800个、完成投资2400亿元
+    -> 重点项目投资 (the investment of those projects)."""
+    if not previous or not label:
+        return label
+    if _PROJECT_INVESTMENT.match(label) and re.search(r"(?:项目|工程)$", previous):
+        return previous + "投资"
+    for head in ("收入", "支出", "出口", "进口", "存款", "贷款"):
+        if label == head:
+            for other in ("收入", "支出", "出口", "进口", "存款", "贷款"):
+                if other != head and previous.endswith(other) and len(previous) > len(other):
+                    return previous[: -len(other)] + head
+    return label
 
 
 def _clause_subject(para: str, s_start: int, c_start: int) -> str | None:
@@ -444,6 +464,8 @@ def _respectively(para: str, s_start: int, s_end: int, sent_q: list[Quantity]) -
 def _respectively_heads(text: str) -> list[str]:
     joined = re.match(r"^([一二三]{2,3})产(?:业)?(.*)$", text)  # 一二三产增加值
     ordinal = _ORDINAL_INDUSTRIES.match(text)
+    if ordinal and re.search(r"[、和及与]", ordinal.group(4)):
+        ordinal = None  # 一产、二产、三产增加值: split below
     if joined or ordinal:
         numbers = list(joined.group(1)) if joined else [g.lstrip("第") for g in ordinal.groups()[:3] if g]
         tail = (joined.group(2) if joined else ordinal.group(4)) or "增加值"
@@ -614,7 +636,7 @@ def _make(ctx: DocContext, para: str, p_start: int, quote_start: int, quote_end:
     quote = ctx.text[abs_start:abs_end]
     return Observation(
         doc_id=ctx.doc_id, start=abs_start, end=abs_end, quote=quote,
-        metric=canonical_metric(label), metric_surface=label, value=q.value, unit=q.unit, year=year,
+        metric=label, metric_surface=label, value=q.value, unit=q.unit, year=year,
         status=status, place=place, measure=measure, qualifier=q.qualifier, period=period,
         direction="down" if direction and measure != "Level" else None,
         normalized_value=q.normalized_value, normalized_unit=q.normalized_unit, year_basis=basis,
