@@ -38,6 +38,11 @@ bench: install
 	$(BIN)/python bench/store_bench.py
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/export_bench.py
+	@if [ -d ../shared/provinces ]; then \
+	  $(BIN)/python bench/extract_bench.py ../shared/provinces --spans ../shared/eval/spans_provinces_dev.jsonl \
+	    --facts ../shared/eval/facts_provinces_dev.jsonl --repeat 3; \
+	  $(BIN)/python bench/places_bench.py; \
+	fi
 
 clean:
 	rm -rf .kg .pytest_cache
