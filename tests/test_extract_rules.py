@@ -134,6 +134,10 @@ def test_genre_fixtures_hold_their_headline_figures():
         ("地区生产总值", Decimal("25494.7"), "亿元", 2024, "Actual", "山西省"),
         ("规模以上工业企业利润", Decimal("1198.4"), "亿元", 2024, "Actual", "山西省"),
         ("接待游客", Decimal("3.5"), "亿人次", 2025, "Target", "成都市"),
+        ("粮食产量", Decimal("2.3"), "%", 2024, "Actual", "洛阳市"),  # 比上年增产2.3%, a city's bulletin
+        ("金融机构人民币存款余额", Decimal("8145.6"), "亿元", 2024, "Actual", "洛阳市"),
+        ("农村常住居民人均可支配收入", Decimal("21901"), "元", 2024, "Actual", "洛阳市"),
+        ("出口总额", Decimal("10.2"), "%", 2024, "Actual", "洛阳市"),
     ]
     for fact in expected:
         assert fact in got, fact
