@@ -29,7 +29,11 @@ ROLES = ("review_last_year", "review_five_year", "five_year_plan", "targets", "t
 
 _TOP_HEADING = re.compile(r"^(?:#{1,3}\s*|[一二三四五六七八九十]{1,3}[、．.]|第[一二三四五六七八九十]{1,3}部分)")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
-_DATELINE = re.compile(r"^(?:[—\-－–―（(]{1,2}\s*|分享[:：]?)?((?:19|20)\d{2})年\d{1,2}月\d{1,2}日(?:\d{1,2}时\d{1,2}分)?(?:在([^，,。]{2,40}?)(?:第[一二三四五六七八九十]+届|人民代表大会|人大))?")
+_CN_DIGIT = "〇零○一二三四五六七八九"
+# ——2026年1月27日在安徽省第十四届人民代表大会… / （二〇二六年一月二十七日在…）
+_DATELINE = re.compile(rf"^(?:[—\-－–―（(]{{1,2}}\s*|分享[:：]?)?((?:19|20)\d{{2}}|[一二][{_CN_DIGIT}]{{3}})年"
+                       rf"[\d{_CN_DIGIT}十]{{1,3}}月[\d{_CN_DIGIT}十]{{1,3}}日(?:\d{{1,2}}时\d{{1,2}}分)?"
+                       r"(?:在([^，,。]{2,40}?)(?:第[一二三四五六七八九十]+届|人民代表大会|人大))?")
 _METADATA = re.compile(r"^(?:——|来源|时间|分享|发布|作者|编辑|【|\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2})")
 
 
@@ -107,7 +111,10 @@ def _dateline(head: list[tuple[int, str]]) -> tuple[int | None, str | None]:
     for _, para in head:
         m = _DATELINE.match(para.strip())
         if m:
-            return int(m.group(1)), m.group(2)
+            year = m.group(1)
+            if not year.isdigit():  # 二〇二六 -> 2026
+                year = "".join(str("〇一二三四五六七八九".index("〇" if c in "零○" else c)) for c in year)
+            return int(year), m.group(2)
     return None, None
 
 

@@ -97,3 +97,10 @@ def test_five_year_periods():
     assert named_period("“十四五”时期") == (2021, 2025)
     assert named_period("十五五规划") == (2026, 2030)
     assert five_year_period(2026) == (2026, 2030)
+
+
+def test_year_and_place_from_a_dateline_in_chinese_numerals(gaz, tmp_path):
+    (tmp_path / "r.txt").write_text("政府工作报告\n——二〇二五年一月十日在洛阳市第十六届人民代表大会第五次会议上\n各位代表：\n"
+                                    "一、2024年工作回顾\n过去一年，全市地区生产总值增长5.2%。\n", encoding="utf-8")
+    s = analyse(read_document(tmp_path / "r.txt"), gaz)
+    assert (s.kind, s.report_year, s.reviewed_year, s.subject.name) == ("WorkReport", 2025, 2024, "洛阳市")
