@@ -98,7 +98,10 @@ class AcrossPlaces:
         if not metrics:
             return []
         top = metrics[0]["score"]
-        best = [m["iri"] for m in metrics if m["score"] >= top - 0.05]
+        # a name written whole in the question (score ≥ 1) wins over the shorter names inside it
+        # (研发经费投入强度, not 研发经费投入); partial matches keep their near ties
+        margin = 0.005 if top >= 1.0 else 0.05
+        best = [m["iri"] for m in metrics if m["score"] >= top - margin]
         indicators = [i for i in best if "/indicator/" in i]
         if not indicators:
             values = " ".join(f"<{i}>" for i in best)

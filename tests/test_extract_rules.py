@@ -249,3 +249,8 @@ def test_from_a_year_to_another(tmp_path):
     obs = report(tmp_path, FIVE_YEARS, "全省生产总值从2020年的3.2万亿元增长到2025年的4.1万亿元。")
     assert (one(obs, "3.2").year, one(obs, "4.1").year) == (2020, 2025)
     assert name(one(obs, "4.1")) == "地区生产总值"
+
+
+def test_bounds_before_a_number_are_qualifiers(tmp_path):
+    o = one(report(tmp_path, TARGETS, "城镇新增就业不少于28万人，城镇调查失业率不高于5.5%。"), "28")
+    assert (o.metric, o.qualifier) == ("城镇新增就业", "不少于")

@@ -25,10 +25,11 @@ _UNIT = ("(?:万亿|千亿|亿|千万|百万|万|千)?(?:" + "|".join(map(re.esc
          r"(?:/(?:人|户|月|年|天|日|吨|亩|平方米|千瓦时|小时|人·月|人·年))?")  # per-unit values: 元/月
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_QUALIFIER_BEFORE = r"(?P<before>近|约|超过|超|逾|达|将近|接近|不足|不到|大约|突破)?"
 QUANTITY = re.compile(
     rf"(?<![\d.A-Za-z第{_CN_DIGITS}])(?:(?P<num>{_ARABIC})|(?P<cn>[{_CN_DIGITS}]+))(?P<more>多|余)?(?P<unit>{_UNIT})"
-    rf"(?P<after>以上|以下|以内|左右|多|余|之多)?")
+    rf"(?P<after>{'|'.join(vocab.qualifiers('after'))})?")
+# 近5万座, 不少于28万人 (kg/vocab/qualifiers.tsv)
+_QUALIFIER_BEFORE_RE = re.compile(f"({'|'.join(vocab.qualifiers('before'))})$")
 # "4.5%—5%" and "5—5.5%": a range; the lower bound is the value, the upper its maximum
 _RANGE_SEP = "[-~～—–至到]{1,2}"
 _BARE_BEFORE_RANGE = re.compile(rf"(?<![\d.])({_ARABIC}){_RANGE_SEP}$")
@@ -109,9 +110,9 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         if text[max(0, m.start() - 1):m.start()] in ("前", "后") and unit in ("个", "名", "位"):
             continue  # 前10名, 前三位: ranks
-        before = text[max(0, m.start() - 4):m.start()]
+        before = text[max(0, m.start() - 5):m.start()]
         qualifier = None
-        qm = re.search(r"(近|约|超过|超|逾|将近|接近|不足|不到|大约|突破)$", before)
+        qm = _QUALIFIER_BEFORE_RE.search(before)
         if qm:
             qualifier = qm.group(1)
         if m.group("more"):

@@ -44,6 +44,7 @@ _VERBS = ("提高到|提高至|提升至|提升到|增长到|增长至|下降到
           "保持|稳定在|控制在|接近|将近|大约|不足|不到|均|同比|环比|比上年|较上年|较去年|年均|平均|已|已经|预计|将|力争|确保|要|了|有|至|到|"
           "在|的|新增至|首次|分别|全部|整体|总体|合计达|年度|全年|连续|居|占|计|"
           "比上年末|较上年末|比上年底|比年初|较年初|比上年同期|同比|按|实际|名义|" + vocab.alternation("growth_verbs") + "|"
+          + "|".join(vocab.qualifiers("before")) + "|"
           + vocab.alternation("level_verbs"))
 _TRAILING_VERB = re.compile(rf"(?:{_VERBS}|每人|每户|每年|每月|每天|每日|一年)+$")
 _GROWTH_VERB = re.compile(f"({vocab.alternation('growth_verbs')})")
@@ -313,7 +314,7 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
             prev_end = max([x.end for x in sent_q if x.end <= q.start] + [c_start])
             raw_phrase = para[max(c_start, prev_end):q.start]
             phrase_start = q.start - len(raw_phrase)
-            bare = re.sub(r"(近|约|超过|超|逾|将近|接近|不足|不到|大约)$", "", raw_phrase.rstrip())
+            bare = re.sub(f"(?:{'|'.join(vocab.qualifiers('before'))})$", "", raw_phrase.rstrip())
             verb_zone = bare[len(_TRAILING_VERB.sub("", bare)):] or bare[-2:]
             if role in ("from", "from_last_year", "from_year"):
                 raw_phrase = _FROM_TAIL.sub("", raw_phrase)  # 常住人口由上年 -> 常住人口

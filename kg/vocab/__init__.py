@@ -41,6 +41,12 @@ def table(name: str) -> tuple[tuple[str, ...], ...]:
 
 
 @lru_cache(maxsize=None)
+def qualifiers(position: str) -> tuple[str, ...]:
+    """Qualifier words written before or after a number (qualifiers.tsv), longest first."""
+    return tuple(sorted((w for p, w in table("qualifiers") if p == position), key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
 def relative_years() -> dict[str, int]:
     return {word: int(offset) for word, offset in table("relative_years")}
 
