@@ -336,12 +336,16 @@ class Asker:
     def _across_places(self, p: Parsed, k: int, explain: bool, kind: str | None = None) -> dict | None:
         """Lists, rankings, comparisons and trends across places (kg/compare.py), answered from
         the graph alone; the passages cited are those of the facts."""
-        from .compare import AcrossPlaces, detect
+        from .compare import AcrossPlaces, detect, strip_question_words
 
         intent = detect(p.question, p.places)
-        if intent is None or not p.metrics:
+        if intent is None:
             return None
-        result = AcrossPlaces(self.kg, self.tables).answer(intent, p.metrics, p.year, p.status, p.question)
+        # the scope and ranking words (各省区市, 最高 …) name no metric: link without them
+        metrics = self._link_metrics(strip_question_words(p.question)) or p.metrics
+        if not metrics:
+            return None
+        result = AcrossPlaces(self.kg, self.tables).answer(intent, metrics, p.year, p.status, p.question)
         if result is None:
             return None
         answer, facts, sparql = result
@@ -353,10 +357,10 @@ class Asker:
                 seen.add(f["passage"])
                 passages.append(self._passage_of_fact(f))
         out = {"question": p.question, "answer": answer, "facts": facts, "passages": passages,
-               "entities": [{"type": "Place", **x} if "type" not in x else x for x in p.places] + p.metrics,
+               "entities": [{"type": "Place", **x} if "type" not in x else x for x in p.places] + metrics,
                "intent": {"kind": intent.kind, "level": intent.level, "top": intent.top}}
         if explain:
-            out["explain"] = {"parsed": {"places": p.places, "metrics": p.metrics, "year": p.year,
+            out["explain"] = {"parsed": {"places": p.places, "metrics": metrics, "year": p.year,
                                          "status": p.status, "intent": intent.kind, "scope": intent.level},
                               "sparql": sparql.strip()}
         return out

@@ -158,7 +158,7 @@ def class_counts(g) -> dict[str, int]:
 
 
 def build_fingerprint(corpus: Path, model: str | None) -> str:
-    """What a build depends on: the corpus files' bytes, the code and ontology, package
+    """What a build depends on: the corpus files' bytes, the code, vocabulary and ontology, package
     versions and the model. An equal fingerprint means a rebuild would produce the same
     workspace, so `kg build` keeps the current one (`--force` rebuilds anyway)."""
     import hashlib
@@ -172,7 +172,8 @@ def build_fingerprint(corpus: Path, model: str | None) -> str:
         h.update(b"\0" + str(path.relative_to(corpus)).encode() + b"\0")
         h.update(hashlib.sha256(path.read_bytes()).digest())
     root = Path(__file__).resolve().parent
-    for path in sorted([*root.rglob("*.py"), *kg_graph.ONTOLOGY_DIR.glob("*.ttl")]):
+    vocabulary = [*(root / "vocab").glob("*.txt"), *(root / "vocab").glob("*.tsv")]  # rules as data
+    for path in sorted([*root.rglob("*.py"), *vocabulary, *kg_graph.ONTOLOGY_DIR.glob("*.ttl")]):
         h.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
     h.update(json.dumps([package_versions(), model_fingerprint(model)], sort_keys=True).encode())
     return h.hexdigest()

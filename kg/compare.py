@@ -66,6 +66,14 @@ def detect(question: str, places: list[dict]) -> Intent | None:
     return None
 
 
+def strip_question_words(question: str) -> str:
+    """The question without its scope, ranking and listing words (各省区市, 最高, 列出 …)."""
+    words = [w for intent in (*_SCOPE_LEVEL, "max", "min", "list", "trend") for w in _words(intent)]
+    for w in sorted(words, key=len, reverse=True):
+        question = question.replace(w, " ")
+    return question
+
+
 def _top_n(text: str) -> int:
     if text.isdigit():
         return int(text)
@@ -290,4 +298,6 @@ def _figure(f: dict) -> str:
     value = f["value"] + (f"—{f['max_value']}" if f.get("max_value") else "")
     sign = "下降" if f.get("direction") == "down" else ""
     qualifier = f.get("qualifier") or ""
-    return f"{sign}{value}{f['unit']}{qualifier}（{_STATUS_LABEL[f['status']]}）"
+    before = qualifier if qualifier in vocab.qualifiers("before") else ""
+    after = "" if before else qualifier
+    return f"{sign}{before}{value}{f['unit']}{after}（{_STATUS_LABEL[f['status']]}）"

@@ -214,13 +214,16 @@ def _strip_metric(phrase: str) -> str:
     return phrase
 
 
+# a count of administrative units (全国31个省区市) says where, not how much
+_PLACE_CLASS = {"省区市", "省市区", "省份", "省区", "地市", "市州", "市县", "县区", "区县", "县市区", "乡镇", "省市",
+                "城市", "地级市", "县市", "国家和地区", "国家"}
 _NOT_METRIC = {"服务", "建设", "推进", "开展", "实施", "支持", "带动", "惠及", "覆盖", "涉及", "包括", "其中",
                "发布", "出台", "制定", "印发", "举办", "召开", "组织", "引进", "签约", "落地", "谋划", "围绕",
                "面对", "明确", "推出", "建成", "新增", "完成", "投入使用", "聚焦", "打造", "不低于", "达到"}
 
 
 def _valid_metric(label: str) -> bool:
-    if not (2 <= len(label) <= 20) or label in _GENERIC or label in _NOT_METRIC:
+    if not (2 <= len(label) <= 20) or label in _GENERIC or label in _NOT_METRIC or label in _PLACE_CLASS:
         return False
     if label[0] in "到对向把为从与和及等的了" or label[-1] in "的和与及等":
         return False  # a preposition or conjunction: not a noun phrase
