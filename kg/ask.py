@@ -29,7 +29,7 @@ MAX_QUESTION = 2000
 _TARGET_WORDS = vocab.target_question()
 _ACTUAL_WORDS = vocab.actual_question()
 _GROWTH_WORDS = re.compile(r"增长|增速|增幅|增长率|涨幅|提高了?多少|下降")
-_FIGURE_WORDS = re.compile(r"多少|几|多大|多长|多高|多远|规模|总量|数量|比例|比重|率|目标是|达到|金额|多久")
+_FIGURE_WORDS = re.compile(r"多少|(?<!哪)几|多大|多长|多高|多远|规模|总量|数量|比例|比重|率|目标是|达到|金额|多久")
 _LIST_WORDS = re.compile(r"哪些|哪几|有什么|包括|列举")
 _YESNO_WORDS = re.compile(r"会不会|是否|能不能|有没有|是不是|可不可以|吗[？?]?$")
 _STATUS_LABEL = {"Actual": "实际", "Target": "目标"}
@@ -158,13 +158,20 @@ class Asker:
     def _link_metrics(self, q: str) -> list[dict]:
         """Metrics whose label or synonym is in the question (score 1), or that share a long
         enough piece with it (score = shared characters / label length)."""
+        import jieba
+
         names = self.tables["names"]["Metric"]
         scored: dict[str, float] = {}
         core = re.sub(r"(?:19|20)\d{2}年|去年|今年|明年|多少|是多少|哪些|什么|怎么|[？?。，,！!]", " ", q)
+        bounds, pos = {0}, 0
+        for token in jieba.lcut(q):  # a name is written whole only on word boundaries (经济 ≠ 经济效益)
+            pos += len(token)
+            bounds.add(pos)
         for name, iris in names.items():
             if len(name) < 2:
                 continue
-            if name in q:
+            whole = any(m.start() in bounds and m.end() in bounds for m in re.finditer(re.escape(name), q))
+            if whole:
                 score = 1.0 + len(name) / 100  # longer exact names win ties
             else:
                 sm = SequenceMatcher(None, core, name, autojunk=False)
