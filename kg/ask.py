@@ -142,6 +142,22 @@ class Asker:
                     found.append({"iri": iri, "label": self.tables["labels"][iri], "type": kind})
         return found
 
+    def _words(self, q: str) -> list[str]:
+        """jieba's words of a question, with the graph's metric names in its dictionary (社零,
+        规上工业增加值); its own longer words stay whole (经济效益)."""
+        if getattr(self, "_tokenizer", None) is None:
+            import logging
+
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            tokenizer = jieba.Tokenizer()
+            for name in self.tables["names"]["Metric"]:
+                if 2 <= len(name) <= 20:
+                    tokenizer.add_word(name)
+            self._tokenizer = tokenizer
+        return self._tokenizer.lcut(q)
+
     def _unknown_places(self, q: str, linked: list[dict]) -> list[str]:
         """Places a question names that the corpus knows nothing about (上海市 in a Zhengzhou corpus)."""
         from .extract.places import Home, find_places, gazetteer
@@ -158,13 +174,11 @@ class Asker:
     def _link_metrics(self, q: str) -> list[dict]:
         """Metrics whose label or synonym is in the question (score 1), or that share a long
         enough piece with it (score = shared characters / label length)."""
-        import jieba
-
         names = self.tables["names"]["Metric"]
         scored: dict[str, float] = {}
         core = re.sub(r"(?:19|20)\d{2}年|去年|今年|明年|多少|是多少|哪些|什么|怎么|[？?。，,！!]", " ", q)
         bounds, pos = {0}, 0
-        for token in jieba.lcut(q):  # a name is written whole only on word boundaries (经济 ≠ 经济效益)
+        for token in self._words(q):  # a name is written whole only on word boundaries (经济 ≠ 经济效益)
             pos += len(token)
             bounds.add(pos)
         for name, iris in names.items():
