@@ -254,3 +254,11 @@ def test_from_a_year_to_another(tmp_path):
 def test_bounds_before_a_number_are_qualifiers(tmp_path):
     o = one(report(tmp_path, TARGETS, "城镇新增就业不少于28万人，城镇调查失业率不高于5.5%。"), "28")
     assert (o.metric, o.qualifier) == ("城镇新增就业", "不少于")
+
+
+def test_respectively_over_places_gives_each_place_its_figure(tmp_path):
+    text = ("郑州市上半年经济运行情况\n本报讯 7月24日，市政府召开经济运行分析会。2024年上半年，"
+            "中原区、金水区地区生产总值分别增长6.3%、5.8%。\n")
+    obs = observations(tmp_path, text)
+    got = {(o.place.name, o.value, name(o)) for o in obs}
+    assert got == {("中原区", Decimal("6.3"), "地区生产总值"), ("金水区", Decimal("5.8"), "地区生产总值")}

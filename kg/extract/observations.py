@@ -307,7 +307,8 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
         sent_q = [q for q in quantities if s_start <= q.start < s_end]
         previous_metric: str | None = None
         pending_noun: str | None = None
-        respectively = _respectively(para, s_start, s_end, sent_q)
+        respectively = _respectively(para, s_start, s_end, sent_q, mentions)
+        item_place: dict[int, Place] = {}  # 中原区、金水区…分别增长a、b: the place of each item
         roles = _pair_roles(para, sent_q)
         for q in sent_q:
             c_start = _clause_start(para, q.start, s_start)
@@ -331,7 +332,9 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
             if q.unit in ("个百分点", "百分点", "个基点", "基点"):
                 measure = "Change"
             if q in respectively:
-                label, heads_start = respectively[q]
+                label, heads_start = respectively[q][:2]
+                if len(respectively[q]) > 2:
+                    item_place[id(q)] = respectively[q][2]
                 phrase_start, raw_phrase = heads_start, para[heads_start:q.start]
                 shared_verb = re.search(r"分别([^\d]{0,6})", para[heads_start:q.start])
                 if shared_verb and measure == "Level" and _GROWTH_VERB.search(shared_verb.group(1)) \
@@ -377,7 +380,7 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
             if role == "to":  # the year named with the first figure of 由2020年的X增加到Y is not Y's
                 c_start = max([x.end for x in sent_q if x.end <= q.start] + [c_start])
             obs = _make(ctx, para, p_start, quote_start, quote_end, label, q, measure, direction,
-                        state, mentions, c_start, s_start, verb_zone)
+                        state, mentions, c_start, s_start, verb_zone, item_place.get(id(q)))
             if obs is not None and role == "from_last_year" and obs.year_basis != "explicit":
                 obs.year, obs.status = obs.year - 1, "Actual"  # 由上年729万人…: last year's level
             if obs is not None and role not in ("from", "threshold"):
@@ -444,7 +447,7 @@ _METRIC_HEADS = vocab.words("metric_heads")
 _ORDINAL_INDUSTRIES = re.compile(r"^(第?[一二三])(?:[、和及与]第?([一二三]))?(?:[、和及与]第?([一二三]))?(?:产业|产)(.*)$")
 
 
-def _respectively(para: str, s_start: int, s_end: int, sent_q: list[Quantity]) -> dict:
+def _respectively(para: str, s_start: int, s_end: int, sent_q: list[Quantity], mentions=()) -> dict:
     """X、Y、Z分别达到a、b、c: pair each head with its value, item by item. Heads that are only a
     modifier (城镇、农村常住居民人均可支配收入) take the last head's metric noun; 一、二、三产业 /
     一二三产 are the three industries. Heads and values that cannot be paired are dropped."""
@@ -455,14 +458,41 @@ def _respectively(para: str, s_start: int, s_end: int, sent_q: list[Quantity]) -
         heads_text = m.group(1)
         heads_start = s_start + m.start(1) + (len(heads_text) - len(heads_text.lstrip()))
         until = s_start + matches[i + 1].start(1) if i + 1 < len(matches) else s_end
-        heads = _respectively_heads(_strip_metric(heads_text))
         after = [q for q in sent_q if s_start + m.end() <= q.start < until]
+        places = _place_items(para, heads_start, s_start + m.end(1), mentions)
+        if places:  # 中原区、金水区上半年地区生产总值分别增长a、b: the items are places, the metric shared
+            items, metric = places
+            label = _strip_metric(metric)
+            listed = after[:len(items)]
+            if len(listed) == len(items) and _valid_metric(label):
+                out.update({q: (label, heads_start, place) for q, place in zip(listed, items)})
+            else:
+                out.update({q: ("", s_start) for q in after})
+            continue
+        heads = _respectively_heads(_strip_metric(heads_text))
         listed = after[:len(heads)]
         if len(heads) < 2 or len(listed) != len(heads):
             out.update({q: ("", s_start) for q in after})  # cannot pair: drop
             continue
         out.update({q: (label, heads_start) for q, label in zip(listed, heads)})
     return out
+
+
+def _place_items(para: str, start: int, end: int, mentions) -> tuple[list[Place], str] | None:
+    """Places listed at the start of 分别's heads (A、B、C + metric), and the metric after them."""
+    inside = [m for m in mentions if start <= m.start < end and not m.deictic]
+    if len(inside) < 2 or inside[0].start - start > 2:
+        return None
+    items, pos = [], inside[0].start
+    for m in inside:
+        if m.start != pos:
+            break
+        items.append(m.place)
+        pos = m.end
+        if para[pos:pos + 1] in ("、", "和", "与", "及"):
+            pos += 1
+    metric = para[pos:end]
+    return (items, metric) if len(items) >= 2 and metric.strip() else None
 
 
 def _respectively_heads(text: str) -> list[str]:
@@ -582,7 +612,7 @@ def _explicit_years(text: str, ctx: DocContext) -> list[int]:
 
 def _make(ctx: DocContext, para: str, p_start: int, quote_start: int, quote_end: int, label: str,
           q: Quantity, measure: str, direction, state: ParagraphState, mentions, c_start, s_start,
-          verb_zone: str = ""):
+          verb_zone: str = "", place_of_item: Place | None = None):
     sentence_prefix = para[s_start:q.start]
     clause = para[c_start:q.start]
     # year: an explicit year in the clause (not a comparison base), else one named earlier in the
@@ -630,6 +660,8 @@ def _make(ctx: DocContext, para: str, p_start: int, quote_start: int, quote_end:
     for m in mentions:
         if c_start <= m.start < q.start and not _in_agency_name(para, m) and not _locative(para, m):
             place = m.place
+    if place_of_item is not None:
+        place = place_of_item
     if place is None:
         return None
     period = None
