@@ -14,8 +14,6 @@ bundled corpus, built once into one workspace, then
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import shutil
 import statistics
 import sys
@@ -26,6 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from search_bench import load_questions as load, nospace  # noqa: E402  (one reader for question files)
 
 SHARED = ROOT.parent / "shared"
 SETS = [("place questions (bench)", ROOT / "bench" / "place_questions.jsonl"),
@@ -34,16 +35,6 @@ SETS = [("place questions (bench)", ROOT / "bench" / "place_questions.jsonl"),
 ASK_DEV = SHARED / "eval" / "ask_provinces_dev.jsonl"
 VARIANTS = [("fused (default)", "fused", None), ("fused, no place/year prior", "fused", {"place_prior": 0, "year_prior": 0}),
             ("vector only", "vector", None), ("lexical only", "lexical", None)]
-
-
-def load(path: Path) -> list[dict]:
-    if not path.is_file():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def nospace(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
 
 
 def build(workspace: Path) -> None:

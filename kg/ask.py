@@ -114,11 +114,8 @@ class Asker:
         latest = t["latest_year"]
         if m:
             p.year = int(m.group(1))
-        elif latest:
-            for word, delta in sorted(vocab.relative_years().items(), key=lambda kv: -len(kv[0])):
-                if word in q and word not in ("全年", "当年", "新的一年"):
-                    p.year, p.year_relative = latest + delta, True
-                    break
+        elif latest and vocab.relative_offset(q) is not None:
+            p.year, p.year_relative = latest + vocab.relative_offset(q), True
         if _TARGET_WORDS.search(q):
             p.status = "Target"
         elif _ACTUAL_WORDS.search(q):

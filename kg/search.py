@@ -134,7 +134,8 @@ def passage_rows(documents) -> list[dict]:
 
 def passage_meta(documents, structures: dict) -> list[dict]:
     """For each passage (in passage_rows order): its document's subject place (name and short
-    forms), kind and report year, and its section's role, year and status (kg/structure.py)."""
+    forms), kind and report year, its section's role and the years of the sections it covers
+    (kg/structure.py)."""
     out = []
     for doc in documents:
         s = structures.get(doc.doc_id)
@@ -149,8 +150,7 @@ def passage_meta(documents, structures: dict) -> list[dict]:
                         "kind": s.kind if s is not None else None,
                         "report_year": s.report_year if s is not None else None,
                         "role": sec.role if sec is not None else None,
-                        "year": sec.year if sec is not None else None, "years": years,
-                        "section_status": sec.status if sec is not None else None})
+                        "year": sec.year if sec is not None else None, "years": years})
     return out
 
 
@@ -311,7 +311,6 @@ class Searcher:
         self.section_years = [set(r.get("years") or ([r["year"]] if r.get("year") else [])) for r in self.rows]
         self._year_masks: dict[int, np.ndarray] = {}
         self.report_year = np.array([r.get("report_year") or 0 for r in self.rows], np.int32)
-        self.section_status = [r.get("section_status") for r in self.rows]
         self.place_names: dict[str, set[str]] = {}
         self.passages_of: dict[str, np.ndarray] = {}
         by_place: dict[str, list[int]] = {}
@@ -353,12 +352,8 @@ class Searcher:
             return int(m.group(1))
         years = [int(self.report_year[self.passages_of[p]].max()) for p in places if p in self.passages_of]
         base = max(years) if years else (int(self.report_year.max()) if self.n else 0)
-        if not base:
-            return None
-        for word, delta in sorted(vocab.relative_years().items(), key=lambda kv: -len(kv[0])):
-            if word in query and word not in ("全年", "当年", "新的一年"):
-                return base + delta
-        return None
+        offset = vocab.relative_offset(query)
+        return base + offset if base and offset is not None else None
 
     def allowed(self, place: str | None = None, kind: str | None = None, year: int | None = None) -> np.ndarray | None:
         """The passages the filters let through (None without filters). A place filter takes a

@@ -196,7 +196,6 @@ def _sections(paragraphs: list[tuple[int, str]], s: DocStructure, title: str = "
     heading_rules = [(role, pat) for role, where, pat in rules if where == "heading"]
     para_rules = [(role, pat) for role, where, pat in rules if where == "para"]
     sections: list[Section] = []
-    front = {s_.strip() for s_ in (title,)} if title else set()
 
     def open_section(start: int, role: str, heading: str, period_hint=None):
         year, status, period = _role_defaults(role, s)
@@ -213,7 +212,7 @@ def _sections(paragraphs: list[tuple[int, str]], s: DocStructure, title: str = "
     heading_role, resume = "body", None
     for start, para in paragraphs:
         stripped = para.strip()
-        if not stripped or stripped in front or _DATELINE.match(stripped):
+        if not stripped or (title and stripped == title.strip()) or _DATELINE.match(stripped):
             continue  # the title and the dateline name the report's own year: no section
         if s.is_report and _is_heading(stripped):
             role = _earliest(heading_rules, stripped)
@@ -224,7 +223,7 @@ def _sections(paragraphs: list[tuple[int, str]], s: DocStructure, title: str = "
                 heading_role, resume = role or "body", None
                 continue
         if s.is_report:
-            role = _earliest(para_rules, stripped[:80], anchored=True)
+            role = _earliest(para_rules, stripped[:80])
             if role is not None and role != sections[-1].role:
                 open_section(start, role, stripped[:40], named_period(stripped[:40]))
                 if heading_role in ("tasks", "targets") and role != heading_role:
@@ -238,7 +237,7 @@ def _sections(paragraphs: list[tuple[int, str]], s: DocStructure, title: str = "
     return sections
 
 
-def _earliest(rules, text: str, anchored: bool = False) -> str | None:
+def _earliest(rules, text: str) -> str | None:
     best = None
     for role, pattern in rules:
         m = pattern.search(text)

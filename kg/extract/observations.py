@@ -34,10 +34,11 @@ from .. import vocab
 _PLAN_WORDS = vocab.alternation("plan_words")
 _ACTUAL_WORDS = vocab.alternation("actual_words")
 _FLOW = re.compile(f"^(?:{vocab.alternation('flow_words')})")
-_CUMULATIVE = re.compile(vocab.alternation("cumulative_words") + r"|增长\d+(?:\.\d+)?倍|翻一番|翻番|"
-                         r"(?<![\d年月])(?:[2-9]|十)年(?:来|间|内)?(?:累计|共|增长|提高|翻)")
+# 5年增长 / 十年累计 / 翻一番: several years, written out
+_N_YEARS = r"(?<![\d年月])(?:[2-9]|十)年(?:来|间|内)?(?:累计|共|增长|提高|翻)|翻一番|翻番"
+_CUMULATIVE = re.compile(vocab.alternation("cumulative_words") + r"|增长\d+(?:\.\d+)?倍|" + _N_YEARS)
 # words that always mean several years, whatever the section
-_MULTI_YEAR = re.compile(r"年均|五年|(?<![\d年月])(?:[2-9]|十)年(?:来|间|内)?(?:累计|共|增长|提高|翻)|翻一番|翻番")
+_MULTI_YEAR = re.compile(r"年均|五年|" + _N_YEARS)
 _ESTIMATE = re.compile(vocab.alternation("estimate_words"))
 _VERBS = ("提高到|提高至|提升至|提升到|增长到|增长至|下降到|下降至|降至|降到|增至|达到|达|突破|超过|超|完成|实现|"
           "增长|增加|提高|提升|下降|降低|减少|回升|扩大|缩小|为|是|共计|合计|总计|累计|共|约|近|逾|开行|录得|保持在|"

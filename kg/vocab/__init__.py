@@ -40,6 +40,17 @@ def table(name: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(c.strip() for c in line.split("\t")) for line in _lines(f"{name}.tsv"))
 
 
+_TOPIC_YEAR_WORDS = ("全年", "当年", "新的一年")  # name the year being talked about, not an offset
+
+
+def relative_offset(text: str) -> int | None:
+    """The offset of the longest relative-year word in a text (去年 -1, 今年 0, 明年 +1), or None."""
+    for word, delta in sorted(relative_years().items(), key=lambda kv: -len(kv[0])):
+        if word in text and word not in _TOPIC_YEAR_WORDS:
+            return delta
+    return None
+
+
 @lru_cache(maxsize=None)
 def qualifiers(position: str) -> tuple[str, ...]:
     """Qualifier words written before or after a number (qualifiers.tsv), longest first."""
