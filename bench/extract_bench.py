@@ -1,8 +1,10 @@
 """Extraction alone (ingest -> structure -> extract, no store, no encoder) on a corpus folder,
-scored with ../shared/eval/score.py's own matchers: spans precision/recall and facts recall.
+scored with ../shared/eval/score.py's own matchers: spans precision/recall, facts recall and
+agencies/programs precision/recall.
 
     python bench/extract_bench.py ../shared/provinces \
-        --spans ../shared/eval/spans_provinces_dev.jsonl --facts ../shared/eval/facts_provinces_dev.jsonl [-v]
+        --spans ../shared/eval/spans_provinces_dev.jsonl --facts ../shared/eval/facts_provinces_dev.jsonl \
+        --entities ../shared/eval/entities_provinces_dev.jsonl [-v]
 
 Seconds per stage are printed too (median of --repeat runs), so a rule change that slows
 extraction shows up here before it shows in a full build.
@@ -54,6 +56,32 @@ def observation_rows(documents, ex):
         if r["nv"] is None:
             r.pop("nv"), r.pop("nu")
     return rows, place_names
+
+
+def entity_rows(documents, ex):
+    """The rows of score.py's ENTITY_NAMES query (entity, type, name, file), from memory."""
+    from kg.graph import entity_iri
+
+    files = {d.doc_id: d.source_file for d in documents}
+    rows = []
+    for (doc_id, _order), things in ex.mentions.items():
+        for kind, key in things:
+            if kind not in ("Agency", "Program"):
+                continue
+            e = ex.entities[(kind, key)]
+            for name in {e.name, *e.aliases}:
+                rows.append({"e": str(entity_iri(kind, key)), "type": "gk#" + kind, "name": name,
+                             "file": files[doc_id]})
+    return rows
+
+
+def score_entities(scorer, rows, entities_file, verbose):
+    import argparse as _argparse
+
+    scorer.sparql = lambda *_a, **_k: rows  # the scorer's own matching, on rows built in memory
+    args = _argparse.Namespace(file=entities_file, verbose=verbose, min_precision=None, min_recall=None,
+                               workspace=None)
+    scorer.score_entities(args, None)
 
 
 def score(scorer, rows, place_names, spans_file, facts_file, verbose):
@@ -112,6 +140,7 @@ def main(argv=None):
     ap.add_argument("corpus", type=Path)
     ap.add_argument("--spans", type=Path)
     ap.add_argument("--facts", type=Path)
+    ap.add_argument("--entities", type=Path)
     ap.add_argument("--scorer", type=Path, default=ROOT.parent / "shared" / "eval" / "score.py")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("-v", "--verbose", action="store_true")
@@ -136,6 +165,8 @@ def main(argv=None):
     rows, place_names = observation_rows(documents, ex)
     scorer = load_scorer(args.scorer)
     score(scorer, rows, place_names, args.spans, args.facts, args.verbose)
+    if args.entities:
+        score_entities(scorer, entity_rows(documents, ex), args.entities, args.verbose)
 
 
 if __name__ == "__main__":

@@ -101,8 +101,9 @@ def place_iri(place) -> URIRef:
     return resource("place", *parts, place.name)
 
 
-def entity_iri(kind: str, name: str) -> URIRef:
-    return resource(kind.lower(), name)
+def entity_iri(kind: str, key) -> URIRef:
+    """An agency or program: its name, and for a local program the place path before it."""
+    return resource(kind.lower(), *((key,) if isinstance(key, str) else key))
 
 
 def metric_iri(label: str) -> URIRef:
@@ -186,16 +187,23 @@ def add_extraction(g: Graph, ex) -> None:
             g.add((iri, GK.divisionCode, Literal(str(place.code))))
         if place.parent is not None:
             g.add((iri, GK.locatedIn, place_iri(place.parent)))
-    for (kind, name), entity in ex.entities.items():
-        iri = entity_iri(kind, name)
+    for (kind, key), entity in ex.entities.items():
+        iri = entity_iri(kind, key)
         g.add((iri, RDF.type, GK[kind]))
         if kind == "Agency":
             g.add((iri, RDF.type, ORG.Organization))
-        g.add((iri, RDFS.label, Literal(name, lang="zh")))
-        for alias in sorted(entity.aliases - {name}):
+        g.add((iri, RDFS.label, Literal(entity.name, lang="zh")))
+        g.add((iri, SKOS.prefLabel, Literal(entity.name, lang="zh")))
+        for alias in sorted(entity.aliases - {entity.name}):
             g.add((iri, SKOS.altLabel, Literal(alias, lang="zh")))
         if entity.place is not None:
             g.add((iri, GK.locatedIn, place_iri(entity.place)))
+            if kind == "Agency":
+                g.add((iri, GK.jurisdiction, place_iri(entity.place)))
+        if entity.national:
+            g.add((iri, GK.nationwide, Literal(True)))
+        if entity.parent and ("Agency", (entity.parent,)) in ex.entities:
+            g.add((iri, ORG.subOrganizationOf, entity_iri("Agency", (entity.parent,))))
         for agency in sorted(entity.agencies):
             g.add((iri, GK.responsibleAgency, entity_iri("Agency", agency)))
     for label, aliases in ex.metrics.items():
@@ -245,6 +253,8 @@ def add_extraction(g: Graph, ex) -> None:
             g.add((iri, GK.periodEnd, Literal(str(obs.period_end), datatype=XSD.gYear)))
         if obs.estimated:
             g.add((iri, GK.estimated, Literal(True)))
+        if id(obs) in ex.program_of:
+            g.add((iri, GK.aboutProgram, entity_iri("Program", ex.program_of[id(obs)])))
         if obs.normalized_value is not None:
             g.add((iri, GK.normalizedValue, Literal(decimal_text(obs.normalized_value), datatype=XSD.decimal)))
             g.add((iri, GK.normalizedUnit, Literal(obs.normalized_unit or "")))

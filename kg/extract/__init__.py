@@ -7,8 +7,7 @@ import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..ingest import sentence_at, sentence_spans
-from .entities import EntityMention, find_abbreviations, find_agencies, find_programs
+from .entities import EntityMention, find_abbreviations, find_agencies, find_programs, responsible_pairs
 from .numbers import decimal_text
 from .observations import Observation, document_context, extract_observations
 from .places import Place, find_places, gazetteer
@@ -17,22 +16,26 @@ from .places import Place, find_places, gazetteer
 @dataclass
 class Entity:
     kind: str  # Agency | Program
-    name: str
+    name: str  # the label
+    key: tuple[str, ...] = ()  # what identifies it across documents (EntityMention.key)
     aliases: set[str] = field(default_factory=set)
-    place: Place | None = None
-    agencies: set[str] = field(default_factory=set)  # for programs: names of agencies linked in text
+    place: Place | None = None  # an agency's jurisdiction, a local program's place
+    national: bool = False
+    agencies: set[tuple] = field(default_factory=set)  # for programs: keys of the agencies running it
+    parent: str | None = None  # for a department: the name of its government, linked if present
 
 
 @dataclass
 class Extraction:
     places: set[Place] = field(default_factory=set)
-    entities: dict[tuple[str, str], Entity] = field(default_factory=dict)
+    entities: dict[tuple, Entity] = field(default_factory=dict)  # (kind, key) -> Entity
     metrics: dict[str, set[str]] = field(default_factory=dict)  # label -> aliases seen
     indicators: set = field(default_factory=set)  # the standard indicators observations link to
     observations: list[Observation] = field(default_factory=list)
     # (doc_id, passage order) -> things mentioned: ("place", Place) / ("Agency", name) / ...
     mentions: dict[tuple[str, int], set] = field(default_factory=lambda: defaultdict(set))
     passage_of: dict[int, tuple[str, int]] = field(default_factory=dict)  # id(obs) -> passage
+    program_of: dict[int, tuple] = field(default_factory=dict)  # id(obs) -> key of the program it counts
     conflicts: list[tuple[Observation, Observation]] = field(default_factory=list)
     home_cities: set[Place] = field(default_factory=set)
     structures: dict[str, object] = field(default_factory=dict)  # doc_id -> kg.structure.DocStructure
@@ -74,29 +77,26 @@ def _extract_document(doc, gaz, result: Extraction) -> None:
     for m in place_mentions:
         result.places.add(m.place)
         result.mentions[(doc.doc_id, passage_at(m.start))].add(("place", m.place))
-    agencies = find_agencies(doc.text, place_mentions, home, None)
-    for a in agencies:
-        entity = result.entities.setdefault(("Agency", a.name), Entity("Agency", a.name, place=a.place))
-        if a.surface != a.name:
-            entity.aliases.add(a.surface)
-        if a.place is not None:
-            result.places.add(a.place)
-        result.mentions[(doc.doc_id, passage_at(a.start))].add(("Agency", a.name))
-    sentences = sentence_spans(doc.text)
-    agencies_by_sentence = _by_sentence(sentences, agencies)
-    for p in find_programs(doc.text):
-        entity = result.entities.setdefault(("Program", p.name), Entity("Program", p.name))
-        sentence = sentence_at(sentences, p.start)
-        places_here = [m.place for m in place_mentions if sentence[0] <= m.start < sentence[1]]
-        if entity.place is None and places_here:
-            entity.place = places_here[0]
-        entity.agencies.update(a.name for a in agencies_by_sentence.get(sentence, []))
-        result.mentions[(doc.doc_id, passage_at(p.start))].add(("Program", p.name))
+    agencies = find_agencies(doc.text, place_mentions, home)
+    programs = find_programs(doc.text, place_mentions, home)
+    for m in agencies + programs:
+        entity = result.entities.setdefault((m.kind, m.key), Entity(m.kind, m.name, m.key, place=m.place,
+                                                                   national=m.national))
+        entity.aliases |= m.aliases | {m.surface}
+        entity.parent = entity.parent or m.parent
+        if m.place is not None:
+            result.places.add(m.place)
+        result.mentions[(doc.doc_id, passage_at(m.start))].add((m.kind, m.key))
+    for program, agency in responsible_pairs(doc.text, agencies, programs):
+        result.entities[("Program", program.key)].agencies.add(agency.key)
     for full, short in find_abbreviations(doc.text):
-        for kind in ("Agency", "Program"):
-            if (kind, full) in result.entities:
-                result.entities[(kind, full)].aliases.add(short)
-    for obs in extract_observations(doc, ctx, gaz):
+        for entity in result.entities.values():
+            if full == entity.name or full in entity.aliases:
+                entity.aliases.add(short)
+    observations = extract_observations(doc, ctx, gaz)
+    for obs, program in _counted_programs(doc.text, observations, programs):
+        result.program_of[id(obs)] = program.key
+    for obs in observations:
         order = passage_at(obs.start)
         passage = doc.passages[order]
         if not (passage.start <= obs.start and obs.end <= passage.end):
@@ -112,11 +112,16 @@ def _extract_document(doc, gaz, result: Extraction) -> None:
         result.mentions[(doc.doc_id, order)].add(("Metric", obs.metric))
 
 
-def _by_sentence(spans, mentions: list[EntityMention]) -> dict:
-    out = defaultdict(list)
-    for m in mentions:
-        out[sentence_at(spans, m.start)].append(m)
-    return out
+def _counted_programs(text: str, observations, programs: list[EntityMention]):
+    """(observation, program) where the figure counts or measures the program named just before
+    it in the same clause (“双百双新”项目634个, 陇电入浙工程投资120亿元)."""
+    for obs in observations:
+        for p in programs:
+            gap = text[p.end:obs.start] if p.end <= obs.start else ""
+            inside = obs.start <= p.start and p.end <= obs.end  # 实施“万企兴万村”项目856个
+            if inside or (p.end <= obs.start and len(gap) <= 8 and not any(c in gap for c in "，。；：、\n")):
+                yield obs, p
+                break
 
 
 def _add_home_divisions(result: Extraction, gaz) -> None:

@@ -1,34 +1,45 @@
-"""Agencies and programs named in the text.
+"""Agencies and programs named in the text, from the genre's naming habits (README, "Agencies
+and programs"). Vocabulary is data in kg/vocab: national_agencies, department_abbreviations,
+enterprises, generic_organizations, national_programs, program_heads, program_verbs,
+generic_program_words, program_blockers.
 
-Agencies: government bodies (市工信局, 省财政厅, 郑州市医疗保障中心), party and people's congress
-bodies, state-owned groups and companies, recognised by the suffixes of Chinese organisation
-names and anchored on a place (a place name or 市/省/区/县) where the suffix alone is ambiguous.
-Programs: policies, plans, campaigns, platforms, projects and named strategies — quoted names with
-a program word after them (“三个一批”活动, “郑好房”平台, “1358”战略), unquoted names ending in a
-program word (中欧班列, 城市更新行动), and titles of documents in 《》.
+Agencies are specific organizations only:
+- central bodies named in national_agencies.tsv (国务院, 党中央, 海关总署);
+- a government department or party/congress body anchored on a place (郑州市生态环境局, 省发改委,
+  自治区国资委): the place is the one written, or the document's own province/city/district for
+  a bare 省/市/区/县; the label is the full name of the body of that place (河南省发展和改革委员会),
+  the written short forms are aliases;
+- an enterprise, university or institute with a proper name: a place written at its start
+  (安徽高等研究院, 广西关键金属产业发展集团), 中国…, or a nationally known name (enterprises.tsv).
+  Classes of organizations (上市公司, 商业银行, 平台公司) are never agencies.
+
+Programs are named plans, strategies, campaigns, projects, zones, events and brands:
+- a name in quotes followed by a head (“双百双新”项目, “132”总体工作部署), quoted after a verb
+  that introduces a program (打造“川居好房”), or a run of quoted names before 等…品牌;
+- a name ending in a head noun (江淮英才计划, 陇电入浙工程, 雄忻高铁, 博鳌亚洲论坛年会) whose words
+  are not all generic (重大项目, 民生工程 name nothing);
+- each item of a list sharing one head (九龙川、唐家河等煤矿 -> 九龙川煤矿, 唐家河煤矿);
+- nationwide strategies and campaigns (national_programs.tsv: 一带一路, 城市更新行动, “两重”).
+A local program belongs to the place written before it, else to the document's subject place;
+a nationwide one is one entity for the whole corpus.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
+from .. import vocab
 from .places import Home, Place, PlaceMention
 
 _HAN = "\u4e00-\u9fa5"
-# suffixes that name a government body when anchored on a place or 市/省/区/县
-_GOV_SUFFIX = (r"人民政府|人大常委会|政协|委员会办公室|委员会|管理委员会|管委会|办公室|办公厅|事务中心|服务中心|"
-               r"保障中心|中心|局|厅")
-# suffixes that name an organisation by themselves
-_ORG_SUFFIX = r"股份有限公司|有限责任公司|有限公司|集团有限公司|集团|公司|银行|交易所|研究院|科学院|大学|学院|协会|商会"
-_BAD_AGENCY = re.compile(r"^(?:市场|区域|县域|市区|省级|市级|区级|县级|省内|市内|市委常委会|省委常委会)|"
-                         r"(?:中心城市|中心城区|城市中心|中心区|学院路|大学城|大学生)$")
-_PROGRAM_WORDS = (r"活动|行动|专项行动|三年行动|攻坚行动|工程|计划|战略|平台|政策|改革|机制|体系|试点|模式|品牌|"
-                  r"班列|示范区|试验区|先行区|集结中心|APP|App|app|热线|项目|规划|方案|行动方案|实施方案|条例|办法|意见")
-_QUOTED_PROGRAM = re.compile(rf"“([^”“]{{2,16}})”({_PROGRAM_WORDS})?")
-_UNQUOTED_PROGRAM = re.compile(rf"(?<![{_HAN}“A-Za-z0-9])([{_HAN}A-Za-z0-9]{{2,10}}?(?:班列|专项行动|三年行动|攻坚行动|行动计划|"
-                               rf"示范区|试验区|先行区|集结中心))")
-_TITLE = re.compile(r"《([^《》]{4,60})》")
-_ABBREVIATION = re.compile(rf"([{_HAN}A-Za-z0-9（）()]{{4,40}})[（(](?:以下)?简称[“\"]?([{_HAN}A-Za-z0-9]{{2,12}})[”\"]?[）)]")
+_NAME_CHAR = rf"[{_HAN}A-Za-z0-9+×·]"
+_CONNECTORS = "和与及、经由从在向据对同会为将把被、，；：（("  # may stand before a bare 省/市 anchor
+# self-standing organization suffixes (after a written place or 中国)
+_ORG_SUFFIX = (r"集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|银行|交易所|研究院|科学院|研究所|"
+               r"大学|学院|实验室|医院")
+_NOT_ORG_AFTER = r"[生城园区路站化制性长]"  # 大学生, 大学城, 公司化 are not names
+_NOT_ORG_BODY = re.compile(r"^[级属内外直]|[的和与及、，]|^(?:各|有关|相关|重点|一批)")
 
 
 @dataclass
@@ -36,108 +47,525 @@ class EntityMention:
     kind: str  # Agency | Program
     start: int
     end: int
-    name: str  # canonical name (place-qualified for agencies where the text says 市/省)
-    surface: str
+    name: str  # canonical label (place-qualified full name for agencies)
+    surface: str  # as written
     place: Place | None = None
+    aliases: set[str] = field(default_factory=set)
+    national: bool = False  # a nationwide program or a central body: one entity for the corpus
+    parent: str | None = None  # a department's government (河南省人民政府 for 河南省发展和改革委员会)
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """What identifies the entity across documents: its name, and for a local program also
+        its place (自由贸易试验区 of Henan is not that of Jiangsu)."""
+        if self.kind == "Program" and not self.national and self.place is not None:
+            return (*self.place.key, self.name)
+        return (self.name,)
 
 
-def find_agencies(text: str, mentions: list[PlaceMention], home: Home, subject: Place | None) -> list[EntityMention]:
+# ------------------------------------------------------------------ vocabulary
+
+def _name_table(name: str) -> dict[str, tuple[str, set[str]]]:
+    """surface form -> (canonical name, all forms) from a `name<TAB>alias|alias` file."""
+    out: dict[str, tuple[str, set[str]]] = {}
+    for row in vocab.table(name):
+        canonical = row[0]
+        forms = {canonical, *(a.strip() for a in (row[1] if len(row) > 1 else "").split("|") if a.strip())}
+        for form in forms:
+            out.setdefault(form, (canonical, forms))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _national_agencies():
+    table = _name_table("national_agencies")
+    # two-character aliases (中央, 央行) are words in other phrases (中央预算内投资)
+    usable = [f for f in table if len(f) >= 3]
+    return table, _alternation(usable)
+
+
+@lru_cache(maxsize=None)
+def _enterprises():
+    table = _name_table("enterprises")
+    return table, _alternation(table)
+
+
+@lru_cache(maxsize=None)
+def _departments() -> tuple[dict[str, str], str]:
+    """short or full department name -> full name (发改委 -> 发展和改革委员会)."""
+    full = {}
+    for row in vocab.table("department_abbreviations"):
+        if len(row) >= 2:
+            full.setdefault(row[0], row[1])
+            full.setdefault(row[1], row[1])
+    return full, _alternation(full)
+
+
+@lru_cache(maxsize=None)
+def _national_programs():
+    return _name_table("national_programs")
+
+
+@lru_cache(maxsize=None)
+def _heads() -> dict[str, str]:
+    return {row[0]: row[1] for row in vocab.table("program_heads")}
+
+
+@lru_cache(maxsize=None)
+def _list_heads() -> frozenset[str]:
+    return frozenset(row[0] for row in vocab.table("program_heads") if row[2] == "shared")
+
+
+@lru_cache(maxsize=None)
+def _verbs() -> dict[str, str]:
+    return {row[0]: row[1] for row in vocab.table("program_verbs")}
+
+
+@lru_cache(maxsize=None)
+def _generic_words() -> frozenset[str]:
+    return frozenset(vocab.words("generic_program_words"))
+
+
+@lru_cache(maxsize=None)
+def generic_organizations() -> frozenset[str]:
+    return frozenset(vocab.words("generic_organizations"))
+
+
+def _alternation(forms) -> str:
+    return "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) or "(?!)"
+
+
+# ------------------------------------------------------------------ agencies
+
+def find_agencies(text: str, mentions: list[PlaceMention], home: Home) -> list[EntityMention]:
     out: list[EntityMention] = []
-    by_start = {m.start: m for m in mentions if not m.deictic}
-    # 1) anchored on a place name or a level character
-    pattern = re.compile(rf"(?:(?<=[^{_HAN}])|^)?([市省区县]|{'|'.join(map(re.escape, {m.surface for m in by_start.values()})) or '(?!)'})"
-                         rf"([{_HAN}]{{1,10}}?)({_GOV_SUFFIX})(?![{_HAN}]{{0,1}}(?:城市|城区|路|街))")
+    out += _central_bodies(text)
+    out += _local_bodies(text, mentions, home)
+    out += _named_organizations(text, mentions, home)
+    return _without_overlaps(out)
+
+
+def _central_bodies(text: str) -> list[EntityMention]:
+    out = []
+    table, pattern = _national_agencies()
+    for m in re.finditer(pattern, text):
+        canonical, forms = table[m.group(0)]
+        out.append(EntityMention("Agency", m.start(), m.end(), canonical, m.group(0),
+                                 aliases={f for f in forms if len(f) >= 3}, national=True))
+    table, pattern = _enterprises()
+    for m in re.finditer(pattern, text):
+        if len(m.group(0)) <= 2 and ((m.start() > 0 and re.match(_NAME_CHAR, text[m.start() - 1]))
+                                     or re.match(rf"[{_HAN}](?<!公)(?<!集)", text[m.end():m.end() + 1] or "。")
+                                     and not re.match(r"公司|集团|等|和|与", text[m.end():])):
+            continue  # a two-character name inside a longer word (江淮 in 江淮英才计划)
+        canonical, forms = table[m.group(0)]
+        out.append(EntityMention("Agency", m.start(), m.end(), canonical, m.group(0), aliases=set(forms),
+                                 national=True))
+    return out
+
+
+# a department of the people's government (not the congress, CPPCC, party or courts)
+_GOVERNMENT_DEPARTMENT = re.compile(r"^(?!.*(?:人民代表大会|政治协商|纪律检查|人民政府|法院|检察院|党)).*(?:厅|局|委员会|办公室)$")
+_PARTY_NOT_AFTER = "书记|副书记|常委(?!会)|委员|党校|巡视"
+
+
+def _anchor_place(anchor: str, home: Home) -> Place | None:
+    """The place a bare 省/市/区/县/自治区 before a department name refers to: the document's own."""
+    province, subject = home.province, home.subject
+    if anchor == "省" or (anchor == "自治区" and province is not None and province.name.endswith("自治区")):
+        return province if province is not None and province.name.endswith(anchor) else None
+    if anchor == "市":
+        city = home.city
+        if subject is not None and subject.level == 1 and not subject.municipality:
+            return None  # 市… in a provincial report means the cities, not one
+        return city
+    if anchor in ("区", "县"):
+        if subject is not None and subject.level == 3:
+            return subject
+        if anchor == "区" and province is not None and province.name.endswith("自治区"):
+            return province  # 区直部门 of an autonomous region
+    return None
+
+
+def _local_bodies(text: str, mentions: list[PlaceMention], home: Home) -> list[EntityMention]:
+    """Departments, governments, congresses and party committees of a place."""
+    full, dept = _departments()
+    named = {m.start: m for m in mentions if not m.deictic}
+    anchors = "|".join(map(re.escape, sorted({m.surface for m in named.values()}, key=len, reverse=True)))
+    pattern = re.compile(rf"({anchors + '|' if anchors else ''}自治区|[省市区县])(?:({dept})|(委)(?!{_PARTY_NOT_AFTER}|员|托|办|[{_HAN}]{{0,2}}(?:书记)))")
+    out = []
     for m in pattern.finditer(text):
-        anchor, body, suffix = m.group(1), m.group(2), m.group(3)
-        surface = m.group(0)
-        if _BAD_AGENCY.search(surface) or re.search(r"[第届的了在和与及将为是\d]|成功|发行", body):
-            continue
-        if suffix == "中心" and len(body) < 2:
-            continue
-        if anchor in "市省区县" and len(anchor) == 1:
-            if m.start() > 0 and re.match(f"[{_HAN}]", text[m.start() - 1]) and text[m.start() - 1] not in "和与及、经由从在向据对":
-                continue  # 城市管理局 is not 市管理局
-            place = {"省": home.province, "市": home.city}.get(anchor, subject)
-            if place is None:
-                continue
-            name = place.name + surface[1:]  # 市工信局 in a Zhengzhou document -> 郑州市工信局
+        anchor = m.group(1)
+        pm = named.get(m.start())
+        if pm is not None and pm.surface == anchor:
+            place = pm.place
+        elif anchor in ("省", "市", "区", "县", "自治区"):
+            before = text[m.start() - 1] if m.start() > 0 else ""
+            if before and re.match(f"[{_HAN}]", before) and before not in _CONNECTORS:
+                continue  # 城市管理局 is not 市管理局; 全省 is not a body
+            place = _anchor_place(anchor, home)
         else:
-            pm = by_start.get(m.start())
-            place = pm.place if pm else None
-            rest = surface[len(anchor):]
-            if place is not None and rest[:1] == place.name[-1]:
-                rest = rest[1:]  # 郑州 + 市工信局
-            name = surface if place is None else place.name + rest
-        out.append(EntityMention("Agency", m.start(), m.end(), name, surface, place))
-    # 2) self-standing organisation names (集团, 公司, 银行 ...)
-    taken = [(a.start, a.end) for a in out]
-    for m in re.finditer(rf"([{_HAN}A-Za-z]{{2,14}})({_ORG_SUFFIX})(?![生城园区路站化制性])", text):
-        if any(s <= m.start() < e or s < m.end() <= e for s, e in taken):
             continue
-        body = noun_tail(m.group(1) + m.group(2))[: -len(m.group(2))]
-        if len(body) < 2 or re.search(r"[的了和与及、]", body):
+        if place is None:
             continue
-        start = m.end() - len(body) - len(m.group(2))
-        surface = text[start:m.end()]
-        if _BAD_AGENCY.search(surface):
-            continue
-        pm = next((p for p in mentions if p.start == start and not p.deictic), None)
-        place, name = (pm.place if pm else None), surface
-        if pm is None and surface[0] in "省市" and (start == 0 or not re.match(f"[{_HAN}]", text[start - 1])):
-            place = home.province if surface[0] == "省" else home.city  # 省科学院 -> 河南省科学院
-            name = place.name + surface[1:] if place else surface
-        out.append(EntityMention("Agency", start, m.end(), name, surface, place))
-    return sorted(out, key=lambda e: e.start)
+        if m.group(3):  # the party committee: 省委 -> 河南省委
+            name, short = place.name + "委", anchor + "委"
+        else:
+            short = m.group(2)
+            name = place.name + full[short]
+        surface = m.group(0)
+        aliases = {surface, place.name + (m.group(2) or "委")}
+        department = full.get(m.group(2) or "", "")
+        parent = place.name + "人民政府" if _GOVERNMENT_DEPARTMENT.search(department) else None
+        out.append(EntityMention("Agency", m.start(), m.end(), name, surface, place, aliases=aliases, parent=parent))
+    return out
 
 
-def find_programs(text: str) -> list[EntityMention]:
-    out: list[EntityMention] = []
-    for m in _QUOTED_PROGRAM.finditer(text):
-        inner, word = m.group(1), m.group(2)
-        if not word and not re.search(rf"(?:{_PROGRAM_WORDS})$", inner):
-            continue  # a bare slogan in quotes is not named as a program
-        if re.search(r"[，。；！？\n]", inner):
+def _named_organizations(text: str, mentions: list[PlaceMention], home: Home) -> list[EntityMention]:
+    """Enterprises, universities, institutes whose name starts with a place (or 中国/省)."""
+    from .places import gazetteer
+
+    out = []
+    starts = [(m.start, m.end, m.place, m.surface) for m in mentions if not m.deictic]
+    gaz = gazetteer()
+    for m in gaz.patterns.finditer(text):  # 武汉大学, 郑州银行: a place name that is no place mention
+        place = gaz.find(m.group(0), home)
+        if place is not None and place.level <= 2:
+            starts.append((m.start(), m.end(), place, m.group(0)))
+    for m in re.finditer(r"(?<![" + _HAN + r"])省(?=[" + _HAN + r"])|(?:^|(?<=[" + _CONNECTORS + r"]))省(?=[" + _HAN + r"])", text):
+        if home.province is not None:
+            starts.append((m.start(), m.end(), home.province, "省"))
+    for m in re.finditer("中国", text):
+        starts.append((m.start(), m.end(), None, "中国"))
+    suffix = re.compile(rf"({_NAME_CHAR}{{0,12}}?)({_ORG_SUFFIX})(?!{_NOT_ORG_AFTER})")
+    for start, end, place, surface in starts:
+        m = suffix.match(text, end)
+        if m is None or (not m.group(1) and surface in ("省", "中国")):
             continue
-        name = f"“{inner}”{word or ''}"
-        out.append(EntityMention("Program", m.start(), m.end(), name, m.group(0)))
-    for m in _UNQUOTED_PROGRAM.finditer(text):
-        name = noun_tail(m.group(1))
-        if len(name) < 4 or re.search(r"[的了和与及、\n]", name):
+        body = m.group(1)
+        if _NOT_ORG_BODY.search(body) or body in _generic_words():
             continue
-        start = m.end() - len(name)
-        if any(p.start <= start < p.end for p in out):
+        written = text[start:m.end()]
+        if written[len(surface):] in generic_organizations() or written in generic_organizations():
             continue
-        out.append(EntityMention("Program", start, m.end(), name, name))
-    for m in _TITLE.finditer(text):
-        title = m.group(1)
-        if "\n" in title:
-            continue
-        if re.search(rf"(?:{_PROGRAM_WORDS}|纲要|决定|通知|报告|规定|细则|指南|（试行）|\(试行\))$", title) or "规划" in title:
-            out.append(EntityMention("Program", m.start(), m.end(), f"《{title}》", m.group(0)))
-    return sorted(out, key=lambda e: e.start)
+        name = written if place is None or surface != "省" else place.name + written[1:]
+        out.append(EntityMention("Agency", start, m.end(), name, written, place, aliases={written}))
+    return out
 
 
-_NOUN_FLAGS = ("n", "nr", "ns", "nt", "nz", "nrt", "vn", "b", "j", "eng", "an", "l")
-_ACTION_WORDS = {"建设", "实施", "推进", "推动", "开展", "打造", "加快", "开行", "完成", "深化", "高质量", "助力",
-                 "启动", "落地", "签约", "建成", "依靠", "联合",
-                 "组建", "成立", "设立", "引进", "支持", "依托", "持续", "全面", "积极", "重点", "加强", "提升"}
+def _without_overlaps(found: list[EntityMention]) -> list[EntityMention]:
+    """Longest first; a mention inside a longer one is dropped (国务院国资委 over 国务院)."""
+    kept: list[EntityMention] = []
+    for e in sorted(found, key=lambda e: (-(e.end - e.start), e.start, not e.national)):
+        if not any(k.start <= e.start and e.end <= k.end for k in kept):
+            kept.append(e)
+    return sorted(kept, key=lambda e: e.start)
 
 
-def noun_tail(text: str) -> str:
-    """The noun phrase that ends a string: jieba's part-of-speech tags, read from the end
-    until a verb, numeral, pronoun or preposition ("这是郑州公用集团" -> "郑州公用集团")."""
+# ------------------------------------------------------------------ programs
+
+_STOP = "，。；：！？!?;:\n（）()《》 \u3000\t"
+
+
+def find_programs(text: str, mentions: list[PlaceMention], home: Home) -> list[EntityMention]:
+    found = _quoted_programs(text) + _headed_programs(text) + _national_mentions(text)
+    programs = _without_overlaps(found)
+    local = home.subject or home.default
+    named = [m for m in mentions if not m.deictic]
+    for p in programs:
+        if p.national:
+            continue
+        written = next((m.place for m in named if m.start <= p.start < m.end or 0 <= p.start - m.end <= 1
+                        or (0 <= p.start - m.end <= 8 and not _strip_introducers(text[m.end:p.start] + "X")[:-1])), None)
+        p.place = written or local
+    return programs
+
+
+def _is_verb_before(text: str, pos: int, gap: int = 4) -> bool:
+    """Whether a verb that introduces a program ends at most `gap` name characters before pos
+    (打造河西“绿氢走廊”, 促进“浙商回归”)."""
+    verbs = _verbs()
+    window = text[max(0, pos - gap - 6):pos]
+    for k in range(0, gap + 1):
+        end = len(window) - k
+        if end < 0:
+            break
+        if k and not re.match(f"[{_HAN}]", window[end]):
+            break
+        if any(window[:end].endswith(v) for v in verbs):
+            return True
+    return False
+
+
+_QUOTE = re.compile(r"“([^“”，。；\n]{2,16})”")
+
+
+def _head_after(text: str, pos: int, quoted: bool) -> re.Match | None:
+    """A head noun at pos, after at most four modifier characters (“千项万亿”重大项目)."""
+    heads = [h for h, where in _heads().items() if quoted or where != "quoted"]
+    m = re.compile(rf"([{_HAN}]{{0,4}}?)({_alternation(heads)})").match(text, pos)
+    if m and (any(w in m.group(1) for w in _CATEGORY_WORDS) or re.search("[是指为]", m.group(1))):
+        return None
+    return m
+
+
+def _quoted_programs(text: str) -> list[EntityMention]:
+    out = []
+    blockers = vocab.alternation("program_blockers")
+    quotes = list(_QUOTE.finditer(text))
+    i = 0
+    while i < len(quotes):
+        # a run of quoted names written together or with 、 (“青绣”“互助家政”…, “两重”“两新”政策)
+        run = [quotes[i]]
+        while i + 1 < len(quotes) and re.fullmatch(r"、?", text[run[-1].end():quotes[i + 1].start()]):
+            i += 1
+            run.append(quotes[i])
+        i += 1
+        end = run[-1].end()
+        if re.match(rf"(?:{blockers})", text[end:]):
+            continue
+        tail = re.match(r"等", text[end:]) and end + 1 or end
+        head = _head_after(text, tail, quoted=True)
+        # a bare quoted name as the object of a verb ends the phrase (打造“川居好房”。)
+        introduced = _is_verb_before(text, run[0].start()) and not re.match(f"[{_HAN}]", text[end:end + 1] or "。")
+        for q in run:
+            inner = q.group(1)
+            own_head = re.search(rf"(?:{_alternation(h for h, w in _heads().items() if w != 'quoted')})$", inner)
+            if not (head or introduced or own_head):
+                continue
+            name, aliases = q.group(0), {q.group(0), inner}
+            if head and not head.group(1) and len(run) == 1 and tail == end:
+                name = q.group(0) + head.group(2)  # “双百双新”项目
+                aliases.add(name)
+            stop = head.end() if head and len(run) == 1 and tail == end else q.end()
+            out.append(EntityMention("Program", q.start(), stop, name, text[q.start():stop], aliases=aliases))
+    return out
+
+
+def _strip_introducers(seg: str) -> str:
+    """The name part of a clause segment before a head: leading verbs and adverbs removed, and
+    everything up to the last strong verb (安徽高等研究院实施…项目 -> …项目)."""
+    verbs = _verbs()
+    by_length = sorted(verbs, key=len, reverse=True)
+    original = seg = _strip_leading(seg, verbs, by_length)
+    for v in by_length:
+        if verbs[v] == "strong":
+            k = seg.rfind(v)
+            if k > 0:
+                seg = seg[k + len(v):]
+    return _strip_leading(seg, verbs, by_length) if seg != original else seg
+
+
+def _strip_leading(seg: str, verbs: dict, by_length: list) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for v in by_length:
+            if seg.startswith(v) and len(seg) > len(v):
+                rest = seg[len(v):]
+                if verbs[v] == "weak" and not any(rest.startswith(w) for w in verbs):
+                    continue  # 高质量参保行动: an adverb-like word that is part of the name
+                seg, changed = rest, True
+                break
+    return seg
+
+
+def _specific(body: str) -> bool:
+    """Whether a name body says which program it is: something is left once generic words
+    (重大, 重点, 民生, 抽水蓄能 …) are taken out; one-character ones only where they open it."""
+    rest = body
+    for w in sorted(_generic_words(), key=len, reverse=True):
+        if len(w) > 1:
+            rest = rest.replace(w, "")
+    rest = rest.lstrip("".join(w for w in _generic_words() if len(w) == 1))
+    return len(re.findall(f"[{_HAN}A-Za-z]", rest)) >= 2
+
+
+_SEPARATORS = "、和与及"
+_PHASE = r"(?:[一二三四五六七八九十]期)?(?:改扩建|扩建|新建)?(?:工程|项目)?"
+_ORDINAL = re.compile(r"^第[\d一二三四五六七八九十百]+[次届期批]")
+_TECH_NUMBER = re.compile(r"^\d+(?:千伏|万吨|吨|千瓦|万千瓦|米)")
+
+
+def _headed_programs(text: str) -> list[EntityMention]:
+    heads = _heads()
+    unquoted = [h for h, w in heads.items() if w != "quoted"]
+    pattern = re.compile(rf"({_alternation(unquoted)})(?![师院学化量款措施资金单导])")
+    out = []
+    for m in pattern.finditer(text):
+        head, where = m.group(1), heads[m.group(1)]
+        end = m.end()
+        if where == "line":
+            phase = re.compile(_PHASE).match(text, end)
+            end = phase.end() if phase else end
+        if text[end:end + 1] == "”":
+            continue  # inside quotes: a quoted name (“十项行动”) is read as one
+        left = _name_start(text, m.start())
+        if left > 0 and text[left - 1] in "的“”":
+            continue  # a described thing (更加便利的出入境管理政策) or a quoted name, read elsewhere
+        seg = _strip_introducers(text[left:m.start()])
+        body_start = m.start() - len(seg)
+        items = _list_items(text, left, body_start, m.start())
+        if head not in _list_heads() or any(_common_word(text[a:b]) for a, b, shared in items if shared):
+            items = [i for i in items if not i[2]]  # a list of fields (交通、水利、工业等专业工程)
+        for item_start, item_end, shared in items:
+            body = text[item_start:item_end]
+            if not _good_body(body, head, where, listed=bool(shared)):
+                if not shared and item_end == m.start():
+                    break  # the item that carries the head is no name: neither are the others
+                continue
+            if shared:  # a list item sharing the head: 九龙川(、…等)煤矿
+                modifier = text[shared:m.start()]
+                name = body + modifier + text[m.start():end]
+                out.append(EntityMention("Program", item_start, item_end, name, body, aliases={name, body}))
+            else:
+                name = text[item_start:end]
+                out.append(EntityMention("Program", item_start, end, name, name, aliases={name}))
+    return out
+
+
+def _name_start(text: str, pos: int, limit: int = 30) -> int:
+    """Where the words before pos start: after punctuation, 、, 等, 的 or quotes, and after 和/与/及
+    where what stands before it is itself a program (…提升工程和物业服务质量提升行动); else 和 is
+    inside the name (骨干水网及县域配套工程), which is then no clean name."""
+    left = pos
+    while left > 0 and pos - left < limit:
+        c = text[left - 1]
+        if c in _STOP + "、等的“”":
+            break
+        if c in "和与及" and _ENDS_WITH_HEAD().search(text, 0, left - 1):
+            break
+        left -= 1
+    return left
+
+
+@lru_cache(maxsize=None)
+def _ENDS_WITH_HEAD() -> re.Pattern:
+    return re.compile(rf"(?:{_alternation(h for h, w in _heads().items() if w != 'quoted')})$")
+
+
+def _list_items(text: str, left: int, body_start: int, head_start: int) -> list[tuple[int, int, int]]:
+    """The name before a head, or the items of a list sharing it: (start, end, shared) where
+    shared is where the shared modifier+head part starts (0 for the item that carries the head).
+    九龙川、唐家河等煤矿 -> 九龙川 and 唐家河 (shared from 煤矿); 雄商、济滨高铁 -> 雄商 (shared)
+    and 济滨 (own)."""
+    # the items are written before `left`, separated by 、 and closed by 等 (or the last item)
+    before = text[max(0, head_start - 16):head_start]
+    m_etc = re.search(r"等((?:\d+多?[个项条座处家])?[" + _HAN + r"]{0,8})$", before)
+    if m_etc and not any(w in m_etc.group(1) for w in _CATEGORY_WORDS):
+        etc = head_start - len(m_etc.group(0))
+        return [(s, e, etc + 1) for s, e in _items_before(text, etc)]
+    own = (body_start, head_start, 0)
+    if left > 0 and text[left - 1] == "、":
+        return [own] + [(s, e, head_start) for s, e in _items_before(text, left - 1)]
+    return [own]
+
+
+def _items_before(text: str, end: int) -> list[tuple[int, int]]:
+    """Items of a 、 list ending at `end`, read right to left; the list opens where an item holds
+    its introducing verb (建成雄商、济滨高铁), which is cut off."""
+    items = []
+    pos = end
+    while True:
+        start = _name_start(text, pos, 16)
+        if start == pos:
+            break
+        seg = _strip_introducers(text[start:pos])
+        items.append((pos - len(seg), pos))
+        if len(seg) < pos - start or start == 0 or text[start - 1] != "、":
+            break
+        pos = start - 1
+    return list(reversed(items))
+
+
+_NOT_NAME = re.compile(r"把|作为|将|是指|成为|通过")  # a clause, not a name
+_CATEGORY_WORDS = ("领域", "方面", "行业", "群体", "企业", "产业", "因素")
+
+
+def _common_word(item: str) -> bool:
+    """A list item that is one common dictionary word (交通, 工业, 耕地) names a field, not a
+    program; proper names of mines and lines (九龙川, 雄商) are rare or unknown words."""
     import jieba
-    import jieba.posseg as pseg
 
     jieba.setLogLevel(60)
-    words = list(pseg.cut(text))
-    keep = []
-    for w in reversed(words):
-        if (w.flag.startswith(_NOUN_FLAGS) or w.flag in _NOUN_FLAGS) and w.word not in _ACTION_WORDS:
-            keep.append(w.word)
-        else:
-            break
-    return "".join(reversed(keep))
+    return jieba.dt.FREQ.get(item, 0) >= 1000 if len(jieba.lcut(item)) == 1 else False
+
+
+def _good_body(body: str, head: str, where: str, listed: bool = False) -> bool:
+    if not body or re.search(r"[的和与及或、“”]", body):
+        return False
+    if listed and (re.search(r"\d", body) or any(w in body for w in _CATEGORY_WORDS)):
+        return False  # list items that are figures or fields, not names
+    if _NOT_NAME.search(body):
+        return False
+    if _ORDINAL.match(body):
+        return True  # 第四次文物普查, 第17届省运会
+    if re.match(r"\d", body) and not _TECH_NUMBER.match(body):
+        return False  # a count (6条续建高铁), not a name
+    han = len(re.findall(f"[{_HAN}]", body))
+    minimum = 2 if where in ("line", "event") or listed else 3
+    if han < minimum or len(body) > 24:
+        return False
+    if head in ("项目",) and not listed and not _proper_start(body):
+        return False
+    if head == "活动" and han < 5:
+        return False
+    return _specific(body)
+
+
+def _proper_start(body: str) -> bool:
+    """Whether a project's name opens with a proper name (a place or a known enterprise), as
+    洛阳石化百万吨乙烯项目 and 中石油一体化转型升级项目 do, not with a description."""
+    from .places import gazetteer
+
+    _table, ent = _enterprises()
+    if re.match(ent, body):
+        return True
+    gaz = gazetteer()
+    m = gaz.patterns.match(body)
+    return m is not None
+
+
+def _national_mentions(text: str) -> list[EntityMention]:
+    """Nationwide programs named anywhere; a short or unquoted form only where it stands as a
+    name (followed by punctuation, a head or 任务/工作…, not inside a longer noun)."""
+    table = _national_programs()
+    heads = _alternation([*_heads(), "任务", "工作", "要求", "部署", "目标", "资金", "国家", "倡议", "等"])
+    out = []
+    for m in re.finditer(_alternation(table), text):
+        form = m.group(0)
+        quoted = form.startswith("“") or (m.start() > 0 and text[m.start() - 1] == "“")
+        after = text[m.end():m.end() + 6]
+        if len(form.strip("“”")) <= 2 and not quoted:
+            continue
+        if not quoted and after and re.match(f"[{_HAN}]", after[0]) and not re.match(heads, after):
+            continue
+        canonical, forms = table[form]
+        out.append(EntityMention("Program", m.start(), m.end(), canonical, form, aliases=set(forms), national=True))
+    return out
+
+
+# ------------------------------------------------------------------ relations and abbreviations
+
+_ABBREVIATION = re.compile(rf"([{_HAN}A-Za-z0-9（）()]{{4,40}})[（(](?:以下)?简称[“\"]?([{_HAN}A-Za-z0-9]{{2,12}})[”\"]?[）)]")
+_RESPONSIBLE = re.compile(r"^(?:牵头|负责|组织|主导)?(?:实施|开展|推进|启动|组织|主办|承办|发布|印发|出台|建设|打造|牵头|负责)")
+
+
+def responsible_pairs(text: str, agencies: list[EntityMention], programs: list[EntityMention]):
+    """(program, agency) pairs where the sentence says the agency runs the program: the agency
+    is the subject of the clause (安徽高等研究院实施…项目, 省发改委牵头实施…行动) or named with
+    由…牵头/负责 in it."""
+    pairs = []
+    for p in programs:
+        clause_start = max((text.rfind(c, 0, p.start) for c in "，。；：！？\n"), default=-1) + 1
+        for a in agencies:
+            if not (clause_start <= a.start and a.end <= p.start):
+                continue
+            between = text[a.end:p.start]
+            if _RESPONSIBLE.match(between) or re.search(r"由$", text[clause_start:a.start]) and \
+                    re.match(r"(?:牵头|负责|组织)", between):
+                pairs.append((p, a))
+    return pairs
 
 
 def find_abbreviations(text: str) -> list[tuple[str, str]]:

@@ -1,0 +1,177 @@
+"""Agencies and programs: one test per rule, with sentences written for the test from the genre's
+naming habits (a Hubei and a Hunan report), not copied from any labelled file."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kg.extract import extract
+from kg.extract.entities import generic_organizations
+from kg.ingest import read_document
+
+REPORT = "2026年{place}政府工作报告\n——2026年1月20日在{place}第十四届人民代表大会第四次会议上\n各位代表：\n三、2026年重点工作\n{text}\n"
+
+
+def extraction(tmp_path, text: str, place="湖北省", name="doc.txt"):
+    path = tmp_path / name
+    path.write_text(REPORT.format(place=place, text=text), encoding="utf-8")
+    return extract([read_document(path)])
+
+
+def entities(ex, kind):
+    return {e.name: e for (k, _key), e in ex.entities.items() if k == kind}
+
+
+def names(ex, kind):
+    return set(entities(ex, kind))
+
+
+# ------------------------------------------------------------------ agencies
+
+def test_a_department_abbreviation_resolves_to_the_full_body_of_the_documents_place(tmp_path):
+    ex = extraction(tmp_path, "省发改委、省住建厅会同省政府办公厅开展专项督查。")
+    agencies = entities(ex, "Agency")
+    assert {"湖北省发展和改革委员会", "湖北省住房和城乡建设厅"} <= set(agencies)
+    assert "省发改委" in agencies["湖北省发展和改革委员会"].aliases
+    assert agencies["湖北省发展和改革委员会"].place.name == "湖北省"
+
+
+def test_a_department_of_a_written_place(tmp_path):
+    ex = extraction(tmp_path, "武汉市生态环境局联合襄阳市市场监管局开展执法检查。")
+    assert {"武汉市生态环境局", "襄阳市市场监督管理局"} <= names(ex, "Agency")
+
+
+def test_party_committee_and_government_but_not_a_secretary(tmp_path):
+    ex = extraction(tmp_path, "在省委坚强领导下，省政府扎实工作。省委书记到襄阳调研。")
+    assert {"湖北省委", "湖北省人民政府"} <= names(ex, "Agency")
+    ex = extraction(tmp_path, "省委书记到襄阳调研。")
+    assert "湖北省委" not in names(ex, "Agency")
+
+
+def test_a_department_is_a_sub_organization_of_its_government(tmp_path):
+    ex = extraction(tmp_path, "省政府统筹，省财政厅安排资金。")
+    assert entities(ex, "Agency")["湖北省财政厅"].parent == "湖北省人民政府"
+
+
+def test_central_bodies(tmp_path):
+    ex = extraction(tmp_path, "国务院批复同意后，海关总署支持设立综合保税区，全面贯彻党中央决策部署。")
+    assert {"国务院", "海关总署", "中共中央"} <= names(ex, "Agency")
+
+
+def test_named_enterprises_and_universities_start_with_a_place(tmp_path):
+    ex = extraction(tmp_path, "组建湖北长江产业投资集团，武汉大学新增国家重点实验室2个。")
+    assert {"湖北长江产业投资集团", "武汉大学"} <= names(ex, "Agency")
+
+
+def test_classes_of_organizations_are_not_agencies(tmp_path):
+    ex = extraction(tmp_path, "支持上市公司、商业银行和平台公司参与，规上工业公司达到1.2万家，引进一流大学3所。")
+    assert not names(ex, "Agency") & generic_organizations()
+    assert names(ex, "Agency") <= {"湖北省人民政府"}  # the government, named in the title
+
+
+def test_a_generic_word_is_not_cut_into_a_body(tmp_path):
+    # 城市管理局 is not 市管理局; 新局面 is not a 局
+    ex = extraction(tmp_path, "推动城市管理局职能优化，开创发展新局面。")
+    assert not any(n.endswith(("市管理局", "发展新局")) and n != "城市管理局" for n in names(ex, "Agency"))
+
+
+# ------------------------------------------------------------------ programs
+
+def test_a_name_ending_in_a_program_head(tmp_path):
+    ex = extraction(tmp_path, "深入实施荆楚英才计划和县域经济振兴行动，建成鄂西北水资源配置工程。")
+    assert {"荆楚英才计划", "县域经济振兴行动", "鄂西北水资源配置工程"} <= names(ex, "Program")
+
+
+def test_a_head_after_generic_words_names_nothing(tmp_path):
+    ex = extraction(tmp_path, "抓好重大项目和民生工程，加快新型储能项目建设，落实宏观政策。")
+    assert names(ex, "Program") == set()
+
+
+def test_quoted_name_with_a_head_and_quoted_brands_in_a_list(tmp_path):
+    ex = extraction(tmp_path, "实施“楚才回家”计划，“孝感麻糖”“潜江龙虾”等区域公用品牌影响力扩大，打造“鄂货通”。")
+    assert {"“楚才回家”计划", "“孝感麻糖”", "“潜江龙虾”", "“鄂货通”"} <= names(ex, "Program")
+
+
+def test_quoted_figures_of_speech_and_classes_are_not_programs(tmp_path):
+    ex = extraction(tmp_path, "发挥工业“压舱石”作用，新增“小巨人”企业12家，实现“应保尽保”。")
+    assert names(ex, "Program") == set()
+
+
+def test_items_of_a_list_share_the_head(tmp_path):
+    ex = extraction(tmp_path, "建成沿江、荆荆高铁，开工建设武宜、襄荆铁路，加快丹江、竹山等抽水蓄能电站建设。")
+    programs = entities(ex, "Program")
+    assert {"沿江高铁", "荆荆高铁", "武宜铁路", "襄荆铁路"} <= set(programs)
+    assert "沿江" in programs["沿江高铁"].aliases
+
+
+def test_a_list_of_fields_is_not_a_list_of_names(tmp_path):
+    ex = extraction(tmp_path, "加强交通、水利、能源等专业工程建设，优化能耗、煤耗、碳排放替代政策。")
+    assert not {"交通专业工程", "能耗政策", "煤耗政策"} & names(ex, "Program")
+
+
+def test_named_events_with_an_ordinal(tmp_path):
+    ex = extraction(tmp_path, "办好第五届省运会和中国中部投资贸易博览会。")
+    assert {"第五届省运会", "中国中部投资贸易博览会"} <= names(ex, "Program")
+
+
+def test_nationwide_programs_are_one_entity_for_the_corpus(tmp_path):
+    a = tmp_path / "a"
+    b = tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    (a / "hubei.txt").write_text(REPORT.format(place="湖北省", text="积极融入共建“一带一路”，实施城市更新行动，实施荆楚英才计划。"),
+                                 encoding="utf-8")
+    (b / "hunan.txt").write_text(REPORT.format(place="湖南省", text="高质量推进城市更新，深度参与“一带一路”建设，实施荆楚英才计划。"),
+                                 encoding="utf-8")
+    ex = extract([read_document(a / "hubei.txt"), read_document(b / "hunan.txt")])
+    programs = [e for (k, _), e in ex.entities.items() if k == "Program"]
+    by_name = {}
+    for e in programs:
+        by_name.setdefault(e.name, []).append(e)
+    assert len(by_name["城市更新行动"]) == 1 and by_name["城市更新行动"][0].national
+    assert len(by_name["一带一路"]) == 1
+    # a local program is one entity per place: the same name in two provinces stays two
+    assert sorted(e.place.name for e in by_name["荆楚英才计划"]) == ["湖北省", "湖南省"]
+
+
+def test_a_nationwide_name_inside_a_longer_noun_is_not_the_program(tmp_path):
+    ex = extraction(tmp_path, "创建国家乡村振兴示范县2个。")
+    assert "乡村振兴战略" not in names(ex, "Program")
+
+
+def test_a_local_program_takes_the_place_written_before_it(tmp_path):
+    ex = extraction(tmp_path, "支持襄阳市实施汉江流域综合治理工程。")
+    assert entities(ex, "Program")["汉江流域综合治理工程"].place.name == "襄阳市"
+    ex = extraction(tmp_path, "实施汉江流域综合治理工程。")
+    assert entities(ex, "Program")["汉江流域综合治理工程"].place.name == "湖北省"
+
+
+# ------------------------------------------------------------------ relations
+
+def test_the_agency_that_runs_a_program(tmp_path):
+    ex = extraction(tmp_path, "省科技厅牵头实施光谷科创大走廊建设行动，省教育厅参与。")
+    program = entities(ex, "Program")["光谷科创大走廊建设行动"]
+    assert program.agencies == {("湖北省科学技术厅",)}
+
+
+def test_an_agency_in_another_clause_does_not_run_the_program(tmp_path):
+    ex = extraction(tmp_path, "省教育厅发布通知，实施银龄讲学计划。")
+    assert entities(ex, "Program")["银龄讲学计划"].agencies == set()
+
+
+def test_a_figure_of_a_program_is_linked_to_it(tmp_path):
+    ex = extraction(tmp_path, "实施“万企兴万村”项目856个，完成投资120亿元。")
+    linked = [(o.value, key) for o in ex.observations if (key := ex.program_of.get(id(o)))]
+    assert any(v == Decimal("856") and key[-1] == "“万企兴万村”项目" for v, key in linked), linked
+
+
+@pytest.mark.slow
+def test_no_generic_class_is_an_agency_of_the_bundled_corpus(kgraph):
+    rows = kgraph.query("""PREFIX gk: <https://w3id.org/govkg/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?label WHERE { ?a a gk:Agency ; rdfs:label ?label }""")
+    labels = {str(r[0]) for r in rows}
+    assert labels, "the bundled corpus names agencies"
+    generic = generic_organizations() | {"规上工业公司", "商业银行", "平台公司", "上市公司", "一流大学", "国企集团",
+                                         "科创集团", "数据产业公司"}
+    assert not {label for label in labels if label in generic or any(label.endswith(g) and len(label) - len(g) <= 1 for g in generic)}
