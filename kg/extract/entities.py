@@ -38,7 +38,7 @@ _CONNECTORS = "和与及、经由从在向据对同会为将把被、，；：�
 # self-standing organization suffixes (after a written place or 中国)
 _ORG_SUFFIX = (r"集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|银行|交易所|研究院|科学院|研究所|"
                r"大学|学院|实验室|医院")
-_NOT_ORG_AFTER = r"[生城园区路站化制性长]"  # 大学生, 大学城, 公司化 are not names
+_NOT_ORG_AFTER = r"[生城园区路站化制性长]|科技园|科技城"  # 大学生, 大学城, 公司化 are not names
 _NOT_ORG_BODY = re.compile(r"^[级属内外直]|[的和与及、，]|^(?:各|有关|相关|重点|一批)")
 
 
@@ -149,13 +149,15 @@ def _central_bodies(text: str) -> list[EntityMention]:
     out = []
     table, pattern = _national_agencies()
     for m in re.finditer(pattern, text):
+        if re.match(r"门|系统", text[m.end():]):
+            continue  # 省级教育部门 are the education departments, not 教育部
         canonical, forms = table[m.group(0)]
         out.append(EntityMention("Agency", m.start(), m.end(), canonical, m.group(0),
                                  aliases={f for f in forms if len(f) >= 3}, national=True))
     table, pattern = _enterprises()
     for m in re.finditer(pattern, text):
         if len(m.group(0)) <= 2 and ((m.start() > 0 and re.match(_NAME_CHAR, text[m.start() - 1]))
-                                     or re.match(rf"[{_HAN}](?<!公)(?<!集)", text[m.end():m.end() + 1] or "。")
+                                     or re.match(rf"[{_HAN}·]", text[m.end():m.end() + 1] or "。")
                                      and not re.match(r"公司|集团|等|和|与", text[m.end():])):
             continue  # a two-character name inside a longer word (江淮 in 江淮英才计划)
         canonical, forms = table[m.group(0)]
@@ -166,7 +168,7 @@ def _central_bodies(text: str) -> list[EntityMention]:
 
 # a department of the people's government (not the congress, CPPCC, party or courts)
 _GOVERNMENT_DEPARTMENT = re.compile(r"^(?!.*(?:人民代表大会|政治协商|纪律检查|人民政府|法院|检察院|党)).*(?:厅|局|委员会|办公室)$")
-_PARTY_NOT_AFTER = "书记|副书记|常委(?!会)|委员|党校|巡视"
+_PARTY_NOT_AFTER = "书记|副书记|常委|委员|党校|巡视|巡察|办"
 
 
 def _anchor_place(anchor: str, home: Home) -> Place | None:
@@ -243,14 +245,20 @@ def _named_organizations(text: str, mentions: list[PlaceMention], home: Home) ->
         if m is None or (not m.group(1) and surface in ("省", "中国")):
             continue
         body = m.group(1)
-        if _NOT_ORG_BODY.search(body) or body in _generic_words():
+        if _NOT_ORG_BODY.search(body) or body in _generic_words() or _has_verb(body):
             continue
         written = text[start:m.end()]
-        if written[len(surface):] in generic_organizations() or written in generic_organizations():
-            continue
+        if any(written.endswith(g) for g in generic_organizations() if len(g) >= 4):
+            continue  # 中国特色世界一流大学 is a class, not a university
         name = written if place is None or surface != "省" else place.name + written[1:]
         out.append(EntityMention("Agency", start, m.end(), name, written, place, aliases={written}))
     return out
+
+
+def _has_verb(body: str) -> bool:
+    """An organization's name holds no verb of a clause (白银入选…医疗集团 is a sentence)."""
+    verbs = _verbs()
+    return any(v in body for v in verbs if verbs[v] == "strong" and len(v) >= 2)
 
 
 def _without_overlaps(found: list[EntityMention]) -> list[EntityMention]:
@@ -264,7 +272,7 @@ def _without_overlaps(found: list[EntityMention]) -> list[EntityMention]:
 
 # ------------------------------------------------------------------ programs
 
-_STOP = "，。；：！？!?;:\n（）()《》 \u3000\t"
+_STOP = "，。；：！？,!?;:\n（）()《》 \u3000\t"
 
 
 def find_programs(text: str, mentions: list[PlaceMention], home: Home) -> list[EntityMention]:
@@ -281,10 +289,13 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home) -> list[E
     return programs
 
 
+_SLOGAN_VERBS = ("实现", "坚持", "做到", "要")  # 实现“应保尽保”: their quoted object is a slogan
+
+
 def _is_verb_before(text: str, pos: int, gap: int = 4) -> bool:
     """Whether a verb that introduces a program ends at most `gap` name characters before pos
     (打造河西“绿氢走廊”, 促进“浙商回归”)."""
-    verbs = _verbs()
+    verbs = [v for v in _verbs() if v not in _SLOGAN_VERBS]
     window = text[max(0, pos - gap - 6):pos]
     for k in range(0, gap + 1):
         end = len(window) - k
@@ -347,9 +358,10 @@ def _strip_introducers(seg: str) -> str:
     everything up to the last strong verb (安徽高等研究院实施…项目 -> …项目)."""
     verbs = _verbs()
     by_length = sorted(verbs, key=len, reverse=True)
+    seg = _LIST_MARKER.sub("", seg)  # 九是…工程, 一要…行动
     original = seg = _strip_leading(seg, verbs, by_length)
     for v in by_length:
-        if verbs[v] == "strong":
+        if verbs[v] == "strong" and len(v) >= 2:  # 以, 要 are inside names (以工代赈) past the start
             k = seg.rfind(v)
             if k > 0:
                 seg = seg[k + len(v):]
@@ -363,7 +375,7 @@ def _strip_leading(seg: str, verbs: dict, by_length: list) -> str:
         for v in by_length:
             if seg.startswith(v) and len(seg) > len(v):
                 rest = seg[len(v):]
-                if verbs[v] == "weak" and not any(rest.startswith(w) for w in verbs):
+                if verbs[v] == "adverb" and not any(rest.startswith(w) for w in verbs):
                     continue  # 高质量参保行动: an adverb-like word that is part of the name
                 seg, changed = rest, True
                 break
@@ -390,7 +402,7 @@ _TECH_NUMBER = re.compile(r"^\d+(?:千伏|万吨|吨|千瓦|万千瓦|米)")
 def _headed_programs(text: str) -> list[EntityMention]:
     heads = _heads()
     unquoted = [h for h, w in heads.items() if w != "quoted"]
-    pattern = re.compile(rf"({_alternation(unquoted)})(?![师院学化量款措施资金单导])")
+    pattern = re.compile(rf"({_alternation(unquoted)})(?![师院学化量款措施资金单导矿性型])")
     out = []
     for m in pattern.finditer(text):
         head, where = m.group(1), heads[m.group(1)]
@@ -416,6 +428,8 @@ def _headed_programs(text: str) -> list[EntityMention]:
                 continue
             if shared:  # a list item sharing the head: 九龙川(、…等)煤矿
                 modifier = text[shared:m.start()]
+                if re.search(r"\d|[一两几]批|一系列", modifier) or not _specific(modifier):
+                    modifier = ""  # 等3500多个拟竣工投产项目, 等重点项目: the item's own 项目
                 name = body + modifier + text[m.start():end]
                 out.append(EntityMention("Program", item_start, item_end, name, body, aliases={name, body}))
             else:
@@ -467,7 +481,7 @@ def _items_before(text: str, end: int) -> list[tuple[int, int]]:
     items = []
     pos = end
     while True:
-        start = _name_start(text, pos, 16)
+        start = _name_start(text, pos, 20)
         if start == pos:
             break
         seg = _strip_introducers(text[start:pos])
@@ -478,7 +492,8 @@ def _items_before(text: str, end: int) -> list[tuple[int, int]]:
     return list(reversed(items))
 
 
-_NOT_NAME = re.compile(r"把|作为|将|是指|成为|通过")  # a clause, not a name
+_NOT_NAME = re.compile(r"把|作为|将|是指|成为|通过|这一|不仅|基于|首个|首座|首条|[一大]批|一系列|被|评为")  # a clause, not a name
+_LIST_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+[是要]|其[一二三四五六七八九十]是|第[一二三四五六七八九十]+是)")
 _CATEGORY_WORDS = ("领域", "方面", "行业", "群体", "企业", "产业", "因素")
 
 
@@ -508,9 +523,18 @@ def _good_body(body: str, head: str, where: str, listed: bool = False) -> bool:
         return False
     if head in ("项目",) and not listed and not _proper_start(body):
         return False
+    if where == "any" and _is_place_name(body):
+        return False  # 郑州市计划: a place and a head name nothing
     if head == "活动" and han < 5:
         return False
     return _specific(body)
+
+
+def _is_place_name(body: str) -> bool:
+    from .places import gazetteer
+
+    m = gazetteer().patterns.fullmatch(body)
+    return m is not None
 
 
 def _proper_start(body: str) -> bool:
