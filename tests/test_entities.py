@@ -76,6 +76,14 @@ def test_a_generic_word_is_not_cut_into_a_body(tmp_path):
     assert not any(n.endswith(("市管理局", "发展新局")) and n != "城市管理局" for n in names(ex, "Agency"))
 
 
+def test_an_institute_written_after_its_parent_is_the_body_named(tmp_path):
+    ex = extraction(tmp_path, "与中科院化学所共建实验平台，中国科学院院士3人参与。")
+    agencies = names(ex, "Agency")
+    assert "中科院化学所" in agencies
+    ex = extraction(tmp_path, "武汉大学新增国家重点实验室2个。")
+    assert "武汉大学" in names(ex, "Agency")
+
+
 # ------------------------------------------------------------------ programs
 
 def test_a_name_ending_in_a_program_head(tmp_path):
@@ -108,6 +116,18 @@ def test_items_of_a_list_share_the_head(tmp_path):
 def test_a_list_of_fields_is_not_a_list_of_names(tmp_path):
     ex = extraction(tmp_path, "加强交通、水利、能源等专业工程建设，优化能耗、煤耗、碳排放替代政策。")
     assert not {"交通专业工程", "能耗政策", "煤耗政策"} & names(ex, "Program")
+
+
+def test_a_period_is_not_the_plan_and_a_subject_is_not_part_of_an_event(tmp_path):
+    ex = extraction(tmp_path, "“十五五”时期经济年均增长5%左右。湖北在全运会上获金牌12枚。")
+    assert not {"十五五规划"} & names(ex, "Program")
+    assert not any(n.startswith("湖北在") for n in names(ex, "Program"))
+
+
+def test_a_bare_city_before_a_program_is_the_documents_city(tmp_path):
+    ex = extraction(tmp_path, "建成市现代农业示范园项目。", place="宜昌市")
+    program = entities(ex, "Program")["宜昌市现代农业示范园项目"]
+    assert "市现代农业示范园项目" in program.aliases
 
 
 def test_named_events_with_an_ordinal(tmp_path):
@@ -167,11 +187,28 @@ def test_a_figure_of_a_program_is_linked_to_it(tmp_path):
 
 @pytest.mark.slow
 def test_no_generic_class_is_an_agency_of_the_bundled_corpus(kgraph):
-    rows = kgraph.query("""PREFIX gk: <https://w3id.org/govkg/ontology#>
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT ?label WHERE { ?a a gk:Agency ; rdfs:label ?label }""")
-    labels = {str(r[0]) for r in rows}
+    rows = kgraph.sparql("SELECT ?label WHERE { ?a a gk:Agency ; rdfs:label ?label }")
+    labels = {r["label"] for r in rows}
     assert labels, "the bundled corpus names agencies"
     generic = generic_organizations() | {"规上工业公司", "商业银行", "平台公司", "上市公司", "一流大学", "国企集团",
                                          "科创集团", "数据产业公司"}
     assert not {label for label in labels if label in generic or any(label.endswith(g) and len(label) - len(g) <= 1 for g in generic)}
+
+
+@pytest.mark.slow
+def test_example_query_lists_a_places_programs_with_their_agencies(tmp_path):
+    import kg
+    from pathlib import Path
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "report.txt").write_text(REPORT.format(
+        place="郑州市", text="市工信局牵头实施中小企业数字化赋能行动，市商务局组织开展“郑品出海”行动。"
+                          "实施城市更新行动。"), encoding="utf-8")
+    ws = tmp_path / ".kg"
+    kg.build(corpus, ws)
+    query = (Path(__file__).resolve().parent.parent / "examples" / "programs_of_place.rq").read_text(encoding="utf-8")
+    rows = {r["program"]: r for r in kg.open(ws).sparql(query)}
+    assert rows["中小企业数字化赋能行动"]["agencies"] == "郑州市工业和信息化局"
+    assert rows["“郑品出海”行动"]["agencies"] == "郑州市商务局"
+    assert "城市更新行动" not in rows  # nationwide, no place

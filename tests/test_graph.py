@@ -110,3 +110,15 @@ def test_example_conflicts(kgraph):
         assert r["a_value"] != r["b_value"]
     flagged = kgraph.sparql("ASK { ?a gk:conflictsWith ?b . ?b gk:conflictsWith ?a }")
     assert flagged is bool(rows)
+
+
+def test_example_programs_of_place(kgraph):
+    rows = kgraph.sparql(_example("programs_of_place"))
+    assert rows and all(r["program"] and int(r["passages"]) >= 1 for r in rows)
+    places = {r["place"] for r in rows}
+    assert "郑州市" in places and places <= _zhengzhou_and_below(kgraph)
+    assert not {"一带一路", "乡村振兴战略"} & {r["program"] for r in rows}  # nationwide: no place
+
+
+def _zhengzhou_and_below(kgraph):
+    return {r["name"] for r in kgraph.sparql(_example("places_under_city"))} | {"郑州市"}

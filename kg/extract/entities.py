@@ -142,7 +142,25 @@ def find_agencies(text: str, mentions: list[PlaceMention], home: Home) -> list[E
     out += _central_bodies(text)
     out += _local_bodies(text, mentions, home)
     out += _named_organizations(text, mentions, home)
-    return _without_overlaps(out)
+    return _without_overlaps([_with_sub_body(text, a) for a in out])
+
+
+_SUB_BODY = re.compile(rf"([{_HAN}A-Za-z]{{1,10}}?)(研究所|研究院|研究中心|分院|附属医院|医院|实验室|所)(?![士长级])")
+
+
+def _with_sub_body(text: str, a: EntityMention) -> EntityMention:
+    """The institute written right after its parent is the body named (中科院过程所,
+    中国科学院工业人工智能研究所), not the parent."""
+    m = _SUB_BODY.match(text, a.end)
+    if m is None or a.kind != "Agency" or re.search(r"[的和与及、]|院士|\d", m.group(1)) or _has_verb(m.group(1)):
+        return a
+    import jieba.posseg as pseg
+
+    if any(w.flag.startswith("v") or w.word in _generic_words() for w in pseg.cut(m.group(1))):
+        return a  # 武汉大学新增国家重点实验室: a clause, not an institute
+    written = text[a.start:m.end()]
+    return EntityMention("Agency", a.start, m.end(), written, written, a.place, aliases={written},
+                         national=a.national)
 
 
 def _central_bodies(text: str) -> list[EntityMention]:
@@ -286,6 +304,13 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home) -> list[E
         written = next((m.place for m in named if m.start <= p.start < m.end or 0 <= p.start - m.end <= 1
                         or (0 <= p.start - m.end <= 8 and not _strip_introducers(text[m.end:p.start] + "X")[:-1])), None)
         p.place = written or local
+        anchor = re.match(r"[省市区县]", p.name)
+        if anchor and not p.name.startswith(("市场", "省级", "市级", "区域", "县域", "区级", "县级")) \
+                and (p.start == 0 or not re.match(f"[{_HAN}]", text[p.start - 1])):
+            place = _anchor_place(anchor.group(0), home)
+            if place is not None:  # 市现代农业示范园项目 -> 郑州市现代农业示范园项目
+                p.aliases.add(p.name)
+                p.name, p.place = place.name + p.name[1:], place
     return programs
 
 
@@ -341,6 +366,8 @@ def _quoted_programs(text: str) -> list[EntityMention]:
         introduced = _is_verb_before(text, run[0].start()) and not re.match(f"[{_HAN}]", text[end:end + 1] or "。")
         for q in run:
             inner = q.group(1)
+            if re.search(rf"(?:{'|'.join(b for b in blockers.split('|') if len(b) >= 2)})$", inner):
+                continue  # “乘数效应”: a figure of speech
             own_head = re.search(rf"(?:{_alternation(h for h, w in _heads().items() if w != 'quoted')})$", inner)
             if not (head or introduced or own_head):
                 continue
@@ -369,16 +396,19 @@ def _strip_introducers(seg: str) -> str:
 
 
 def _strip_leading(seg: str, verbs: dict, by_length: list) -> str:
-    changed = True
+    changed, first = True, True
     while changed:
         changed = False
         for v in by_length:
+            if len(v) == 1 and not first:
+                continue  # 加大以工代赈政策: 以 is a verb only where it opens the clause
             if seg.startswith(v) and len(seg) > len(v):
                 rest = seg[len(v):]
                 if verbs[v] == "adverb" and not any(rest.startswith(w) for w in verbs):
                     continue  # 高质量参保行动: an adverb-like word that is part of the name
                 seg, changed = rest, True
                 break
+        first = False
     return seg
 
 
@@ -402,7 +432,7 @@ _TECH_NUMBER = re.compile(r"^\d+(?:千伏|万吨|吨|千瓦|万千瓦|米)")
 def _headed_programs(text: str) -> list[EntityMention]:
     heads = _heads()
     unquoted = [h for h, w in heads.items() if w != "quoted"]
-    pattern = re.compile(rf"({_alternation(unquoted)})(?![师院学化量款措施资金单导矿性型])")
+    pattern = re.compile(rf"({_alternation(unquoted)})(?![师院学化量款措施资金单导矿性型]|博物|公园)")
     out = []
     for m in pattern.finditer(text):
         head, where = m.group(1), heads[m.group(1)]
@@ -426,6 +456,8 @@ def _headed_programs(text: str) -> list[EntityMention]:
                 if not shared and item_end == m.start():
                     break  # the item that carries the head is no name: neither are the others
                 continue
+            if shared and _ENDS_WITH_HEAD().search(body) is None and _HAS_HEAD().search(body):
+                continue  # 黔桂铁路增建二线: an item with its own head is read by its own match
             if shared:  # a list item sharing the head: 九龙川(、…等)煤矿
                 modifier = text[shared:m.start()]
                 if re.search(r"\d|[一两几]批|一系列", modifier) or not _specific(modifier):
@@ -445,12 +477,17 @@ def _name_start(text: str, pos: int, limit: int = 30) -> int:
     left = pos
     while left > 0 and pos - left < limit:
         c = text[left - 1]
-        if c in _STOP + "、等的“”":
-            break
+        if c in _STOP + "、等的“”" or (c == "在" and text[left:left + 1] != "线"):
+            break  # 海南在全运会: the event is 全运会
         if c in "和与及" and _ENDS_WITH_HEAD().search(text, 0, left - 1):
             break
         left -= 1
     return left
+
+
+@lru_cache(maxsize=None)
+def _HAS_HEAD() -> re.Pattern:
+    return re.compile(_alternation(h for h, w in _heads().items() if w != "quoted"))
 
 
 @lru_cache(maxsize=None)
@@ -543,18 +580,24 @@ def _proper_start(body: str) -> bool:
     from .places import gazetteer
 
     _table, ent = _enterprises()
-    if re.match(ent, body):
-        return True
+    if re.match(ent, body) or re.match(r"[省市区县](?!场|级|域|属|内|外)", body):
+        return True  # an enterprise, or the document's own place (市现代农业示范园项目)
     gaz = gazetteer()
     m = gaz.patterns.match(body)
     return m is not None
+
+
+# what may follow a nationwide program's name where it stands as the program (not 乡村振兴示范县,
+# not 黄河流域生态保护和高质量发展先行区, a local zone)
+_NATIONAL_FOLLOWERS = ("战略", "行动", "工程", "建设", "政策", "规划", "倡议", "任务", "工作", "要求", "部署",
+                       "目标", "资金", "国家", "等", "项目", "机制", "改革")
 
 
 def _national_mentions(text: str) -> list[EntityMention]:
     """Nationwide programs named anywhere; a short or unquoted form only where it stands as a
     name (followed by punctuation, a head or 任务/工作…, not inside a longer noun)."""
     table = _national_programs()
-    heads = _alternation([*_heads(), "任务", "工作", "要求", "部署", "目标", "资金", "国家", "倡议", "等"])
+    heads = _alternation(_NATIONAL_FOLLOWERS)
     out = []
     for m in re.finditer(_alternation(table), text):
         form = m.group(0)
@@ -564,6 +607,8 @@ def _national_mentions(text: str) -> list[EntityMention]:
             continue
         if not quoted and after and re.match(f"[{_HAN}]", after[0]) and not re.match(heads, after):
             continue
+        if quoted and re.match(r"”?(?:时期|期间|末|以来|初|开局)", after):
+            continue  # “十五五”时期 is the period, not the plan
         canonical, forms = table[form]
         out.append(EntityMention("Program", m.start(), m.end(), canonical, form, aliases=set(forms), national=True))
     return out
