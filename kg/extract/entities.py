@@ -305,8 +305,7 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home) -> list[E
                         or (0 <= p.start - m.end <= 8 and not _strip_introducers(text[m.end:p.start] + "X")[:-1])), None)
         p.place = written or local
         anchor = re.match(r"[省市区县]", p.name)
-        if anchor and not p.name.startswith(("市场", "省级", "市级", "区域", "县域", "区级", "县级")) \
-                and (p.start == 0 or not re.match(f"[{_HAN}]", text[p.start - 1])):
+        if anchor and not re.match(r"[省市区县](?:场|级|域|属|内|外|民)", p.name):
             place = _anchor_place(anchor.group(0), home)
             if place is not None:  # 市现代农业示范园项目 -> 郑州市现代农业示范园项目
                 p.aliases.add(p.name)
