@@ -13,6 +13,7 @@ EXAMPLES = """examples:
   kg build                                  build .kg/ from data/corpus/
   kg sparql 'SELECT ?f (COUNT(?p) AS ?n) WHERE { ?p gk:inDocument/gk:sourceFile ?f } GROUP BY ?f'
   kg sparql @query.rq --format csv
+  kg sparql @examples/programs_of_place.rq     (the shipped examples work from any folder)
   kg info
   kg export --format html -o graph.html --place 郑州市   an interactive picture (also ttl, gexf, ...)
   kg search '中欧班列去年跑了多少趟' -k 5
@@ -122,6 +123,11 @@ def _read_query(arg: str) -> str:
         return sys.stdin.read()
     if arg.startswith("@"):
         path = Path(arg[1:])
+        if not path.exists() and path.parent in (Path("."), Path("examples")):
+            from .resources import EXAMPLES_DIR
+
+            shipped = EXAMPLES_DIR / (path.name if path.suffix == ".rq" else path.name + ".rq")
+            path = shipped if shipped.is_file() else path  # @examples/NAME.rq or @NAME: the shipped example
         try:
             return path.read_text(encoding="utf-8")
         except OSError as exc:

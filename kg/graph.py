@@ -21,7 +21,7 @@ from .errors import QueryError, UpdateRefused, WorkspaceError
 GK = Namespace("https://w3id.org/govkg/ontology#")
 GKR = Namespace("https://w3id.org/govkg/resource/")
 ORG = Namespace("http://www.w3.org/ns/org#")
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+from .resources import ONTOLOGY_DIR  # noqa: E402  (ontology/ in a checkout, kg/ontology in a wheel)
 PREFIXES = {
     "gk": str(GK), "gkr": str(GKR), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD),
     "skos": str(SKOS), "prov": str(PROV), "dcterms": str(DCTERMS), "org": str(ORG), "owl": str(OWL),

@@ -21,7 +21,7 @@ from fastapi import Query, Request  # at module level: FastAPI resolves the anno
 from .errors import InputError, KGError, QueryError, WorkspaceError
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
+from .resources import EXAMPLES_DIR  # noqa: E402  (examples/ in a checkout, kg/examples in a wheel)
 MAX_BODY = 1 << 20  # bytes of a POSTed query
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ROWS = 10000

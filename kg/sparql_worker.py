@@ -156,11 +156,9 @@ class WorkerPool:
             self._idle.put_nowait(w)
 
     async def _spawn(self) -> _Worker:
-        package_root = str(Path(__file__).resolve().parent.parent)
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
-        proc = await asyncio.create_subprocess_exec(
+        proc = await asyncio.create_subprocess_exec(  # kg is installed (wheel or editable): importable as is
             sys.executable, "-m", "kg.sparql_worker", str(self.store_path), str(self.memory_mb),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env)
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
         worker = _Worker(proc)
         try:
             line = await asyncio.wait_for(proc.stdout.readline(), SPAWN_TIMEOUT)
