@@ -12,9 +12,14 @@ class KnowledgeGraph:
 
     def __init__(self, workspace: str | Path | None = None):
         self.workspace = Workspace(workspace)
-        self.build_dir = self.workspace.current()
-        self.manifest = self.workspace.manifest()
+        # a shared lock on the build: a rebuild never removes it while this object reads it
+        self.build_dir, self._in_use = self.workspace.hold_current()
+        self.manifest = self.workspace.read_manifest(self.build_dir)
         self.store = kg_graph.Store(self.build_dir / "store")
+
+    def close(self) -> None:
+        """Let the build go (it may be removed once it is no longer current)."""
+        self._in_use.close()
 
     def sparql(self, query: str):
         """SELECT -> list of {variable: value}; ASK -> bool; CONSTRUCT/DESCRIBE -> list of

@@ -4,14 +4,21 @@ page at / for analysts (kg/static/, no request leaves the server).
 SPARQL queries run in killable worker processes (kg/sparql_worker.py) with a per-query timeout
 and a row cap; updates are refused (the store is also opened read-only). Search and ask run in
 the server process, one at a time (the model is loaded once, at start-up).
+
+The server follows its workspace: when a `kg build` moves `current`, the new build is opened (its
+store, workers, search index and ask tables, warmed) beside the old one, then new requests go to
+it while requests already running finish on the old one; the old build is let go (its in-use lock
+released, so a clean-up may remove it) after its last request.
 """
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import re
 import socket
 import sys
 import threading
+import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -55,6 +62,115 @@ class ServerConfig:
         self.timeout, self.max_rows, self.workers, self.memory_mb, self.warm = timeout, max_rows, workers, memory_mb, warm
 
 
+class Served:
+    """One build being served: its graph (holding the build's in-use lock), its SPARQL workers
+    and the lock that runs its search and ask one at a time."""
+
+    def __init__(self, graph, pool):
+        self.graph, self.pool = graph, pool
+        self.lock = threading.Lock()
+        self.users = 0
+        self.retired = False
+
+
+class Follower:
+    """Serves the workspace's current build and switches to a new one when `current` moves."""
+
+    CHECK_EVERY = 0.25  # seconds between two looks at the `current` link
+
+    def __init__(self, config: ServerConfig):
+        self.config = config
+        self.served: Served | None = None
+        self.problem: str | None = None  # why the newest build could not be opened, while it cannot
+        self._checked = 0.0
+        self._switch: asyncio.Task | None = None
+        self._closing: set[asyncio.Task] = set()
+
+    def _pool(self, graph):
+        from .sparql_worker import WorkerPool
+
+        c = self.config
+        return WorkerPool(graph.build_dir / "store", size=c.workers, timeout=c.timeout, max_rows=c.max_rows,
+                          memory_mb=c.memory_mb)
+
+    async def start(self, graph) -> None:
+        from starlette.concurrency import run_in_threadpool
+
+        pool = self._pool(graph)
+        await pool.start()
+        self.served = Served(graph, pool)
+        if self.config.warm:
+            await run_in_threadpool(_warm_up, graph, self.served.lock)
+
+    async def acquire(self) -> Served:
+        self._look()
+        s = self.served
+        s.users += 1
+        return s
+
+    async def release(self, s: Served) -> None:
+        s.users -= 1
+        if s.retired and s.users == 0:
+            await self._let_go(s)
+
+    def _look(self) -> None:
+        """Start a switch in the background if `current` points elsewhere (requests meanwhile
+        are answered from the build being served)."""
+        now = time.monotonic()
+        if now - self._checked < self.CHECK_EVERY or (self._switch is not None and not self._switch.done()):
+            return
+        self._checked = now
+        ws = self.served.graph.workspace
+        target = ws.current_target()
+        if target is not None and target != self.served.graph.build_dir:
+            self._switch = asyncio.get_running_loop().create_task(self._switch_to_current())
+
+    async def _switch_to_current(self) -> None:
+        from starlette.concurrency import run_in_threadpool
+
+        import kg
+
+        old = self.served
+        try:
+            graph = await run_in_threadpool(kg.open, old.graph.workspace.root)
+        except KGError as exc:
+            self.problem = f"the new build cannot be opened: {exc}"
+            print(f"kg serve: {self.problem}; still serving build {old.graph.build_dir.name}", file=sys.stderr)
+            return
+        pool = self._pool(graph)
+        try:
+            await pool.start()
+        except (RuntimeError, OSError) as exc:
+            await pool.close()
+            graph.close()
+            self.problem = f"the new build's query workers cannot start: {exc}"
+            print(f"kg serve: {self.problem}; still serving build {old.graph.build_dir.name}", file=sys.stderr)
+            return
+        new = Served(graph, pool)
+        if self.config.warm:
+            await run_in_threadpool(_warm_up, graph, new.lock)
+        self.served, self.problem = new, None
+        old.retired = True
+        print(f"kg serve: now serving build {graph.build_dir.name} (was {old.graph.build_dir.name})",
+              file=sys.stderr, flush=True)
+        if old.users == 0:
+            await self._let_go(old)
+
+    async def _let_go(self, s: Served) -> None:
+        from starlette.concurrency import run_in_threadpool
+
+        await s.pool.close()
+        s.graph.close()
+        await run_in_threadpool(s.graph.workspace.try_clean)  # no build running: remove it now
+
+    async def close(self) -> None:
+        if self._switch is not None:
+            self._switch.cancel()
+        if self.served is not None:
+            await self.served.pool.close()
+            self.served.graph.close()
+
+
 def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
     """The FastAPI application over one opened KnowledgeGraph."""
     import kg
@@ -67,26 +183,36 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
     from .sparql_protocol import NotAcceptable, check_format_param, parse_accept
-    from .sparql_worker import WorkerPool
 
     config = config or ServerConfig()
     graph = graph if graph is not None else kg.open(workspace)
-    lock = threading.Lock()  # search and ask one at a time: lazy caches, and the encoder uses all cores
+    follower = Follower(config)
     state = {"warm": False}
 
     @asynccontextmanager
     async def lifespan(app):
-        pool = WorkerPool(graph.build_dir / "store", size=config.workers, timeout=config.timeout,
-                          max_rows=config.max_rows, memory_mb=config.memory_mb)
-        await pool.start()
-        app.state.pool = pool
-        if config.warm:
-            await run_in_threadpool(_warm_up, graph, lock)
+        await follower.start(graph)
+        app.state.follower = follower
         state["warm"] = True
         try:
             yield
         finally:
-            await pool.close()
+            await follower.close()
+
+    async def on_graph(fn, *args, locked: bool = False):
+        """fn(graph, *args) in a worker thread, on the build being served when the request came
+        (search and ask one at a time per build: lazy caches, and the encoder uses all cores)."""
+        s = await follower.acquire()
+        try:
+            def call():
+                if locked:
+                    with s.lock:
+                        return fn(s.graph, *args)
+                return fn(s.graph, *args)
+
+            return await run_in_threadpool(call)
+        finally:
+            await follower.release(s)
 
     app = FastAPIOffline(
         title="govkg", version=kg.__version__, lifespan=lifespan,
@@ -151,7 +277,11 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
             return sparql_error(406, str(exc))
         if not query.strip():
             return sparql_error(400, "empty SPARQL query")
-        answer = await request.app.state.pool.query(query, parse_accept(request.headers.get("accept")), fmt)
+        served = await follower.acquire()
+        try:
+            answer = await served.pool.query(query, parse_accept(request.headers.get("accept")), fmt)
+        finally:
+            await follower.release(served)
         if answer.status != 200:
             return sparql_error(answer.status, answer.error or "query failed")
         headers = {"Vary": "Accept", "X-KG-Rows": str(answer.rows), "X-KG-Seconds": f"{answer.seconds:.3f}"}
@@ -218,7 +348,7 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
 
     # -------------------------------------------------------------- search and ask (the CLI's JSON)
     @app.get("/search", tags=["search"], summary="passages for a question, best first (as `kg search --format json`)")
-    def search(q: str = Query(..., description="the question or keywords"),
+    async def search(q: str = Query(..., description="the question or keywords"),
                k: str = Query("10", description="number of passages (1-1000)"),
                place: str | None = Query(None, description="only documents about this place (江苏, 江苏省)"),
                kind: str | None = Query(None, description="WorkReport, StatisticalBulletin, PlanReport, News, Other"),
@@ -227,12 +357,12 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
 
         if not q.strip():
             raise InputError("empty query: give some text to search for")
-        k_int = check_k(k)
-        with lock:
-            return JSONResponse(graph.search(q, k=k_int, place=place, kind=kind, year=_year(year)))
+        k_int, year_int = check_k(k), _year(year)
+        return JSONResponse(await on_graph(lambda g: g.search(q, k=k_int, place=place, kind=kind, year=year_int),
+                                           locked=True))
 
     @app.get("/ask", tags=["search"], summary="a cited answer (as `kg ask --format json`)")
-    def ask(q: str = Query(..., description="the question, e.g. 2024年郑州市优良天数是多少"),
+    async def ask(q: str = Query(..., description="the question, e.g. 2024年郑州市优良天数是多少"),
             k: str = Query("5", description="passages to cite"),
             explain: bool = Query(False, description="add the linked entities, the SPARQL and the fusion scores"),
             place: str | None = Query(None, description="only documents about this place"),
@@ -242,9 +372,9 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
 
         if not q.strip():
             raise InputError("empty question")
-        k_int = check_k(k)
-        with lock:
-            return JSONResponse(graph.ask(q, k=k_int, explain=explain, place=place, kind=kind, year=_year(year)))
+        k_int, year_int = check_k(k), _year(year)
+        return JSONResponse(await on_graph(
+            lambda g: g.ask(q, k=k_int, explain=explain, place=place, kind=kind, year=year_int), locked=True))
 
     def _year(text: str | None) -> int | None:
         if text is None or not text.strip():
@@ -256,15 +386,22 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
     # -------------------------------------------------------------- service
     @app.get("/health", tags=["service"], summary="liveness and what is served")
     async def health(request: Request):
-        pool = request.app.state.pool
-        return {"status": "ok", "build": graph.build_dir.name, "built_at": graph.manifest.get("built_at"),
-                "ready": state["warm"], "sparql": {"workers": pool.size, "idle": pool.idle,
+        s = follower.served
+        pool = s.pool
+        body = {"status": "ok", "build": s.graph.build_dir.name, "built_at": s.graph.manifest.get("built_at"),
+                "ready": state["warm"], "sparql": {"workers": pool.size, "live": pool.live, "idle": pool.idle,
                                                    "timeout": config.timeout, "max_rows": config.max_rows,
                                                    **pool.stats}}
+        if follower.problem:
+            body["newer_build"] = follower.problem  # still serving the build above
+        if not pool.healthy:  # it cannot answer queries: say why, with 503
+            body.update(status="unavailable", reason=f"no SPARQL worker is running ({pool.problem})")
+            return JSONResponse(body, status_code=503)
+        return body
 
     @app.get("/info", tags=["service"], summary="counts per class and per document (as `kg info --format json`)")
-    def info():
-        return JSONResponse(graph.info())
+    async def info():
+        return JSONResponse(await on_graph(lambda g: g.info()))
 
     @app.get("/examples", tags=["service"], summary="the example SPARQL queries (examples/*.rq)")
     def examples():
@@ -272,11 +409,11 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
 
     # -------------------------------------------------------------- page helpers
     @app.get("/passage", tags=["graph"], summary="one passage: text, offsets, document")
-    def passage(iri: str = Query(..., description="a gk:Passage IRI")):
+    async def passage(iri: str = Query(..., description="a gk:Passage IRI")):
         node = _iri(iri)
-        rows = graph.sparql(f"""SELECT ?text ?start ?end ?order ?file ?title ?doc WHERE {{
+        rows = await on_graph(lambda g: g.sparql(f"""SELECT ?text ?start ?end ?order ?file ?title ?doc WHERE {{
             {node} a gk:Passage ; gk:text ?text ; gk:charStart ?start ; gk:charEnd ?end ; gk:order ?order ;
-               gk:inDocument ?doc . ?doc gk:sourceFile ?file . OPTIONAL {{ ?doc dcterms:title ?title }} }} LIMIT 1""")
+               gk:inDocument ?doc . ?doc gk:sourceFile ?file . OPTIONAL {{ ?doc dcterms:title ?title }} }} LIMIT 1"""))
         if not rows:
             return error(404, f"no passage {iri}")
         r = rows[0]
@@ -284,13 +421,13 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
                 "start": int(r["start"]), "end": int(r["end"]), "order": int(r["order"]), "text": r["text"]}
 
     @app.get("/entities", tags=["graph"], summary="entities whose label or alias contains q")
-    def entities(q: str = Query(..., description="part of a label"), limit: int = Query(20, ge=1, le=200)):
-        return find_entities(graph, q, limit)
+    async def entities(q: str = Query(..., description="part of a label"), limit: int = Query(20, ge=1, le=200)):
+        return await on_graph(find_entities, q, limit)
 
     @app.get("/neighbourhood", tags=["graph"], summary="an entity, its properties and its neighbours")
-    def neighbourhood(iri: str = Query(..., description="an entity IRI"),
-                      per_predicate: int = Query(12, ge=1, le=100)):
-        out = entity_neighbourhood(graph, iri, per_predicate)
+    async def neighbourhood(iri: str = Query(..., description="an entity IRI"),
+                            per_predicate: int = Query(12, ge=1, le=100)):
+        out = await on_graph(entity_neighbourhood, iri, per_predicate)
         if out is None:
             return error(404, f"nothing in the graph is called {iri}")
         return out

@@ -147,7 +147,8 @@ class WorkerPool:
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Task] = set()
         self._closed = False
-        self.stats = {"queries": 0, "timeouts": 0, "crashes": 0, "respawns": 0}
+        self.stats = {"queries": 0, "timeouts": 0, "crashes": 0, "respawns": 0, "spawn_failures": 0}
+        self.problem: str | None = None  # why workers cannot start, while they cannot
 
     async def start(self) -> None:
         self._idle = asyncio.Queue()
@@ -167,8 +168,9 @@ class WorkerPool:
         if line != READY:
             worker.kill()
             await proc.wait()
-            raise RuntimeError(f"a SPARQL worker failed to start (exit code {proc.returncode})")
+            raise RuntimeError(f"a SPARQL worker failed to start on {self.store_path} (exit code {proc.returncode})")
         self._all.add(worker)
+        self.problem = None
         return worker
 
     def _retire(self, worker: _Worker) -> None:
@@ -188,7 +190,10 @@ class WorkerPool:
         while not self._closed:
             try:
                 worker = await self._spawn()
-            except (RuntimeError, OSError):
+            except (RuntimeError, OSError) as exc:
+                self.stats["spawn_failures"] += 1
+                self.problem = f"{exc}; retrying every {delay:g} s"
+                print(f"kg serve: {self.problem}", file=sys.stderr, flush=True)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
                 continue
@@ -202,11 +207,23 @@ class WorkerPool:
     def idle(self) -> int:
         return self._idle.qsize() if self._idle is not None else 0
 
+    @property
+    def live(self) -> int:
+        """Workers running (idle or busy)."""
+        return len(self._all)
+
+    @property
+    def healthy(self) -> bool:
+        """Queries can be answered: a worker is running, or none has failed to start."""
+        return self.live > 0 or self.problem is None
+
     async def query(self, query: str, accept: list[tuple[str, float]], format_param: str | None = None) -> QueryAnswer:
         loop = asyncio.get_running_loop()
         started = loop.time()
         deadline = started + self.timeout
         self.stats["queries"] += 1
+        if not self.healthy:  # no worker and none can start: say so at once, never hang
+            return QueryAnswer(503, error=f"no SPARQL worker is running ({self.problem})")
         try:
             worker = await asyncio.wait_for(self._idle.get(), self.timeout)
         except asyncio.TimeoutError:

@@ -7,9 +7,13 @@
         store/                          the Oxigraph RDF store
         ...                             vector and lexical indexes (added by later stages)
       build.lock                        one build at a time
+      builds/<build-id>/in-use.lock     held shared by every process reading that build
 
 A build writes a new builds/<id> folder and only then points `current` at it (os.replace of
 a symlink is atomic on POSIX), so a failed or killed build leaves the previous one in use.
+A build that is no longer current is removed only when no process holds its in-use lock (a
+server keeps answering from it until its last request is done), by the next build or by the
+server that let it go.
 """
 from __future__ import annotations
 
@@ -26,6 +30,22 @@ from .errors import WorkspaceError
 
 DEFAULT_WORKSPACE = Path(".kg")
 MANIFEST = "manifest.json"
+IN_USE = "in-use.lock"
+
+
+def _in_use(build_dir: Path):
+    """An exclusive lock on a build's in-use file if nobody reads the build (the open file, to
+    keep it while the folder is removed), else None."""
+    try:
+        fh = open(build_dir / IN_USE, "a")
+    except OSError:
+        return open(os.devnull, "a")  # no lock file (a killed build's leftovers): nobody uses it
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        return None
+    return fh
 
 
 class Workspace:
@@ -51,8 +71,34 @@ class Workspace:
                                  "run `kg build` again")
         return target
 
+    def hold_current(self) -> tuple[Path, object]:
+        """The current build and a shared lock on it (an open file; close it to let the build be
+        removed once it is no longer current). Retries if a build swap removes it meanwhile."""
+        for _ in range(5):
+            build_dir = self.current()
+            try:
+                fh = open(build_dir / IN_USE, "a")
+            except FileNotFoundError:
+                continue  # removed between reading the link and opening the file
+            fcntl.flock(fh, fcntl.LOCK_SH)  # waits while a clean-up is removing this build
+            if (build_dir / MANIFEST).is_file():
+                return build_dir, fh
+            fh.close()
+        raise WorkspaceError(f"workspace {self.root}/ keeps changing under this reader: try again")
+
+    def current_target(self) -> Path | None:
+        """Where `current` points now (cheap: one readlink), or None."""
+        try:
+            return (self.root / os.readlink(self.current_link)).resolve()
+        except OSError:
+            return None
+
     def manifest(self) -> dict:
-        path = self.current() / MANIFEST
+        return self.read_manifest(self.current())
+
+    @staticmethod
+    def read_manifest(build_dir: Path) -> dict:
+        path = build_dir / MANIFEST
         try:
             return json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -93,8 +139,20 @@ class Workspace:
             os.close(dir_fd)
         self.clean(keep=build_dir)
 
+    def try_clean(self) -> bool:
+        """clean() if no build is running (a server calls this after letting a build go)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "build.lock", "w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            self.clean()
+            return True
+
     def clean(self, keep: Path | None = None) -> None:
-        """Remove builds that are neither current nor `keep` (leftovers of killed builds)."""
+        """Remove builds that are neither current nor `keep` nor in use by a reader (leftovers
+        of killed builds, and builds replaced since). Call with the build lock held."""
         try:
             current = self.current_link.resolve() if self.current_link.is_symlink() else None
         except OSError:
@@ -104,7 +162,12 @@ class Workspace:
         if not self.builds.is_dir():
             return
         for path in self.builds.iterdir():
-            if path.resolve() not in {current, keep.resolve() if keep else None}:
+            if path.resolve() in {current, keep.resolve() if keep else None}:
+                continue
+            held = _in_use(path)
+            if held is None:
+                continue  # a server still answers from it: removed by a later clean-up
+            with held:  # readers wait on this lock while the folder goes
                 shutil.rmtree(path, ignore_errors=True)
 
     def previous_build(self) -> Path | None:
