@@ -84,6 +84,11 @@ def test_an_institute_written_after_its_parent_is_the_body_named(tmp_path):
     assert "武汉大学" in names(ex, "Agency")
 
 
+def test_customs_universities_and_labs_known_by_name(tmp_path):
+    ex = extraction(tmp_path, "武汉海关优化通关流程，华中科技大学、鹏城实验室、北大荒集团参与，国家外汇管理局湖北省分局开展试点。")
+    assert {"武汉海关", "华中科技大学", "鹏城实验室", "北大荒集团", "国家外汇管理局湖北省分局"} <= names(ex, "Agency")
+
+
 # ------------------------------------------------------------------ programs
 
 def test_a_name_ending_in_a_program_head(tmp_path):
@@ -128,6 +133,17 @@ def test_a_bare_city_before_a_program_is_the_documents_city(tmp_path):
     ex = extraction(tmp_path, "建成市现代农业示范园项目。", place="宜昌市")
     program = entities(ex, "Program")["宜昌市现代农业示范园项目"]
     assert "市现代农业示范园项目" in program.aliases
+
+
+def test_a_place_in_brackets_is_part_of_the_name_and_its_place(tmp_path):
+    ex = extraction(tmp_path, "支持中国（湖南）自由贸易试验区岳阳片区建设。")
+    program = entities(ex, "Program")["中国（湖南）自由贸易试验区"]
+    assert program.place.name == "湖南省"
+
+
+def test_named_events_with_a_year(tmp_path):
+    ex = extraction(tmp_path, "办好2026中国光谷国际光电子博览会和武汉马拉松。")
+    assert "2026中国光谷国际光电子博览会" in names(ex, "Program")
 
 
 def test_named_events_with_an_ordinal(tmp_path):

@@ -37,9 +37,9 @@ _NAME_CHAR = rf"[{_HAN}A-Za-z0-9+×·]"
 _CONNECTORS = "和与及、经由从在向据对同会为将把被、，；：（("  # may stand before a bare 省/市 anchor
 # self-standing organization suffixes (after a written place or 中国)
 _ORG_SUFFIX = (r"集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|银行|交易所|研究院|科学院|研究所|"
-               r"大学|学院|实验室|医院")
+               r"大学|学院|实验室|医院|海关")
 _NOT_ORG_AFTER = r"[生城园区路站化制性长]|科技园|科技城"  # 大学生, 大学城, 公司化 are not names
-_NOT_ORG_BODY = re.compile(r"^[级属内外直]|[的和与及、，]|^(?:各|有关|相关|重点|一批)")
+_NOT_ORG_BODY = re.compile(r"^[级属内外直]|\d+个|[的和与及、，厅局]|联合|会同|^(?:各|有关|相关|重点|一批)")
 
 
 @dataclass
@@ -142,18 +142,57 @@ def find_agencies(text: str, mentions: list[PlaceMention], home: Home) -> list[E
     out += _central_bodies(text)
     out += _local_bodies(text, mentions, home)
     out += _named_organizations(text, mentions, home)
+    out += _dictionary_organizations(text)
     return _without_overlaps([_with_sub_body(text, a) for a in out])
 
 
-_SUB_BODY = re.compile(rf"([{_HAN}A-Za-z]{{1,10}}?)(研究所|研究院|研究中心|分院|附属医院|医院|实验室|所)(?![士长级])")
+_DICTIONARY_SUFFIX = re.compile(r"大学|学院|研究院|科学院|研究所|集团|银行|医院|实验室|交易所")
+
+
+def _dictionary_organizations(text: str) -> list[EntityMention]:
+    """Organizations jieba's dictionary knows by name (复旦大学, 西安交通大学: tagged nt), and a
+    proper noun before a suffix (北大荒集团, 鹏城实验室: a place, person or other proper name)."""
+    import jieba.posseg as pseg
+
+    out = []
+    for m in _DICTIONARY_SUFFIX.finditer(text):
+        if re.match(_NOT_ORG_AFTER, text[m.end():]):
+            continue
+        start = max(0, m.start() - 10)
+        window = text[start:m.end()]
+        words, pos = [], start
+        for w in pseg.cut(window):
+            words.append((pos, w.word, w.flag))
+            pos += len(w.word)
+        if not words or words[-1][0] + len(words[-1][1]) != m.end():
+            continue
+        at, word, flag = words[-1]
+        if flag == "nt" and len(word) >= 4 and word != m.group(0):
+            name_start = at
+            if len(words) >= 2 and words[-2][2] in ("ns", "nr") and len(words[-2][1]) >= 2:
+                name_start = words[-2][0]  # 东北 + 林业大学
+        elif word == m.group(0) and len(words) >= 2 and words[-2][2] in ("ns", "nr", "nz") and len(words[-2][1]) >= 2:
+            name_start = words[-2][0]
+        else:
+            continue
+        name = text[name_start:m.end()]
+        if name in generic_organizations() or any(name.endswith(g) for g in generic_organizations() if len(g) >= 4) \
+                or _NOT_ORG_BODY.search(name[:-len(m.group(0))] or "x"):
+            continue
+        out.append(EntityMention("Agency", name_start, m.end(), name, name, aliases={name}))
+    return out
+
+
+_SUB_BODY = re.compile(rf"([{_HAN}A-Za-z]{{1,10}}?)(研究所|研究院|研究中心|分院|分局|分行|分公司|附属医院|医院|实验室|所)(?![士长级])")
 
 
 def _with_sub_body(text: str, a: EntityMention) -> EntityMention:
     """The institute written right after its parent is the body named (中科院过程所,
     中国科学院工业人工智能研究所), not the parent."""
     m = _SUB_BODY.match(text, a.end)
-    if m is None or a.kind != "Agency" or re.search(r"[的和与及、]|院士|\d", m.group(1)) or _has_verb(m.group(1)):
-        return a
+    if m is None or a.parent is not None or re.search(r"[的和及、]|院士|联合|会同|\d", m.group(1)) \
+            or _has_verb(m.group(1)):
+        return a  # a department's next words are a clause (省科技厅联合…分院), not its sub-body
     import jieba.posseg as pseg
 
     if any(w.flag.startswith("v") or w.word in _generic_words() for w in pseg.cut(m.group(1))):
@@ -253,8 +292,9 @@ def _named_organizations(text: str, mentions: list[PlaceMention], home: Home) ->
         if place is not None and place.level <= 2:
             starts.append((m.start(), m.end(), place, m.group(0)))
     for m in re.finditer(r"(?<![" + _HAN + r"])省(?=[" + _HAN + r"])|(?:^|(?<=[" + _CONNECTORS + r"]))省(?=[" + _HAN + r"])", text):
-        if home.province is not None:
-            starts.append((m.start(), m.end(), home.province, "省"))
+        place = _anchor_place("省", home)
+        if place is not None:
+            starts.append((m.start(), m.end(), place, "省"))
     for m in re.finditer("中国", text):
         starts.append((m.start(), m.end(), None, "中国"))
     suffix = re.compile(rf"({_NAME_CHAR}{{0,12}}?)({_ORG_SUFFIX})(?!{_NOT_ORG_AFTER})")
@@ -290,7 +330,7 @@ def _without_overlaps(found: list[EntityMention]) -> list[EntityMention]:
 
 # ------------------------------------------------------------------ programs
 
-_STOP = "，。；：！？,!?;:\n（）()《》 \u3000\t"
+_STOP = "，。；：！？,!?;:\n（）()《》 \u3000\t—-"
 
 
 def find_programs(text: str, mentions: list[PlaceMention], home: Home) -> list[EntityMention]:
@@ -302,7 +342,8 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home) -> list[E
         if p.national:
             continue
         written = next((m.place for m in named if m.start <= p.start < m.end or 0 <= p.start - m.end <= 1
-                        or (0 <= p.start - m.end <= 8 and not _strip_introducers(text[m.end:p.start] + "X")[:-1])), None)
+                        or (0 <= p.start - m.end <= 8 and not _strip_introducers(text[m.end:p.start] + "X")[:-1])
+                        or (p.start <= m.start < min(p.end, p.start + 8))), None)  # 中国（上海）自由贸易试验区
         p.place = written or local
         anchor = re.match(r"[省市区县]", p.name)
         if anchor and not re.match(r"[省市区县](?:场|级|域|属|内|外|民)", p.name):
@@ -476,6 +517,11 @@ def _name_start(text: str, pos: int, limit: int = 30) -> int:
     left = pos
     while left > 0 and pos - left < limit:
         c = text[left - 1]
+        if c in "）)":  # 中国（上海）自由贸易试验区, 中新（重庆）…项目: a place in brackets is inside the name
+            inner = re.search(rf"[（(]([{_HAN}]{{2,6}})$", text[max(0, left - 9):left - 1])
+            if inner and left - 2 - len(inner.group(1)) > 0 and re.match(f"[{_HAN}]", text[left - 3 - len(inner.group(1))]):
+                left -= len(inner.group(0)) + 1
+                continue
         if c in _STOP + "、等的“”" or (c == "在" and text[left:left + 1] != "线"):
             break  # 海南在全运会: the event is 全运会
         if c in "和与及" and _ENDS_WITH_HEAD().search(text, 0, left - 1):
@@ -549,8 +595,8 @@ def _good_body(body: str, head: str, where: str, listed: bool = False) -> bool:
         return False  # list items that are figures or fields, not names
     if _NOT_NAME.search(body):
         return False
-    if _ORDINAL.match(body):
-        return True  # 第四次文物普查, 第17届省运会
+    if _ORDINAL.match(body) or (where == "event" and re.match(r"20\d\d(?:年)?[^\d年]", body)):
+        return True  # 第四次文物普查, 第17届省运会, 2025中国国际智能产业博览会
     if re.match(r"\d", body) and not _TECH_NUMBER.match(body):
         return False  # a count (6条续建高铁), not a name
     han = len(re.findall(f"[{_HAN}]", body))
