@@ -38,6 +38,7 @@ class BuildReport:
     violations: list[kg_graph.Violation] = field(default_factory=list)
     seconds: float = 0.0
     unchanged: bool = False  # corpus, code and model as in the current build: nothing built
+    reused: int = 0  # documents taken from the per-document cache (not read or extracted again)
 
 
 def package_versions() -> dict[str, str]:
@@ -68,6 +69,91 @@ def ingest_corpus(corpus: Path, progress: Callable[[str], None] | None = None):
     return documents, skipped
 
 
+class DocumentCache:
+    """What one document yields on its own — the ingested Document and its extraction — kept
+    between builds: <cache>/documents/<key>.pickle, the key made of the file's name and bytes and
+    the code/vocabulary fingerprint, so an unchanged document is neither read nor extracted again.
+    Written by kg build itself into the workspace (or KG_CACHE_DIR), and trusted as such."""
+
+    KEEP_UNUSED_DAYS = 7  # entries no build used for a week are removed
+
+    def __init__(self, root: Path, code: str):
+        self.dir = Path(root) / "documents"
+        self.code = code
+        self.used: set[str] = set()
+
+    def key(self, name: str, data: bytes) -> str:
+        import hashlib
+
+        h = hashlib.sha256(self.code.encode())
+        h.update(b"\0" + name.encode() + b"\0" + hashlib.sha256(data).digest())
+        return h.hexdigest()
+
+    def load(self, key: str):
+        """(Document, Extraction) or None (missing, or unreadable: recomputed)."""
+        import pickle
+
+        self.used.add(key)
+        try:
+            with open(self.dir / f"{key}.pickle", "rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # noqa: BLE001 -- a missing or damaged entry is recomputed
+            return None
+
+    def save(self, key: str, document, part) -> None:
+        import pickle
+
+        from .atomic import write_atomic
+
+        self.dir.mkdir(parents=True, exist_ok=True)
+        try:
+            write_atomic(self.dir / f"{key}.pickle", pickle.dumps((document, part), protocol=pickle.HIGHEST_PROTOCOL))
+        except InputError:
+            pass  # a cache that cannot be written only costs time
+        self.used.add(key)
+
+    def prune(self) -> None:
+        if not self.dir.is_dir():
+            return
+        now = time.time()
+        for path in self.dir.glob("*.pickle"):
+            if path.stem in self.used:
+                os.utime(path)
+            elif now - path.stat().st_mtime > self.KEEP_UNUSED_DAYS * 86400:
+                path.unlink(missing_ok=True)
+
+
+def ingest_cached(corpus: Path, cache: DocumentCache, use_cache: bool, progress=None):
+    """ingest_corpus with the per-document cache: (documents, skipped, parts, keys) where parts
+    holds the cached extraction of unchanged documents (doc_id -> Extraction)."""
+    documents, skipped, parts, keys = [], [], {}, {}
+    for path in corpus_files(corpus):
+        if progress:
+            progress(path.name)
+        name = str(path.relative_to(corpus))
+        try:
+            key = cache.key(name, path.read_bytes())
+        except OSError:
+            key = None
+        hit = cache.load(key) if key and use_cache else None
+        if hit is not None:
+            doc, part = hit
+        else:
+            try:
+                doc, part = read_document(path), None
+            except InputError as exc:
+                skipped.append((name, str(exc)))
+                continue
+        documents.append(doc)
+        keys[doc.doc_id] = key
+        if part is not None:
+            parts[doc.doc_id] = part
+    if not documents:
+        reasons = "; ".join(f"{f}: {r}" for f, r in skipped[:3])
+        raise InputError(f"no readable documents in {corpus} ({reasons})")
+    return documents, skipped, parts, keys
+
+
 def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = None,
           progress: Callable[[str, str], None] | None = None, model: str | None = None,
           force: bool = False) -> BuildReport:
@@ -82,17 +168,25 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
         fingerprint = build_fingerprint(corpus, model)
         if not force and up_to_date(ws, fingerprint):
             return _unchanged_report(ws, started)
-        documents, skipped = ingest_corpus(corpus, lambda name: say("ingest", name))
         from .search import PendingEmbeddings
         from .vectors import cache_root
 
+        # unchanged documents come from the cache, ingested and extracted (--force: computed again)
+        cache = DocumentCache(cache_root(ws.root), code_fingerprint())
+        documents, skipped, parts, keys = ingest_cached(corpus, cache, not force, lambda name: say("ingest", name))
+        cached = set(parts)
+
         # passages are embedded in a background thread while extraction and the graph run
-        embedding = PendingEmbeddings(documents, model, cache_root(ws.root))
+        embedding = PendingEmbeddings(documents, model, cache_root(ws.root),
+                                      progress=lambda text: say("~encoding", text))
         build_dir = ws.new_build_dir()
         try:
             from .extract import extract
 
-            extraction = extract(documents, progress=lambda name: say("extract", name))
+            extraction = extract(documents, progress=lambda name: say("extract", name), parts=parts)
+            for doc in documents:
+                if doc.doc_id not in cached and keys.get(doc.doc_id):
+                    cache.save(keys[doc.doc_id], doc, parts[doc.doc_id])
             g = kg_graph.new_graph()
             for doc in documents:
                 say("graph", doc.source_file)
@@ -135,13 +229,14 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
             checkpoint("publish")
             ws.publish(build_dir, manifest)
             checkpoint("published")
+            cache.prune()
         except BaseException:
             import shutil
 
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
     return BuildReport(build_dir, documents, skipped, counts, violations,
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, reused=len(cached))
 
 
 def class_counts(g) -> dict[str, int]:
@@ -171,12 +266,28 @@ def build_fingerprint(corpus: Path, model: str | None) -> str:
     for path in corpus_files(corpus):
         h.update(b"\0" + str(path.relative_to(corpus)).encode() + b"\0")
         h.update(hashlib.sha256(path.read_bytes()).digest())
-    root = Path(__file__).resolve().parent
-    vocabulary = [*(root / "vocab").glob("*.txt"), *(root / "vocab").glob("*.tsv")]  # rules as data
-    for path in sorted([*root.rglob("*.py"), *vocabulary, *kg_graph.ONTOLOGY_DIR.glob("*.ttl")]):
-        h.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
-    h.update(json.dumps([package_versions(), model_fingerprint(model)], sort_keys=True).encode())
+    h.update(code_fingerprint().encode())
+    h.update(json.dumps(model_fingerprint(model), sort_keys=True).encode())
     return h.hexdigest()
+
+
+_CODE_FINGERPRINT: list[str] = []
+
+
+def code_fingerprint() -> str:
+    """The code, vocabulary, ontology and package versions: what turns a document into triples."""
+    import hashlib
+    import json
+
+    if not _CODE_FINGERPRINT:
+        h = hashlib.sha256()
+        root = Path(__file__).resolve().parent
+        vocabulary = [*(root / "vocab").glob("*.txt"), *(root / "vocab").glob("*.tsv")]  # rules as data
+        for path in sorted([*root.rglob("*.py"), *vocabulary, *kg_graph.ONTOLOGY_DIR.glob("*.ttl")]):
+            h.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
+        h.update(json.dumps(package_versions(), sort_keys=True).encode())
+        _CODE_FINGERPRINT.append(h.hexdigest())
+    return _CODE_FINGERPRINT[0]
 
 
 def _checksummed_files(build_dir: Path) -> list[Path]:

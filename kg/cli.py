@@ -142,15 +142,21 @@ def cmd_build(args) -> int:
     from .build import build
 
     err = Console(stderr=True)
-    quiet = args.quiet or not sys.stderr.isatty() and os.environ.get("KG_PROGRESS") != "1"
-    if quiet:
+    if args.quiet:
         report = build(args.corpus, args.workspace, model=args.model, force=args.force)
+    elif not sys.stderr.isatty() and os.environ.get("KG_PROGRESS") != "1":
+        lines = StageLines(sys.stderr)  # a log (script, CI): one line per stage, and every ~10 s
+        try:
+            report = build(args.corpus, args.workspace, model=args.model, force=args.force, progress=lines)
+        finally:
+            lines.finish()
     else:
         with Progress(SpinnerColumn(), TextColumn("[bold]{task.fields[stage]:<10}"), BarColumn(),
                       TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True) as bar:
             task = bar.add_task("", total=None, stage="start")
             report = build(args.corpus, args.workspace, model=args.model, force=args.force,
-                           progress=lambda stage, item: bar.update(task, stage=stage, description=item, advance=1))
+                           progress=lambda stage, item: stage.startswith("~")
+                           or bar.update(task, stage=stage, description=item, advance=1))
     if report.unchanged:
         print(f"{report.build_dir.parent.parent}/ is up to date: corpus, code and model unchanged since build "
               f"{report.build_dir.name} (--force rebuilds)")
@@ -166,10 +172,70 @@ def cmd_build(args) -> int:
         err.print(f"[yellow]warning:[/] {len(report.violations)} SHACL violation(s); see `kg info`")
     counts = ", ".join(f"{k} {v}" for k, v in report.counts.items()
                        if v and k in ("Document", "Passage", "Place", "Agency", "Program", "Metric", "Observation"))
+    reused = f", {report.reused} unchanged reused" if report.reused else ""
     print(f"built {report.build_dir.parent.parent}/ from {len(report.documents)} documents "
-          f"({len(report.skipped)} skipped) in {report.seconds:.1f}s: {counts}")
+          f"({len(report.skipped)} skipped{reused}) in {report.seconds:.1f}s: {counts}")
     _print_index_summary(report.build_dir)
     return 0
+
+
+class StageLines:
+    """Build progress for a log: a line when a stage ends (items and seconds), and a line every
+    `every` seconds while a stage runs (from a timer, so a stage waiting on the encoder still
+    shows), with the background encoder's progress (stages named "~…" are such notes)."""
+
+    def __init__(self, out, every: float = 10.0, clock=None, tick: float = 1.0):
+        import threading
+        import time
+
+        self.out, self.every, self.clock = out, every, clock or time.monotonic
+        self.stage, self.items, self.last = None, 0, ""
+        self.notes: dict[str, str] = {}
+        self.started = self.said = self.clock()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._timer = None
+        if tick:
+            self._timer = threading.Thread(target=self._tick, args=(tick,), name="kg-progress", daemon=True)
+            self._timer.start()
+
+    def __call__(self, stage: str, item: str) -> None:
+        with self._lock:
+            if stage.startswith("~"):
+                self.notes[stage[1:]] = item
+                return
+            now = self.clock()
+            if stage != self.stage:
+                self._end(now)
+                self.stage, self.items, self.started, self.said = stage, 0, now, now
+            self.items += 1
+            self.last = item
+            self._maybe_say(now)
+
+    def _tick(self, every: float) -> None:
+        while not self._stop.wait(every):
+            with self._lock:
+                self._maybe_say(self.clock())
+
+    def _maybe_say(self, now: float) -> None:
+        if self.stage is None or now - self.said < self.every:
+            return
+        notes = "".join(f"; {k} {v}" for k, v in self.notes.items())
+        self._say(f"kg build: {self.stage}: {self.items} so far, {now - self.started:.0f} s ({self.last}){notes}")
+        self.said = now
+
+    def _end(self, now: float) -> None:
+        if self.stage is not None:
+            self._say(f"kg build: {self.stage}: {self.items} done in {now - self.started:.1f} s")
+
+    def finish(self) -> None:
+        self._stop.set()
+        with self._lock:
+            self._end(self.clock())
+            self.stage = None
+
+    def _say(self, line: str) -> None:
+        print(line, file=self.out, flush=True)
 
 
 def _print_index_summary(build_dir) -> None:

@@ -32,11 +32,11 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomic import check_output, write_atomic  # noqa: F401  (check_output: also used by the CLI)
 from .errors import InputError
 from .graph import GK, PREFIXES
 
@@ -604,50 +604,6 @@ def render(kg, fmt: str | None, *, types=None, place: str | None = None, max_nod
 
 def _title(kg, sub: Subgraph) -> str:
     return f"govkg · {sub.description}"
-
-
-def check_output(path: str | os.PathLike) -> Path:
-    """The output file, or InputError if it cannot be written there (a folder, a missing folder)."""
-    path = Path(path)
-    if str(path) in ("", "."):
-        raise InputError("-o needs a file name")
-    if path.is_dir():
-        raise InputError(f"cannot write {path}: it is a folder")
-    if not path.parent.is_dir():
-        raise InputError(f"cannot write {path}: folder {path.parent} does not exist")
-    return path
-
-
-def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
-    """Write to a temporary file beside `path`, then rename it over `path`."""
-    path = check_output(path)
-    parent = path.parent
-    try:
-        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
 
 
 def export(kg, fmt: str | None = None, output: str | os.PathLike | None = None, *, types=None,

@@ -253,8 +253,8 @@ def add_extraction(g: Graph, ex) -> None:
             g.add((iri, GK.periodEnd, Literal(str(obs.period_end), datatype=XSD.gYear)))
         if obs.estimated:
             g.add((iri, GK.estimated, Literal(True)))
-        if id(obs) in ex.program_of:
-            g.add((iri, GK.aboutProgram, entity_iri("Program", ex.program_of[id(obs)])))
+        if obs.program is not None:
+            g.add((iri, GK.aboutProgram, entity_iri("Program", obs.program)))
         if obs.normalized_value is not None:
             g.add((iri, GK.normalizedValue, Literal(decimal_text(obs.normalized_value), datatype=XSD.decimal)))
             g.add((iri, GK.normalizedUnit, Literal(obs.normalized_unit or "")))

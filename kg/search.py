@@ -158,12 +158,13 @@ class PendingEmbeddings:
     """Embeds the passages in a background thread while the rest of the build runs (the
     encoders release the GIL), so a build costs little more than the encoding itself."""
 
-    def __init__(self, documents, model: str | None, cache_dir: Path | None):
+    def __init__(self, documents, model: str | None, cache_dir: Path | None, progress=None):
         import threading
 
         kv.check_model(model)  # a bad --model fails now, not after the graph is built
         self.rows = passage_rows(documents)
         self._model, self._cache_dir = model, cache_dir
+        self._progress = progress  # called from the thread with "128/400 passages"
         self._result: kv.EmbedReport | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="kg-embed", daemon=True)
@@ -172,7 +173,8 @@ class PendingEmbeddings:
     def _run(self) -> None:
         try:
             encoder = kv.get_encoder(self._model)
-            self._result = kv.embed_passages([r["text"] for r in self.rows], encoder, self._cache_dir)
+            self._result = kv.embed_passages([r["text"] for r in self.rows], encoder, self._cache_dir,
+                                             progress=self._progress)
         except BaseException as exc:  # noqa: BLE001 -- re-raised in the build's thread by wait()
             self._error = exc
 

@@ -72,3 +72,32 @@ def test_bad_files_are_skipped_with_a_warning(tmp_path):
     info = json.loads(run_kg("info", "--format", "json", "--workspace", tmp_path / "ws").stdout)
     assert info["counts"]["Document"] == 1
     assert {s["file"] for s in info["corpus"]["skipped"]} == {"empty.txt", "scan.txt"}
+
+
+def test_build_progress_in_a_log_is_one_line_per_stage():
+    from io import StringIO
+
+    from kg.cli import StageLines
+
+    now = [0.0]
+    out = StringIO()
+    lines = StageLines(out, every=10, clock=lambda: now[0], tick=0)
+    for i in range(3):
+        lines("ingest", f"doc{i}.txt")
+        now[0] += 1
+    lines("~encoding", "64/300 passages")  # a background note: no stage change
+    lines("extract", "doc0.txt")
+    now[0] += 12
+    lines("extract", "doc1.txt")  # inside a long stage: a line every ~10 s, with the note
+    now[0] += 1
+    lines.finish()
+    said = out.getvalue().splitlines()
+    assert said[0] == "kg build: ingest: 3 done in 3.0 s"
+    assert said[1].startswith("kg build: extract: 2 so far, 12 s (doc1.txt); encoding 64/300 passages")
+    assert said[2] == "kg build: extract: 2 done in 13.0 s"
+
+
+def test_build_in_a_script_prints_its_stages(tmp_path, small_corpus):
+    proc = run_kg("build", "--corpus", small_corpus, "--workspace", tmp_path / ".kg", check=True)
+    stages = [line.split(":")[1].strip() for line in proc.stderr.splitlines() if line.startswith("kg build:")]
+    assert {"ingest", "extract", "graph", "store", "index"} <= set(stages), proc.stderr

@@ -197,7 +197,7 @@ def test_an_agency_in_another_clause_does_not_run_the_program(tmp_path):
 
 def test_a_figure_of_a_program_is_linked_to_it(tmp_path):
     ex = extraction(tmp_path, "实施“万企兴万村”项目856个，完成投资120亿元。")
-    linked = [(o.value, key) for o in ex.observations if (key := ex.program_of.get(id(o)))]
+    linked = [(o.value, o.program) for o in ex.observations if o.program]
     assert any(v == Decimal("856") and key[-1] == "“万企兴万村”项目" for v, key in linked), linked
 
 

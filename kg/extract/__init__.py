@@ -34,25 +34,63 @@ class Extraction:
     observations: list[Observation] = field(default_factory=list)
     # (doc_id, passage order) -> things mentioned: ("place", Place) / ("Agency", name) / ...
     mentions: dict[tuple[str, int], set] = field(default_factory=lambda: defaultdict(set))
-    passage_of: dict[int, tuple[str, int]] = field(default_factory=dict)  # id(obs) -> passage
-    program_of: dict[int, tuple] = field(default_factory=dict)  # id(obs) -> key of the program it counts
     conflicts: list[tuple[Observation, Observation]] = field(default_factory=list)
     home_cities: set[Place] = field(default_factory=set)
     structures: dict[str, object] = field(default_factory=dict)  # doc_id -> kg.structure.DocStructure
 
     def passage_for(self, obs: Observation) -> tuple[str, int]:
-        return self.passage_of[id(obs)]
+        return obs.doc_id, obs.passage
 
 
-def extract(documents, progress=None) -> Extraction:
+def extract(documents, progress=None, parts: dict | None = None) -> Extraction:
+    """All documents' extraction: each document on its own (extract_document, or its result
+    from `parts`, doc_id -> Extraction, which receives the new ones), then what spans documents: entities
+    and metrics merged by key, every place's ancestors, conflicts between documents."""
     gaz = gazetteer()
     result = Extraction()
     for doc in documents:
         if progress:
             progress(doc.source_file)
-        _extract_document(doc, gaz, result)
+        part = parts.get(doc.doc_id) if parts is not None else None
+        if part is None:
+            part = extract_document(doc, gaz)
+            if parts is not None:
+                parts[doc.doc_id] = part  # the caller may cache it
+        merge_into(result, part)
     _add_home_divisions(result, gaz)
     result.conflicts = find_conflicts(result.observations, result.passage_for)
+    return result
+
+
+def merge_into(result: Extraction, part: Extraction) -> None:
+    """Add one document's extraction: an entity or metric already known (same key) gains the
+    document's aliases and relations; the first document that names it gives its label and place."""
+    import copy
+
+    result.structures.update(part.structures)
+    result.home_cities |= part.home_cities
+    result.places |= part.places
+    for key, entity in part.entities.items():
+        mine = result.entities.get(key)
+        if mine is None:
+            result.entities[key] = copy.deepcopy(entity)  # the cached part stays as it was
+        else:
+            mine.aliases |= entity.aliases
+            mine.agencies |= entity.agencies
+            mine.parent = mine.parent or entity.parent
+    for label, aliases in part.metrics.items():
+        result.metrics.setdefault(label, set()).update(aliases)
+    result.indicators |= part.indicators
+    result.observations.extend(part.observations)
+    for where, things in part.mentions.items():
+        result.mentions[where] |= things
+
+
+def extract_document(doc, gaz=None) -> Extraction:
+    """One document's places, agencies, programs, metrics, observations and mentions: depends on
+    nothing but the document (and the code and vocabulary), so a build can cache it."""
+    result = Extraction()
+    _extract_document(doc, gaz or gazetteer(), result)
     return result
 
 
@@ -95,14 +133,14 @@ def _extract_document(doc, gaz, result: Extraction) -> None:
                 entity.aliases.add(short)
     observations = extract_observations(doc, ctx, gaz)
     for obs, program in _counted_programs(doc.text, observations, programs):
-        result.program_of[id(obs)] = program.key
+        obs.program = program.key
     for obs in observations:
         order = passage_at(obs.start)
         passage = doc.passages[order]
         if not (passage.start <= obs.start and obs.end <= passage.end):
             continue  # a quote must lie inside one passage (traceability)
+        obs.passage = order
         result.observations.append(obs)
-        result.passage_of[id(obs)] = (doc.doc_id, order)
         result.places.add(obs.place)
         aliases = result.metrics.setdefault(obs.metric, set())
         if obs.metric_surface != obs.metric:
@@ -161,4 +199,4 @@ def find_conflicts(observations: list[Observation], passage_of=None) -> list[tup
     return pairs
 
 
-__all__ = ["extract", "Extraction", "Entity", "Observation", "decimal_text"]
+__all__ = ["extract", "extract_document", "merge_into", "Extraction", "Entity", "Observation", "decimal_text"]

@@ -126,6 +126,8 @@ class Observation:
     period_end: int | None = None
     estimated: bool = False  # 预计: an estimate of an actual figure
     section_role: str | None = None
+    passage: int | None = None  # the order of the passage the quote lies in (set by extraction)
+    program: tuple | None = None  # the key of the program the figure counts (“双百双新”项目634个)
 
 
 def find_indicator(label: str, verb_zone: str = "") -> "vocab.Indicator | None":

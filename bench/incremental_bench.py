@@ -1,0 +1,97 @@
+"""Incremental builds on a real corpus: what adding one document costs against that document's
+share of a full build, what an unchanged rebuild costs, and whether the result equals a full
+build triple for triple.
+
+    .venv/bin/python bench/incremental_bench.py ../shared/provinces [--repeat 3]
+
+Every build here starts from an empty cache (embeddings and per-document results) unless the
+step is about reusing it:
+1. full: all documents, cold cache -> seconds; a document's share = full x its passages / all.
+2. add: the corpus without its last document is built (cold), then the last document is added;
+   the add is timed --repeat times, each from a copy of the cache as it was before the add.
+3. unchanged: `build` again with nothing changed (median of 5).
+4. equal: the triples of the incremental workspace against the full one.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def timed_build(corpus: Path, workspace: Path, cache: Path, force: bool = False):
+    from kg.build import build
+
+    os.environ["KG_CACHE_DIR"] = str(cache)
+    started = time.perf_counter()
+    report = build(corpus, workspace, force=force)
+    return time.perf_counter() - started, report
+
+
+def triples(workspace: Path) -> set[str]:
+    import kg
+
+    graph = kg.open(workspace)
+    try:
+        return {" ".join(map(str, t)) for t in graph.store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")}
+    finally:
+        graph.close()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    from kg.ingest import corpus_files
+
+    files = corpus_files(args.corpus)
+    added = files[-1]
+    with tempfile.TemporaryDirectory(prefix="kg-incremental-") as tmp:
+        tmp = Path(tmp)
+        full_seconds, full = timed_build(args.corpus, tmp / "full", tmp / "cache-full", force=True)
+        passages = {d.source_file: len(d.passages) for d in full.documents}
+        share = full_seconds * passages[added.name] / sum(passages.values())
+        print(f"full build, cold cache: {full_seconds:.1f} s for {len(files)} documents, "
+              f"{sum(passages.values())} passages; {added.name}: {passages[added.name]} passages, "
+              f"share {share:.1f} s")
+
+        partial = tmp / "partial"
+        partial.mkdir()
+        for f in files[:-1]:
+            os.symlink(f.resolve(), partial / f.name)
+        before_seconds, _ = timed_build(partial, tmp / "ws", tmp / "cache", force=True)
+        print(f"build without {added.name}, cold cache: {before_seconds:.1f} s")
+        shutil.copytree(tmp / "ws", tmp / "ws-before", symlinks=True)
+        shutil.copytree(tmp / "cache", tmp / "cache-before")
+        adds = []
+        for i in range(args.repeat):
+            if i:  # back to the state before the add: workspace and caches
+                shutil.rmtree(tmp / "ws"), shutil.rmtree(tmp / "cache")
+                shutil.copytree(tmp / "ws-before", tmp / "ws", symlinks=True)
+                shutil.copytree(tmp / "cache-before", tmp / "cache")
+                (partial / added.name).unlink()
+            os.symlink(added.resolve(), partial / added.name)
+            seconds, report = timed_build(partial, tmp / "ws", tmp / "cache")
+            adds.append(seconds)
+            print(f"  add {added.name}: {seconds:.1f} s ({report.reused} documents reused)")
+        add = statistics.median(adds)
+        print(f"adding one document: {add:.1f} s (median of {len(adds)}) = {add / share:.2f}x its share "
+              f"of a full build ({share:.1f} s); {add / full_seconds:.1%} of the full build")
+
+        unchanged = [timed_build(partial, tmp / "ws", tmp / "cache")[0] for _ in range(5)]
+        print(f"unchanged rebuild: {statistics.median(unchanged):.2f} s (median of 5)")
+        same = triples(tmp / "ws") == triples(tmp / "full")
+        print(f"incremental result equals the full build: {same}")
+
+
+if __name__ == "__main__":
+    main()
