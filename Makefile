@@ -40,8 +40,9 @@ bench: install
 	$(BIN)/python bench/export_bench.py
 	@if [ -d ../shared/provinces ]; then \
 	  $(BIN)/python bench/extract_bench.py ../shared/provinces --spans ../shared/eval/spans_provinces_dev.jsonl \
-	    --facts ../shared/eval/facts_provinces_dev.jsonl --repeat 3; \
+	    --facts ../shared/eval/facts_provinces_dev.jsonl --entities ../shared/eval/entities_provinces_dev.jsonl --repeat 3; \
 	  $(BIN)/python bench/places_bench.py; \
+	  $(BIN)/python bench/incremental_bench.py ../shared/provinces; \
 	fi
 
 clean:
