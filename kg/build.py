@@ -169,7 +169,9 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
         if not force and up_to_date(ws, fingerprint):
             return _unchanged_report(ws, started)
         from .search import PendingEmbeddings
-        from .vectors import cache_root
+        from .vectors import cache_root, check_model
+
+        check_model(model)  # a bad --model fails before any work
 
         # unchanged documents come from the cache, ingested and extracted (--force: computed again)
         cache = DocumentCache(cache_root(ws.root), code_fingerprint())

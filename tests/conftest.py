@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,18 @@ CORPUS = ROOT / "data" / "corpus"
 _EMBEDDINGS = tempfile.mkdtemp(prefix="kg-test-embeddings-")
 os.environ.setdefault("KG_CACHE_DIR", _EMBEDDINGS)
 atexit.register(shutil.rmtree, _EMBEDDINGS, True)
+
+
+# `kg build` in a script prints one progress line per stage (kg.cli.StageLines): not an error
+PROGRESS_LINE = re.compile(r"^kg build: [\w~-]+: \d+ (?:done in|so far)")
+
+
+def one_line_error(proc) -> str:
+    """The failed command's message: exactly one line besides build progress, no traceback."""
+    assert proc.returncode != 0
+    lines = [line for line in proc.stderr.strip().splitlines() if not PROGRESS_LINE.match(line)]
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    return lines[0]
 
 
 def run_kg(*args, input=None, env=None, timeout=600, check=False):

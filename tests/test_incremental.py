@@ -30,7 +30,9 @@ def test_adding_a_document_reuses_the_others_and_equals_a_full_build(tmp_path):
         shutil.copy(CORPUS / name, corpus / name)
     incremental = tmp_path / "incremental"
     build(corpus, incremental, force=True)
-    shutil.copy(CORPUS / names[2], corpus / names[2])
+    # the third document with a sentence of its own: bytes no earlier build (of this session) saw
+    text = (CORPUS / names[2]).read_text(encoding="utf-8") + "\n2025年全市新增城镇就业11.2万人。\n"
+    (corpus / names[2]).write_text(text, encoding="utf-8")
     report = build(corpus, incremental)
     assert report.reused == 2 and len(report.documents) == 3
     full = build(corpus, tmp_path / "full", force=True)

@@ -10,17 +10,9 @@ import pytest
 from kg.errors import InputError
 from kg.ingest import read_document
 
-from ..conftest import run_kg
+from ..conftest import one_line_error, run_kg
 
 GOOD = "2024年,郑州市新增城镇就业13.93万人,农村劳动力转移就业3.56万人。"
-
-
-def one_line_error(proc):
-    assert proc.returncode != 0
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert "Traceback" not in proc.stderr
-    return lines[0]
 
 
 def build(corpus, ws):

@@ -12,17 +12,12 @@ import sys
 
 import pytest
 
-from ..conftest import CORPUS, ROOT, run_kg
+from ..conftest import CORPUS, ROOT, one_line_error, run_kg
 
 COUNT_PER_DOC = ("SELECT ?file (COUNT(?p) AS ?n) WHERE { ?p gk:inDocument/gk:sourceFile ?file } "
                  "GROUP BY ?file ORDER BY ?file")
 
 
-def one_line_error(proc):
-    assert proc.returncode != 0
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
-    return lines[0]
 
 
 @pytest.fixture(scope="module")
