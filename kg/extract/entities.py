@@ -463,7 +463,6 @@ def _specific(body: str) -> bool:
     return len(re.findall(f"[{_HAN}A-Za-z]", rest)) >= 2
 
 
-_SEPARATORS = "、和与及"
 _PHASE = r"(?:[一二三四五六七八九十]期)?(?:改扩建|扩建|新建)?(?:工程|项目)?"
 _ORDINAL = re.compile(r"^第[\d一二三四五六七八九十百]+[次届期批]")
 _TECH_NUMBER = re.compile(r"^\d+(?:千伏|万吨|吨|千瓦|万千瓦|米)")
@@ -496,7 +495,7 @@ def _headed_programs(text: str) -> list[EntityMention]:
                 if not shared and item_end == m.start():
                     break  # the item that carries the head is no name: neither are the others
                 continue
-            if shared and _ENDS_WITH_HEAD().search(body) is None and _HAS_HEAD().search(body):
+            if shared and _head_at_end().search(body) is None and _head_anywhere().search(body):
                 continue  # 黔桂铁路增建二线: an item with its own head is read by its own match
             if shared:  # a list item sharing the head: 九龙川(、…等)煤矿
                 modifier = text[shared:m.start()]
@@ -524,19 +523,19 @@ def _name_start(text: str, pos: int, limit: int = 30) -> int:
                 continue
         if c in _STOP + "、等的“”" or (c == "在" and text[left:left + 1] != "线"):
             break  # 海南在全运会: the event is 全运会
-        if c in "和与及" and _ENDS_WITH_HEAD().search(text, 0, left - 1):
+        if c in "和与及" and _head_at_end().search(text, 0, left - 1):
             break
         left -= 1
     return left
 
 
 @lru_cache(maxsize=None)
-def _HAS_HEAD() -> re.Pattern:
+def _head_anywhere() -> re.Pattern:
     return re.compile(_alternation(h for h, w in _heads().items() if w != "quoted"))
 
 
 @lru_cache(maxsize=None)
-def _ENDS_WITH_HEAD() -> re.Pattern:
+def _head_at_end() -> re.Pattern:
     return re.compile(rf"(?:{_alternation(h for h, w in _heads().items() if w != 'quoted')})$")
 
 
