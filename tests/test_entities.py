@@ -89,6 +89,13 @@ def test_customs_universities_and_labs_known_by_name(tmp_path):
     assert {"武汉海关", "华中科技大学", "鹏城实验室", "北大荒集团", "国家外汇管理局湖北省分局"} <= names(ex, "Agency")
 
 
+def test_companies_named_in_a_list_before_enterprises(tmp_path):
+    ex = extraction(tmp_path, "支持长飞光纤、华工科技、烽火通信等龙头企业做大做强，推动汽车、钢铁、化工等企业转型。")
+    agencies = names(ex, "Agency")
+    assert {"长飞光纤", "华工科技", "烽火通信"} <= agencies
+    assert not {"汽车", "钢铁", "化工"} & agencies
+
+
 # ------------------------------------------------------------------ programs
 
 def test_a_name_ending_in_a_program_head(tmp_path):
@@ -144,6 +151,18 @@ def test_a_place_in_brackets_is_part_of_the_name_and_its_place(tmp_path):
 def test_named_events_with_a_year(tmp_path):
     ex = extraction(tmp_path, "办好2026中国光谷国际光电子博览会和武汉马拉松。")
     assert "2026中国光谷国际光电子博览会" in names(ex, "Program")
+
+
+def test_short_names_of_fairs_and_projects_with_a_phase(tmp_path):
+    ex = extraction(tmp_path, "办好第五届鄂博会、华中农高会，推动长江存储三期项目、中国—东盟产业合作区建设。")
+    programs = names(ex, "Program")
+    assert {"鄂博会", "华中农高会"} & programs and "长江存储三期项目" in programs
+    assert "中国—东盟产业合作区" in programs
+
+
+def test_a_congress_is_not_an_event(tmp_path):
+    ex = extraction(tmp_path, "提请湖北省第十四届人民代表大会审议。")
+    assert not names(ex, "Program")
 
 
 def test_named_events_with_an_ordinal(tmp_path):

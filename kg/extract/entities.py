@@ -143,7 +143,35 @@ def find_agencies(text: str, mentions: list[PlaceMention], home: Home) -> list[E
     out += _local_bodies(text, mentions, home)
     out += _named_organizations(text, mentions, home)
     out += _dictionary_organizations(text)
+    out += _listed_enterprises(text)
     return _without_overlaps([_with_sub_body(text, a) for a in out])
+
+
+_ENTERPRISE_LIST = re.compile(r"等(?:一批|\d+家)?(?:龙头|链主|重点|骨干|领军|头部|行业领军|知名)?(?:企业|公司|车企|药企|央企)")
+
+
+def _ends_in_verb(item: str) -> bool:
+    import jieba.posseg as pseg
+
+    words = list(pseg.cut(item))
+    return bool(words) and words[-1].flag.startswith("v")
+
+
+def _listed_enterprises(text: str) -> list[EntityMention]:
+    """Companies named as a list before 等…企业 (江西铜业、赣锋锂业等龙头企业): each item is one,
+    unless an item is a common word (a class or a field, not a name)."""
+    out = []
+    for m in _ENTERPRISE_LIST.finditer(text):
+        items = _items_before(text, m.start())
+        if len(items) < 2 or any(_common_word(text[a:b]) or _ends_in_verb(text[a:b]) for a, b in items):
+            continue  # 汽车、钢铁等企业, 研发制造、总装测试等企业: fields and activities, not names
+        for a, b in items:
+            name = text[a:b]
+            if not (2 <= len(name) <= 10) or re.search(r"[\d的和与及“”]", name) or not _specific(name) \
+                    or name in generic_organizations():
+                continue
+            out.append(EntityMention("Agency", a, b, name, name, aliases={name}))
+    return out
 
 
 _DICTIONARY_SUFFIX = re.compile(r"大学|学院|研究院|科学院|研究所|集团|银行|医院|实验室|交易所")
@@ -334,7 +362,7 @@ _STOP = "，。；：！？,!?;:\n（）()《》 \u3000\t—-"
 
 
 def find_programs(text: str, mentions: list[PlaceMention], home: Home) -> list[EntityMention]:
-    found = _quoted_programs(text) + _headed_programs(text) + _national_mentions(text)
+    found = _quoted_programs(text) + _headed_programs(text) + _national_mentions(text) + _event_short_names(text)
     programs = _without_overlaps(found)
     local = home.subject or home.default
     named = [m for m in mentions if not m.deictic]
@@ -426,6 +454,7 @@ def _strip_introducers(seg: str) -> str:
     verbs = _verbs()
     by_length = sorted(verbs, key=len, reverse=True)
     seg = _LIST_MARKER.sub("", seg)  # 九是…工程, 一要…行动
+    seg = re.sub(rf"^好(?=[{_HAN}])", "", seg)  # 落实好…: the verb's complement
     original = seg = _strip_leading(seg, verbs, by_length)
     for v in by_length:
         if verbs[v] == "strong" and len(v) >= 2:  # 以, 要 are inside names (以工代赈) past the start
@@ -463,7 +492,8 @@ def _specific(body: str) -> bool:
     return len(re.findall(f"[{_HAN}A-Za-z]", rest)) >= 2
 
 
-_PHASE = r"(?:[一二三四五六七八九十]期)?(?:改扩建|扩建|新建)?(?:工程|项目)?"
+_PHASE = (r"(?:[一二三四五六七八九十]期|第[一二三四五六七八九十\d]+跑道|T\d[A-Z]?航站楼)?"
+          r"(?:改扩建|扩建|新建)?(?:工程|项目)?")  # 武宿机场三期改扩建, 宝安国际机场第三跑道
 _ORDINAL = re.compile(r"^第[\d一二三四五六七八九十百]+[次届期批]")
 _TECH_NUMBER = re.compile(r"^\d+(?:千伏|万吨|吨|千瓦|万千瓦|米)")
 
@@ -471,7 +501,7 @@ _TECH_NUMBER = re.compile(r"^\d+(?:千伏|万吨|吨|千瓦|万千瓦|米)")
 def _headed_programs(text: str) -> list[EntityMention]:
     heads = _heads()
     unquoted = [h for h, w in heads.items() if w != "quoted"]
-    pattern = re.compile(rf"({_alternation(unquoted)})(?![师院学化量款措施资金单导矿性型]|博物|公园)")
+    pattern = re.compile(rf"({_alternation(unquoted)})(?![师院学化量款措施资金单导矿性型]|博物|公园|合作|伙伴)")
     out = []
     for m in pattern.finditer(text):
         head, where = m.group(1), heads[m.group(1)]
@@ -505,7 +535,29 @@ def _headed_programs(text: str) -> list[EntityMention]:
                 out.append(EntityMention("Program", item_start, item_end, name, body, aliases={name, body}))
             else:
                 name = text[item_start:end]
-                out.append(EntityMention("Program", item_start, end, name, name, aliases={name}))
+                aliases = {name}
+                edition = _ORDINAL.match(name) or re.match(r"20\d\d年?", name)
+                if where == "event" and edition:
+                    aliases.add(name[edition.end():])  # 第二十五届中国国际投资贸易洽谈会: the event's own name
+                out.append(EntityMention("Program", item_start, end, name, name, aliases=aliases))
+    return out
+
+
+_EVENT_SHORT = re.compile(rf"[{_HAN}]{{1,2}}(?:博|洽|交|贸|高)会")
+
+
+def _event_short_names(text: str) -> list[EntityMention]:
+    """The genre's short names of fairs and expos (丝博会, 哈洽会, 农高会, 服贸会), written alone:
+    after a verb, punctuation or 、, and before punctuation, 、, 等, 期间 or 上."""
+    out = []
+    for m in _EVENT_SHORT.finditer(text):
+        start = m.start() + (1 if m.group(0)[0] in "届次期年" else 0)  # 第138届广交会
+        before, after = text[:start], text[m.end():m.end() + 2]
+        opened = not before or not re.match(f"[{_HAN}]", before[-1]) or any(before.endswith(v) for v in _verbs())
+        closed = not after or not re.match(f"[{_HAN}]", after[0]) or re.match(r"等|期间|上|和|、", after)
+        if (opened or start > m.start()) and closed:
+            name = text[start:m.end()]
+            out.append(EntityMention("Program", start, m.end(), name, name, aliases={name}))
     return out
 
 
@@ -521,6 +573,10 @@ def _name_start(text: str, pos: int, limit: int = 30) -> int:
             if inner and left - 2 - len(inner.group(1)) > 0 and re.match(f"[{_HAN}]", text[left - 3 - len(inner.group(1))]):
                 left -= len(inner.group(0)) + 1
                 continue
+        if c == "—" and left >= 2 and text[left - 2] != "—" and re.match(f"[{_HAN}]", text[left - 2]) \
+                and re.match(f"[{_HAN}]", text[left:left + 1] or "x"):
+            left -= 1  # 中国—中亚峰会, 绥芬河—东宁…试验区: one name
+            continue
         if c in _STOP + "、等的“”" or (c == "在" and text[left:left + 1] != "线"):
             break  # 海南在全运会: the event is 全运会
         if c in "和与及" and _head_at_end().search(text, 0, left - 1):
@@ -573,7 +629,7 @@ def _items_before(text: str, end: int) -> list[tuple[int, int]]:
     return list(reversed(items))
 
 
-_NOT_NAME = re.compile(r"把|作为|将|是指|成为|通过|这一|不仅|基于|首个|首座|首条|[一大]批|一系列|被|评为")  # a clause, not a name
+_NOT_NAME = re.compile(r"把|作为|将|是指|成为|通过|这一|不仅|基于|首个|首座|首条|[一大]批|一系列|被|评为|\d+个")  # a clause, not a name
 _LIST_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+[是要]|其[一二三四五六七八九十]是|第[一二三四五六七八九十]+是)")
 _CATEGORY_WORDS = ("领域", "方面", "行业", "群体", "企业", "产业", "因素")
 
@@ -602,13 +658,22 @@ def _good_body(body: str, head: str, where: str, listed: bool = False) -> bool:
     minimum = 2 if where in ("line", "event") or listed else 3
     if han < minimum or len(body) > 24:
         return False
-    if head in ("项目",) and not listed and not _proper_start(body):
-        return False
+    if head in ("项目",) and not listed and not _proper_start(body) \
+            and not re.search(r"[一二三四五六七八九十\d]期$", body) and not _holds_place(body):
+        return False  # 粤芯半导体三期项目, 埃克森美孚惠州乙烯项目: a phase or a place names one project
     if where == "any" and _is_place_name(body):
         return False  # 郑州市计划: a place and a head name nothing
     if head == "活动" and han < 5:
         return False
+    if head == "大会" and body.endswith("代表"):
+        return False  # 人民代表大会 is a congress (a body), not an event
     return _specific(body)
+
+
+def _holds_place(body: str) -> bool:
+    from .places import gazetteer
+
+    return any(len(m.group(0)) >= 2 for m in gazetteer().patterns.finditer(body))
 
 
 def _is_place_name(body: str) -> bool:
