@@ -407,7 +407,13 @@ _QUOTE = re.compile(r"“([^“”，。；\n]{2,16})”")
 def _head_after(text: str, pos: int, quoted: bool) -> re.Match | None:
     """A head noun at pos, after at most four modifier characters (“千项万亿”重大项目)."""
     heads = [h for h, where in _heads().items() if quoted or where != "quoted"]
-    m = re.compile(rf"([{_HAN}]{{0,4}}?)({_alternation(heads)})").match(text, pos)
+    pattern = re.compile(rf"([{_HAN}]{{0,4}}?)({_alternation(heads)})")
+    m = pattern.match(text, pos)
+    while m is not None:  # a head right after a head is part of it: “1+11+7”碳达峰政策体系
+        longer = re.compile(rf"(?:{_alternation(heads)})").match(text, m.end())
+        if longer is None:
+            break
+        m = re.compile(rf"({re.escape(text[pos:m.end() - len(m.group(2))])})({re.escape(m.group(2) + longer.group(0))})").match(text, pos)
     if m and (any(w in m.group(1) for w in _CATEGORY_WORDS) or re.search("[是指为]", m.group(1))):
         return None
     return m
@@ -440,8 +446,8 @@ def _quoted_programs(text: str) -> list[EntityMention]:
             if not (head or introduced or own_head):
                 continue
             name, aliases = q.group(0), {q.group(0), inner}
-            if head and not head.group(1) and len(run) == 1 and tail == end:
-                name = q.group(0) + head.group(2)  # “双百双新”项目
+            if head and len(run) == 1 and tail == end:
+                name = q.group(0) + head.group(0)  # “双百双新”项目, “中国洋浦港”船籍港制度
                 aliases.add(name)
             stop = head.end() if head and len(run) == 1 and tail == end else q.end()
             out.append(EntityMention("Program", q.start(), stop, name, text[q.start():stop], aliases=aliases))
@@ -481,7 +487,7 @@ def _strip_leading(seg: str, verbs: dict, by_length: list) -> str:
     return seg
 
 
-def _specific(body: str) -> bool:
+def _specific(body: str, least: int = 2) -> bool:
     """Whether a name body says which program it is: something is left once generic words
     (重大, 重点, 民生, 抽水蓄能 …) are taken out; one-character ones only where they open it."""
     rest = body
@@ -489,7 +495,7 @@ def _specific(body: str) -> bool:
         if len(w) > 1:
             rest = rest.replace(w, "")
     rest = rest.lstrip("".join(w for w in _generic_words() if len(w) == 1))
-    return len(re.findall(f"[{_HAN}A-Za-z]", rest)) >= 2
+    return len(re.findall(f"[{_HAN}A-Za-z]", rest)) >= least
 
 
 _PHASE = (r"(?:[一二三四五六七八九十]期|第[一二三四五六七八九十\d]+跑道|T\d[A-Z]?航站楼)?"
@@ -658,12 +664,12 @@ def _good_body(body: str, head: str, where: str, listed: bool = False) -> bool:
     minimum = 2 if where in ("line", "event") or listed else 3
     if han < minimum or len(body) > 24:
         return False
-    if head in ("项目",) and not listed and not _proper_start(body) \
+    if head in ("项目", "规划") and not listed and not _proper_start(body) \
             and not re.search(r"[一二三四五六七八九十\d]期$", body) and not _holds_place(body):
         return False  # 粤芯半导体三期项目, 埃克森美孚惠州乙烯项目: a phase or a place names one project
     if where == "any" and _is_place_name(body):
         return False  # 郑州市计划: a place and a head name nothing
-    if head == "活动" and han < 5:
+    if head == "活动" and (han < 5 or not _specific(body, 3)):
         return False
     if head == "大会" and body.endswith("代表"):
         return False  # 人民代表大会 is a congress (a body), not an event
