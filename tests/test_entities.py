@@ -144,7 +144,7 @@ def test_a_bare_city_before_a_program_is_the_documents_city(tmp_path):
 
 def test_a_place_in_brackets_is_part_of_the_name_and_its_place(tmp_path):
     ex = extraction(tmp_path, "支持中国（湖南）自由贸易试验区岳阳片区建设。")
-    program = entities(ex, "Program")["中国（湖南）自由贸易试验区"]
+    program = entities(ex, "Program")["中国（湖南）自由贸易试验区岳阳片区"]  # the zone's area is part of it
     assert program.place.name == "湖南省"
 
 
@@ -158,6 +158,17 @@ def test_short_names_of_fairs_and_projects_with_a_phase(tmp_path):
     programs = names(ex, "Program")
     assert {"鄂博会", "华中农高会"} & programs and "长江存储三期项目" in programs
     assert "中国—东盟产业合作区" in programs
+
+
+def test_metro_lines_and_their_phases(tmp_path):
+    ex = extraction(tmp_path, "建成地铁12号线，加快11号线东延段、19号线二期建设，开工宜昌至荆门城际。", place="武汉市")
+    assert {"地铁12号线", "11号线东延段", "19号线二期"} <= names(ex, "Program")
+
+
+def test_the_main_works_of_a_project_and_an_organization_named_like_a_line(tmp_path):
+    ex = extraction(tmp_path, "推进鄂州花湖国际机场主体工程，配合中国国家铁路集团开展前期工作。")
+    programs = names(ex, "Program")
+    assert "鄂州花湖国际机场" in programs and not any("国家铁路" in n for n in programs)
 
 
 def test_a_congress_is_not_an_event(tmp_path):

@@ -116,7 +116,7 @@ def _extract_document(doc, gaz, result: Extraction) -> None:
         result.places.add(m.place)
         result.mentions[(doc.doc_id, passage_at(m.start))].add(("place", m.place))
     agencies = find_agencies(doc.text, place_mentions, home)
-    programs = find_programs(doc.text, place_mentions, home)
+    programs = find_programs(doc.text, place_mentions, home, agencies)
     for m in agencies + programs:
         entity = result.entities.setdefault((m.kind, m.key), Entity(m.kind, m.name, m.key, place=m.place,
                                                                    national=m.national))

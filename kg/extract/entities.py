@@ -37,7 +37,7 @@ _NAME_CHAR = rf"[{_HAN}A-Za-z0-9+×·]"
 _CONNECTORS = "和与及、经由从在向据对同会为将把被、，；：（("  # may stand before a bare 省/市 anchor
 # self-standing organization suffixes (after a written place or 中国)
 _ORG_SUFFIX = (r"集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|银行|交易所|研究院|科学院|研究所|"
-               r"大学|学院|实验室|医院|海关")
+               r"大学|学院|实验室|医院|海关|仲裁院")
 _NOT_ORG_AFTER = r"[生城园区路站化制性长]|科技园|科技城"  # 大学生, 大学城, 公司化 are not names
 _NOT_ORG_BODY = re.compile(r"^[级属内外直]|\d+个|[的和与及、，厅局]|联合|会同|^(?:各|有关|相关|重点|一批)")
 
@@ -218,7 +218,7 @@ def _with_sub_body(text: str, a: EntityMention) -> EntityMention:
     """The institute written right after its parent is the body named (中科院过程所,
     中国科学院工业人工智能研究所), not the parent."""
     m = _SUB_BODY.match(text, a.end)
-    if m is None or a.parent is not None or re.search(r"[的和及、]|院士|联合|会同|\d", m.group(1)) \
+    if m is None or a.parent is not None or re.search(r"[的和及、在]|院士|联合|会同|\d", m.group(1)) \
             or _has_verb(m.group(1)):
         return a  # a department's next words are a clause (省科技厅联合…分院), not its sub-body
     import jieba.posseg as pseg
@@ -361,9 +361,10 @@ def _without_overlaps(found: list[EntityMention]) -> list[EntityMention]:
 _STOP = "，。；：！？,!?;:\n（）()《》 \u3000\t—-"
 
 
-def find_programs(text: str, mentions: list[PlaceMention], home: Home) -> list[EntityMention]:
+def find_programs(text: str, mentions: list[PlaceMention], home: Home,
+                  agencies: list[EntityMention] = ()) -> list[EntityMention]:
     found = _quoted_programs(text) + _headed_programs(text) + _national_mentions(text) + _event_short_names(text)
-    programs = _without_overlaps(found)
+    programs = [_after_agency(text, p, agencies) for p in _without_overlaps(found)]
     local = home.subject or home.default
     named = [m for m in mentions if not m.deictic]
     for p in programs:
@@ -380,6 +381,18 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home) -> list[E
                 p.aliases.add(p.name)
                 p.name, p.place = place.name + p.name[1:], place
     return programs
+
+
+def _after_agency(text: str, p: EntityMention, agencies) -> EntityMention:
+    """A program's name that opens with an agency's name is the program of that agency: the
+    program is named by what follows (…研究所液态阳光项目 -> 液态阳光项目)."""
+    for a in agencies:
+        if a.start == p.start and a.end < p.end - 3 and p.surface == p.name == text[p.start:p.end]:
+            rest = text[a.end:p.end]
+            if re.match(r"[一二三四五六七八九十\d]+期", rest) or not _specific(rest, 4):
+                return p  # 长江存储三期项目: the company's own project, named by the company
+            return EntityMention("Program", a.end, p.end, rest, rest, p.place, aliases={rest, p.name})
+    return p
 
 
 _SLOGAN_VERBS = ("实现", "坚持", "做到", "要")  # 实现“应保尽保”: their quoted object is a slogan
@@ -407,7 +420,7 @@ _QUOTE = re.compile(r"“([^“”，。；\n]{2,16})”")
 def _head_after(text: str, pos: int, quoted: bool) -> re.Match | None:
     """A head noun at pos, after at most four modifier characters (“千项万亿”重大项目)."""
     heads = [h for h, where in _heads().items() if quoted or where != "quoted"]
-    pattern = re.compile(rf"([{_HAN}]{{0,4}}?)({_alternation(heads)})")
+    pattern = re.compile(rf"([{_HAN}]{{0,6}}?)({_alternation(heads)})")
     m = pattern.match(text, pos)
     while m is not None:  # a head right after a head is part of it: “1+11+7”碳达峰政策体系
         longer = re.compile(rf"(?:{_alternation(heads)})").match(text, m.end())
@@ -498,8 +511,11 @@ def _specific(body: str, least: int = 2) -> bool:
     return len(re.findall(f"[{_HAN}A-Za-z]", rest)) >= least
 
 
-_PHASE = (r"(?:[一二三四五六七八九十]期|第[一二三四五六七八九十\d]+跑道|T\d[A-Z]?航站楼)?"
-          r"(?:改扩建|扩建|新建)?(?:工程|项目)?")  # 武宿机场三期改扩建, 宝安国际机场第三跑道
+_PHASE = (r"(?:[东西南北]延(?:伸线|线|段)?|[东西南北中]段)?"
+          r"(?:[一二三四五六七八九十]期|第[一二三四五六七八九十\d]+跑道|T\d[A-Z]?航站楼)?"
+          r"(?:改扩建|扩建|新建)?(?:工程|项目)?")  # 2号线西延二期, 武宿机场三期改扩建, 宝安国际机场第三跑道
+_PHASE_AFTER = re.compile(r"[一二三四五六七八九十]期")  # …工程二期, …项目二期
+_ZONE_PART = re.compile(rf"[一二三四五六七八九十]期|[{_HAN}]{{2,4}}片区")  # …自由贸易试验区南京片区
 _ORDINAL = re.compile(r"^第[\d一二三四五六七八九十百]+[次届期批]")
 _TECH_NUMBER = re.compile(r"^\d+(?:千伏|万吨|吨|千瓦|万千瓦|米)")
 
@@ -507,7 +523,7 @@ _TECH_NUMBER = re.compile(r"^\d+(?:千伏|万吨|吨|千瓦|万千瓦|米)")
 def _headed_programs(text: str) -> list[EntityMention]:
     heads = _heads()
     unquoted = [h for h, w in heads.items() if w != "quoted"]
-    pattern = re.compile(rf"({_alternation(unquoted)})(?![师院学化量款措施资金单导矿性型]|博物|公园|合作|伙伴)")
+    pattern = re.compile(rf"({_alternation(unquoted)})(?![师院学化量款措施资金单导矿性型]|博物|公园|合作|伙伴|集团|公司)")
     out = []
     for m in pattern.finditer(text):
         head, where = m.group(1), heads[m.group(1)]
@@ -515,6 +531,9 @@ def _headed_programs(text: str) -> list[EntityMention]:
         if where == "line":
             phase = re.compile(_PHASE).match(text, end)
             end = phase.end() if phase else end
+        else:
+            after = (_ZONE_PART if head.endswith("区") else _PHASE_AFTER).match(text, end)
+            end = after.end() if after else end
         if text[end:end + 1] == "”":
             continue  # inside quotes: a quoted name (“十项行动”) is read as one
         left = _name_start(text, m.start())
@@ -542,6 +561,9 @@ def _headed_programs(text: str) -> list[EntityMention]:
             else:
                 name = text[item_start:end]
                 aliases = {name}
+                if name.endswith("主体工程") and len(name) > 6:  # 大连金州湾国际机场主体工程: the airport's works
+                    name = name[:-4]
+                    aliases.add(name)
                 edition = _ORDINAL.match(name) or re.match(r"20\d\d年?", name)
                 if where == "event" and edition:
                     aliases.add(name[edition.end():])  # 第二十五届中国国际投资贸易洽谈会: the event's own name
@@ -654,10 +676,14 @@ def _good_body(body: str, head: str, where: str, listed: bool = False) -> bool:
         return False
     if listed and (re.search(r"\d", body) or any(w in body for w in _CATEGORY_WORDS)):
         return False  # list items that are figures or fields, not names
-    if _NOT_NAME.search(body):
+    if _NOT_NAME.search(body) and not _ORDINAL.match(body):
         return False
-    if _ORDINAL.match(body) or (where == "event" and re.match(r"20\d\d(?:年)?[^\d年]", body)):
+    if head == "号线":
+        return re.fullmatch(r"(?:地铁|轨道交通)?\d+", body) is not None  # 地铁19号线
+    if (where == "event" or head == "普查") and (_ORDINAL.match(body) or re.match(r"20\d\d(?:年)?[^\d年]", body)):
         return True  # 第四次文物普查, 第17届省运会, 2025中国国际智能产业博览会
+    if re.search(r"[局厅]|委(?!员会)", body) or re.search(r"(?:国家级|省级|市级)$", body):
+        return False  # an agency inside (市发展改革委要会同…), or a rank (江北新区国家级新区)
     if re.match(r"\d", body) and not _TECH_NUMBER.match(body):
         return False  # a count (6条续建高铁), not a name
     han = len(re.findall(f"[{_HAN}]", body))
