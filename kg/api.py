@@ -60,11 +60,23 @@ class KnowledgeGraph:
             kind: str | None = None, year: int | None = None) -> dict:
         """Answer a question from the graph and the passages: {"answer", "facts", "passages",
         "entities"} (and "explain" with the linked entities, SPARQL and fusion scores)."""
+        return self._ask_engine().ask(question, k=k, explain=explain, place=place, kind=kind, year=year)
+
+    def compare(self, indicator: str, *, year: int | None = None, status: str | None = None,
+                growth: bool = False, places: list[str] | None = None, level: str | None = None) -> dict:
+        """One indicator across places for a year and status (target/actual), best first, one
+        cited fact per place, or over the years for the named places (no year): {"indicator",
+        "facts", "missing", "answer", ...}. growth: the growth rate, not the level. level:
+        province, city or district."""
+        return self._ask_engine().compare(indicator, year=year, status=status, growth=growth,
+                                          places=places, level=level)
+
+    def _ask_engine(self):
         if getattr(self, "_asker", None) is None:
             from .ask import Asker
 
             self._asker = Asker(self)
-        return self._asker.ask(question, k=k, explain=explain, place=place, kind=kind, year=year)
+        return self._asker
 
     def export(self, format: str | None = "ttl", output: str | Path | None = None, *,  # noqa: A002
                types=None, place: str | None = None, max_nodes: int | None = None,

@@ -351,6 +351,52 @@ class Asker:
             self._kinds = {r["f"]: r["k"].rsplit("#", 1)[-1] for r in rows}
         return self._kinds.get(doc)
 
+    def compare(self, indicator: str, *, year: int | None = None, status: str | None = None,
+                growth: bool = False, places: list[str] | None = None, level: str | None = None) -> dict:
+        """One indicator across places (or over years for named places): its value by place for a
+        year and status, best first, one cited fact per place, places without a figure named.
+        The indicator is named by any label or synonym (地区生产总值, GDP, 规上工业增加值)."""
+        from .compare import AcrossPlaces, Intent
+
+        name = (indicator or "").strip()
+        if not name:
+            raise InputError("name an indicator, e.g. 地区生产总值")
+        exact = self.tables["names"]["Metric"].get(name)
+        if exact:  # a label or synonym as given: its indicator first
+            iris = sorted(exact, key=lambda i: "/indicator/" not in i)
+            metrics = [{"iri": i, "label": self.tables["labels"][i], "score": 2.0, "type": "Metric"} for i in iris]
+        else:
+            metrics = [m for m in self._link_metrics(name) if len(m["label"]) >= len(name) - 2]
+        if not metrics or metrics[0]["score"] < 1.0:  # the whole name, not a word inside it
+            near = "、".join(dict.fromkeys(m["label"] for m in metrics[:5]))
+            raise InputError(f"no indicator or metric called {name!r} in the graph"
+                             + (f" (near: {near})" if near else ""))
+        linked = []
+        for place in places or []:
+            found = self._link_names(place, "Place")
+            if not found:
+                raise InputError(f"no place called {place!r} in the graph")
+            linked.append(found[0])
+        levels = {"province": "Province", "city": "City", "district": "District"}
+        if level is not None and level.lower() not in levels:
+            raise InputError(f"--level must be one of {', '.join(levels)}, not {level!r}")
+        status_name = {"target": "Target", "actual": "Actual", None: None}.get(status.lower() if status else None)
+        if status and status_name is None:
+            raise InputError(f"--status must be target or actual, not {status!r}")
+        over_years = bool(linked) and year is None
+        intent = Intent("trend" if over_years else "compare" if linked else "list",
+                        levels.get(level.lower()) if level else None, places=linked)
+        question = name + ("增速" if growth else "")
+        across = AcrossPlaces(self.kg, self.tables)
+        result = across.answer(intent, metrics, year, status_name, question)
+        answer, facts, sparql = result if result is not None else ("", [], "")
+        if over_years and status_name:
+            facts = [f for f in facts if f["status"] == status_name]
+        missing = across.missing
+        return {"indicator": metrics[0]["label"], "linked": metrics[:3], "year": year, "status": status_name,
+                "growth": growth, "over_years": over_years, "answer": answer, "facts": facts,
+                "missing": missing, "sparql": sparql}
+
     def _across_places(self, p: Parsed, k: int, explain: bool, kind: str | None = None) -> dict | None:
         """Lists, rankings, comparisons and trends across places (kg/compare.py), answered from
         the graph alone; the passages cited are those of the facts."""

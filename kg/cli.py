@@ -17,6 +17,7 @@ EXAMPLES = """examples:
   kg info
   kg export --format html -o graph.html --place 郑州市   an interactive picture (also ttl, gexf, ...)
   kg search '中欧班列去年跑了多少趟' -k 5
+  kg compare 地区生产总值 --year 2026 --status target --growth   one indicator across places (table/csv/json)
   kg search - < questions.txt                 one query a line in, one JSON array a line out
   kg serve --port 8000                        SPARQL endpoint, search/ask API and a web page
 """
@@ -71,6 +72,18 @@ def _parser() -> argparse.ArgumentParser:
     _filters(a)
     a.add_argument("--explain", action="store_true",
                    help="show the linked entities, the SPARQL that was run and the fusion scores")
+
+    c = sub.add_parser("compare", parents=[common], help="one indicator across places (or over years), cited",
+                       description="One standard indicator by place for a year and status, best first, with "
+                       "the quote and source of each figure; places with documents but no figure are named. "
+                       "With --place and no --year: the named places over the years.")
+    c.add_argument("indicator", help="an indicator by any name or synonym, e.g. 地区生产总值, GDP")
+    c.add_argument("--year", type=int, help="the year the figures are about")
+    c.add_argument("--status", choices=["target", "actual"], help="targets or actual figures")
+    c.add_argument("--growth", action="store_true", help="the growth rate (增速), not the level")
+    c.add_argument("--place", action="append", default=[], metavar="NAME", help="only these places (repeatable)")
+    c.add_argument("--level", choices=["province", "city", "district"], help="only places of this level")
+    c.add_argument("--format", "-f", default="table", choices=["table", "csv", "json"])
 
     x = sub.add_parser("export", parents=[common], help="export the graph (RDF, GraphML, GEXF, Cytoscape.js, HTML)",
                        description="Write the graph as Turtle, N-Triples or JSON-LD (from the store), as GraphML, "
@@ -318,6 +331,45 @@ def cmd_ask(args) -> int:
     return 0
 
 
+COMPARE_COLUMNS = ("rank", "place", "year", "status", "value", "max_value", "unit", "qualifier", "direction",
+                   "metric", "quote", "doc")
+
+
+def cmd_compare(args) -> int:
+    import csv
+
+    import kg
+
+    result = kg.open(args.workspace).compare(args.indicator, year=args.year, status=args.status,
+                                             growth=args.growth, places=args.place, level=args.level)
+    if args.format == "json":
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        out = csv.writer(sys.stdout)
+        out.writerow(COMPARE_COLUMNS)
+        for f in result["facts"]:
+            out.writerow([f.get(c) if f.get(c) is not None else "" for c in COMPARE_COLUMNS])
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        what = f"{result['indicator']}{'增速' if result['growth'] else ''}"
+        when = f"{result['year']}年" if result["year"] else ("历年" if result["over_years"] else "")
+        table = Table(title=f"{when}{what}{'（目标）' if result['status'] == 'Target' else ''}")
+        for col in ("#", "地区", "年份", "状态", "数值", "原文", "来源"):
+            table.add_column(col, overflow="fold")
+        for f in result["facts"]:
+            value = f["value"] + (f"—{f['max_value']}" if f.get("max_value") else "") + f["unit"]
+            table.add_row(str(f["rank"]), f["place"], str(f["year"]), {"Target": "目标", "Actual": "实际"}[f["status"]],
+                          ("下降" if f.get("direction") == "down" else "") + value, f["quote"], f["doc"])
+        Console().print(table)
+        if not result["facts"]:
+            print(f"no figures for {what} with these filters")
+        if result["missing"]:
+            print("没有数据：" + "、".join(result["missing"]))
+    return 0
+
+
 def cmd_doctor(args) -> int:
     from .doctor import run_checks
 
@@ -453,7 +505,7 @@ def cmd_export(args) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "sparql": cmd_sparql, "ask": cmd_ask, "doctor": cmd_doctor, "info": cmd_info, "search": cmd_search}
+COMMANDS = {"build": cmd_build, "sparql": cmd_sparql, "ask": cmd_ask, "compare": cmd_compare, "doctor": cmd_doctor, "info": cmd_info, "search": cmd_search}
 COMMANDS["export"] = cmd_export
 
 

@@ -98,6 +98,7 @@ class AcrossPlaces:
     def __init__(self, kgraph, tables: dict):
         self.kg = kgraph
         self.tables = tables
+        self.missing: list[str] = []
 
     # ------------------------------------------------------------------ the indicator asked about
     def linked(self, metrics: list[dict]) -> list[str]:
@@ -148,6 +149,7 @@ class AcrossPlaces:
         facts = self._one_per_group(rows, status, by_year=intent.kind == "trend")
         facts = self._order(facts, intent)
         missing = self._missing(intent, facts, kinds)
+        self.missing = missing  # places in scope with documents but no figure (kg compare shows them)
         label = metrics[0]["label"] if "/indicator/" not in iris[0] else self.tables["labels"].get(iris[0], metrics[0]["label"])
         text = _compose(intent, facts, missing, label, year, status, growth)
         return text, facts, query

@@ -376,6 +376,18 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
         return JSONResponse(await on_graph(
             lambda g: g.ask(q, k=k_int, explain=explain, place=place, kind=kind, year=year_int), locked=True))
 
+    @app.get("/compare", tags=["search"], summary="one indicator across places or years (as `kg compare --format json`)")
+    async def compare(indicator: str = Query(..., description="an indicator by any name or synonym (地区生产总值, GDP)"),
+                      year: str | None = Query(None, description="the year the figures are about"),
+                      status: str | None = Query(None, description="target or actual"),
+                      growth: bool = Query(False, description="the growth rate, not the level"),
+                      place: list[str] = Query([], description="only these places (repeatable); no year: over the years"),
+                      level: str | None = Query(None, description="province, city or district")):
+        year_int = _year(year)
+        return JSONResponse(await on_graph(lambda g: g.compare(indicator, year=year_int, status=status or None,
+                                                               growth=growth, places=place, level=level or None),
+                                           locked=True))
+
     def _year(text: str | None) -> int | None:
         if text is None or not text.strip():
             return None

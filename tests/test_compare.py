@@ -84,3 +84,46 @@ def test_filters(provinces):
 def test_named_place_is_preferred_in_search(provinces):
     hits = provinces.search("湖南去年城镇新增就业多少", k=3)
     assert hits[0]["doc"] == "hunan.txt"
+
+
+# ------------------------------------------------------------------ kg compare (API, CLI)
+
+def test_compare_over_the_years_of_a_named_place(kgraph):
+    result = kgraph.compare("优良天数", places=["郑州"])
+    assert result["over_years"] and result["indicator"]
+    years = [(f["year"], f["status"]) for f in result["facts"]]
+    assert years == sorted(years) and (2024, "Actual") in years
+    assert all(f["quote"] and f["doc"] and f["value"] in f["quote"] for f in result["facts"])
+
+
+def test_compare_by_place_is_best_first_with_quotes(kgraph):
+    result = kgraph.compare("地区生产总值", growth=True, status="actual")
+    values = [float(f["value"]) * (-1 if f.get("direction") == "down" else 1) for f in result["facts"]]
+    assert values == sorted(values, reverse=True)
+    assert [f["rank"] for f in result["facts"]] == list(range(1, len(values) + 1))
+
+
+def test_compare_refuses_unknown_names_and_options(kgraph):
+    import pytest
+
+    from kg.errors import InputError
+
+    with pytest.raises(InputError, match="no indicator"):
+        kgraph.compare("不存在的指标")
+    with pytest.raises(InputError, match="status"):
+        kgraph.compare("优良天数", status="planned")
+    with pytest.raises(InputError, match="no place"):
+        kgraph.compare("优良天数", places=["火星"])
+
+
+def test_compare_cli_csv(built_workspace):
+    import csv
+    import io
+
+    from .conftest import run_kg
+
+    out = run_kg("compare", "优良天数", "--place", "郑州", "--format", "csv", "--workspace", built_workspace, check=True)
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert rows and {"rank", "place", "year", "value", "quote", "doc"} <= set(rows[0])
+    bad = run_kg("compare", "不存在的指标", "--workspace", built_workspace)
+    assert bad.returncode == 1 and "no indicator" in bad.stderr

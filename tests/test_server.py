@@ -440,6 +440,15 @@ def test_search_and_ask_return_the_cli_json(http, built_workspace):
     assert "231" in answer["answer"] and answer["facts"][0]["passage"].startswith(GKR + "passage/")
 
 
+def test_compare_returns_the_cli_json(http, built_workspace):
+    cli = run_kg("compare", "优良天数", "--place", "郑州", "--format", "json", "--workspace", built_workspace)
+    assert cli.returncode == 0, cli.stderr
+    r = http.get("/compare", params={"indicator": "优良天数", "place": "郑州"})
+    assert r.status_code == 200 and r.json() == json.loads(cli.stdout)
+    r = http.get("/compare", params={"indicator": "不存在的指标"})
+    assert r.status_code == 400 and "no indicator" in r.json()["error"]
+
+
 def test_search_and_ask_errors(http):
     for path in ("/search", "/ask"):
         r = http.get(path)
