@@ -158,7 +158,7 @@ class AcrossPlaces:
         values = " ".join(f"<{i}>" for i in iris)
         year_filter = f'FILTER(?year = "{year}"^^xsd:gYear)' if year else ""
         measure = "FILTER(?measure = gk:GrowthRate)" if growth else "FILTER(?measure != gk:GrowthRate)"
-        query = f"""SELECT ?o ?mlabel ?value ?max ?unit ?nv ?year ?status ?measure ?direction ?place ?plabel
+        query = f"""SELECT ?o ?mlabel ?value ?max ?unit ?nv ?nu ?year ?status ?measure ?direction ?place ?plabel
                        ?subject ?role ?period ?qualifier ?quote ?passage ?doc ?pstart ?pend ?qstart ?qend WHERE {{
             VALUES ?linked {{ {values} }}
             {{ ?o gk:indicator ?linked }} UNION {{ ?o gk:metric ?linked }}
@@ -174,7 +174,7 @@ class AcrossPlaces:
             OPTIONAL {{ ?o gk:maxValue ?max }}
             OPTIONAL {{ ?o gk:qualifier ?qualifier }}
             OPTIONAL {{ ?o gk:direction ?direction }}
-            OPTIONAL {{ ?o gk:normalizedValue ?nv }}
+            OPTIONAL {{ ?o gk:normalizedValue ?nv ; gk:normalizedUnit ?nu }}
         }}"""
         rows = self.kg.sparql(query)
         seen, out = set(), []
@@ -232,6 +232,7 @@ class AcrossPlaces:
                 "year": int(r["year"][:4]), "place": r["plabel"], "place_iri": r["place"],
                 "status": r["status"].rsplit("#", 1)[-1], "measure": r["measure"].rsplit("#", 1)[-1],
                 "qualifier": r.get("qualifier"), "period": None, "quote": r["quote"],
+                "normalized_value": r.get("nv"), "normalized_unit": r.get("nu"),
                 "passage": r["passage"], "doc": r["doc"], "start": int(r["pstart"]), "end": int(r["pend"]),
                 "quote_start": int(r["qstart"]), "quote_end": int(r["qend"]),
                 "_sort": _decimal(r.get("nv")) if r.get("nv") else signed}

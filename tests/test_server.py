@@ -618,6 +618,25 @@ def test_page_in_a_headless_browser(server, kgraph):
             page.click("#graph-svg circle[data-iri='" + GKR + "place/郑州市/中原区']")
             page.wait_for_selector("#graph-info h3:text-is('中原区')")
             page.screenshot(path=str(ARTIFACTS / "server_graph.png"))
+
+            # indicator view from a shared URL: a chart and a table; a quote opens its passage
+            page.goto(server.url + "/#indicator?indicator=优良天数&places=郑州")
+            page.wait_for_selector("#indicator-table tbody tr", timeout=60000)
+            assert page.locator("#indicator-chart canvas").count() >= 1
+            assert "郑州市" in page.inner_text("#indicator-table") and "优良天数" in page.inner_text("#indicator-status-line")
+            assert page.input_value("#indicator-name") == "优良天数"  # the view came from the URL
+            page.click("#indicator-table tbody tr:first-child button")
+            page.wait_for_selector("#viewer-text mark")
+            assert "优良天数" in page.inner_text("#viewer-text mark")
+            page.fill("#indicator-name", "地区生产总值")
+            page.fill("#indicator-places", "")
+            page.check("#indicator-growth")
+            page.click("#indicator-form button[type=submit]")
+            page.wait_for_selector("#indicator-status-line:has-text('地区生产总值增速')")
+            assert "indicator=%E5%9C%B0" in page.url or "地区生产总值" in page.url  # in the URL
+            page.go_back()
+            page.wait_for_selector("#indicator-status-line:has-text('优良天数')")
+            page.screenshot(path=str(ARTIFACTS / "server_indicator.png"))
         finally:
             context.close()
             browser.close()

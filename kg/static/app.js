@@ -72,15 +72,19 @@
   }
 
   /* ---------------------------------------------------------------- tabs */
-  var TABS = ["ask", "search", "sparql", "graph"];
-  function showTab(name) {
+  var TABS = ["ask", "search", "sparql", "graph", "indicator"];
+  function showTab(hash) {
+    var name = (hash || "").split("?")[0];
     if (TABS.indexOf(name) < 0) name = "ask";
     TABS.forEach(function (t) {
       $("tab-" + t).hidden = t !== name;
       document.querySelector("#tabs a[data-tab='" + t + "']").classList.toggle("active", t === name);
     });
   }
-  window.addEventListener("hashchange", function () { showTab(location.hash.slice(1)); });
+  window.addEventListener("hashchange", function () {
+    showTab(location.hash.slice(1));
+    if (location.hash.indexOf("#indicator?") === 0) indicatorFromHash();
+  });
 
   /* ---------------------------------------------------------------- passage viewer */
   var viewerPassage = null;
@@ -407,9 +411,137 @@
     }
   }
 
+  /* ---------------------------------------------------------------- indicator view */
+  /* One indicator by place (a bar per place, best first) for a year and status, or named places
+     over the years (a line per place and status). Every bar and point opens its quote. The view
+     is in the URL: #indicator?name=…&year=…&status=…&growth=1&places=…, so Back and reload work. */
+  var MAGNITUDE = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3};
+  var chart = null;
+
+  function unitFactor(unit) {
+    var keys = Object.keys(MAGNITUDE).sort(function (a, b) { return b.length - a.length; });
+    for (var i = 0; i < keys.length; i++) if ((unit || "").indexOf(keys[i]) === 0) return MAGNITUDE[keys[i]];
+    return 1;
+  }
+
+  /* the figures on one scale: the unit most facts use; others converted through their base unit */
+  function plotted(facts) {
+    var counts = {};
+    facts.forEach(function (f) { counts[f.unit] = (counts[f.unit] || 0) + 1; });
+    var unit = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a]; })[0] || "";
+    return {unit: unit, values: facts.map(function (f) {
+      var v = parseFloat(f.value);
+      if (f.unit !== unit) {
+        if (f.normalized_value == null || f.normalized_unit !== unit.replace(/^(万亿|亿|万|千)/, "")) return null;
+        v = parseFloat(f.normalized_value) / unitFactor(unit);
+      }
+      return f.direction === "down" ? -v : v;
+    })};
+  }
+
+  function indicatorParams() {
+    var p = {indicator: $("indicator-name").value.trim()};
+    if ($("indicator-year").value) p.year = $("indicator-year").value;
+    if ($("indicator-status").value) p.status = $("indicator-status").value;
+    if ($("indicator-growth").checked) p.growth = "true";
+    var places = $("indicator-places").value.split(/[,，、\s]+/).filter(Boolean);
+    return {params: p, places: places};
+  }
+
+  function runIndicator() {
+    var q = indicatorParams();
+    if (!q.params.indicator) return;
+    var hash = "indicator?" + new URLSearchParams(Object.assign({}, q.params,
+      q.places.length ? {places: q.places.join(",")} : {})).toString();
+    if (location.hash.slice(1) !== hash) history.pushState(null, "", "#" + hash);
+    var url = "/compare?" + new URLSearchParams(q.params).toString() +
+      q.places.map(function (x) { return "&place=" + encodeURIComponent(x); }).join("");
+    setStatus("indicator-status-line", "查询中…");
+    return fetch(url, {headers: {"Accept": "application/json"}}).then(function (resp) {
+      return resp.json().then(function (body) {
+        if (!resp.ok) throw new Error(body.error || ("HTTP " + resp.status));
+        return body;
+      });
+    }).then(renderIndicator).catch(function (e) {
+      if (chart) chart.clear();
+      $("indicator-table").replaceChildren();
+      setStatus("indicator-status-line", e.message, true);
+    });
+  }
+
+  function indicatorFromHash() {
+    var params = new URLSearchParams(location.hash.slice(1).split("?")[1] || "");
+    $("indicator-name").value = params.get("indicator") || "";
+    $("indicator-year").value = params.get("year") || "";
+    $("indicator-status").value = params.get("status") || "";
+    $("indicator-growth").checked = params.get("growth") === "true";
+    $("indicator-places").value = params.get("places") || "";
+    if ($("indicator-name").value) runIndicator();
+  }
+
+  function renderIndicator(r) {
+    var facts = r.facts;
+    var title = (r.year ? r.year + "年" : "") + r.indicator + (r.growth ? "增速" : "") +
+      (r.status === "Target" ? "（目标）" : r.status === "Actual" ? "（实际）" : "");
+    var missing = r.missing && r.missing.length ? "；没有数据：" + r.missing.join("、") : "";
+    setStatus("indicator-status-line", facts.length ? title + "：" + facts.length + " 条" + missing : "没有找到数据" + missing);
+    var scale = plotted(facts);
+    if (!chart) chart = echarts.init($("indicator-chart"), null, {renderer: "canvas"});
+    chart.off("click");
+    var option;
+    if (r.over_years) {
+      var years = Array.from(new Set(facts.map(function (f) { return f.year; }))).sort();
+      var series = {};
+      facts.forEach(function (f, i) {
+        var key = f.place + " " + STATUS[f.status];
+        series[key] = series[key] || {name: key, type: "line", data: [], connectNulls: true};
+        series[key].data.push({value: [String(f.year), scale.values[i]], fact: i});
+      });
+      option = {title: {text: title, left: "center", textStyle: {fontSize: 14}}, tooltip: {trigger: "item"},
+                legend: {bottom: 0}, grid: {left: 60, right: 20, top: 40, bottom: 50},
+                xAxis: {type: "category", data: years.map(String)}, yAxis: {type: "value", name: scale.unit, scale: true},
+                series: Object.keys(series).map(function (k) { return series[k]; })};
+    } else {
+      option = {title: {text: title, left: "center", textStyle: {fontSize: 14}}, tooltip: {trigger: "item"},
+                grid: {left: 60, right: 20, top: 40, bottom: 90},
+                xAxis: {type: "category", data: facts.map(function (f) { return f.place; }),
+                        axisLabel: {rotate: 40, interval: 0}},
+                yAxis: {type: "value", name: scale.unit},
+                series: [{type: "bar", name: r.indicator, itemStyle: {color: "#2f7ebc"},
+                          data: facts.map(function (f, i) { return {value: scale.values[i], fact: i}; })}]};
+    }
+    option.tooltip.formatter = function (p) {  /* plain text: ECharts shows it as text with renderMode richText */
+      var f = facts[p.data.fact];
+      return f.place + " " + f.year + " " + STATUS[f.status] + "：" + f.value + f.unit + "\n「" + f.quote + "」";
+    };
+    option.tooltip.renderMode = "richText";
+    option.animation = false;  /* figures, not a show: drawn at once */
+    chart.setOption(option, true);
+    chart.on("click", function (p) {
+      var f = facts[p.data.fact];
+      showPassage(f.passage, f.quote_start, f.quote_end, f.quote);
+    });
+    var table = $("indicator-table");
+    var head = el("tr", {}, ["#", "地区", "年份", "状态", "数值", "原文", "来源"].map(function (h) { return el("th", {text: h}); }));
+    var rows = facts.map(function (f, i) {
+      return el("tr", {}, [el("td", {text: String(f.rank)}), el("td", {text: f.place}), el("td", {text: String(f.year)}),
+        el("td", {text: STATUS[f.status]}),
+        el("td", {text: (f.direction === "down" ? "下降" : "") + f.value + (f.max_value ? "—" + f.max_value : "") + f.unit}),
+        el("td", {}, [el("button", {type: "button", className: "linkish", text: "「" + f.quote + "」",
+                                    onclick: function () { showPassage(f.passage, f.quote_start, f.quote_end, f.quote); }})]),
+        el("td", {text: f.doc})]);
+    });
+    table.replaceChildren(el("thead", {}, [head]), el("tbody", {}, rows));
+    window.govkg.indicatorChart = chart;
+  }
+
+  $("indicator-form").addEventListener("submit", function (ev) { ev.preventDefault(); runIndicator(); });
+  window.addEventListener("resize", function () { if (chart) chart.resize(); });
+
   /* ---------------------------------------------------------------- start */
   function init() {
     showTab(location.hash.slice(1));
+    if (location.hash.indexOf("#indicator?") === 0) indicatorFromHash();
     legend();
     api("/health").then(function (h) {
       $("build-info").textContent = "build " + h.build + " · SPARQL 超时 " + h.sparql.timeout + " s · 上限 " + h.sparql.max_rows + " 行";
@@ -418,6 +550,6 @@
       $("sparql-error").hidden = false; $("sparql-error").textContent = e.message;
     }).then(function () { document.body.setAttribute("data-ready", "1"); });
   }
-  window.govkg = {showPassage: showPassage, loadGraph: loadGraph, runSparql: runSparql};
+  window.govkg = {showPassage: showPassage, loadGraph: loadGraph, runSparql: runSparql, runIndicator: runIndicator};
   init();
 })();
