@@ -540,7 +540,7 @@ def test_page_in_a_headless_browser(server, kgraph):
     from .test_export import CHROMIUM, CHROMIUM_ARGS, ensure_chromium  # one Chromium setup for the suite
 
     ensure_chromium()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     outside, errors, dialogs = [], [], []
@@ -637,6 +637,25 @@ def test_page_in_a_headless_browser(server, kgraph):
             page.go_back()
             page.wait_for_selector("#indicator-status-line:has-text('优良天数')")
             page.screenshot(path=str(ARTIFACTS / "server_indicator.png"))
+
+            # every view is in the URL: reload restores it, Back returns to the previous one
+            page.goto(server.url + "/#search?q=中欧班列&k=5")
+            expect(page.locator("#search-results li")).to_have_count(5)
+            assert page.input_value("#search-q") == "中欧班列"
+            page.click("#tabs a[data-tab=ask]")
+            page.fill("#ask-q", QUESTION)
+            page.click("#ask-form button[type=submit]")
+            page.wait_for_selector("#ask-cites li", timeout=60000)
+            assert "#ask?q=" in page.url
+            page.reload()
+            page.wait_for_selector("#ask-cites li", timeout=60000)
+            assert page.input_value("#ask-q") == QUESTION and "231天" in page.inner_text("#ask-answer")
+            page.go_back()  # the tab click
+            page.go_back()  # the search
+            page.wait_for_selector("#tab-search:not([hidden]) #search-results li")
+            page.goto(server.url + "/#graph?iri=" + GKR + "place/郑州市")
+            page.wait_for_selector("#graph-svg circle.center")
+            assert "郑州市" in page.inner_text("#graph-info h3")
         finally:
             context.close()
             browser.close()

@@ -81,10 +81,27 @@
       document.querySelector("#tabs a[data-tab='" + t + "']").classList.toggle("active", t === name);
     });
   }
-  window.addEventListener("hashchange", function () {
-    showTab(location.hash.slice(1));
-    if (location.hash.indexOf("#indicator?") === 0) indicatorFromHash();
-  });
+  /* Every view is in the URL: #ask?q=…, #search?q=…&k=…, #sparql?query=…, #graph?iri=…,
+     #indicator?indicator=…; Back, Forward and reload bring it back. */
+  function setView(tab, params) {
+    var hash = tab + "?" + new URLSearchParams(params).toString();
+    if (location.hash.slice(1) !== hash) history.pushState(null, "", "#" + hash);
+  }
+  function viewParams() { return new URLSearchParams(location.hash.slice(1).split("?")[1] || ""); }
+  function restoreView() {
+    var tab = location.hash.slice(1).split("?")[0], p = viewParams();
+    showTab(tab);
+    if (location.hash.indexOf("?") < 0) return;
+    if (tab === "ask" && p.get("q")) { $("ask-q").value = p.get("q"); runAsk(); }
+    else if (tab === "search" && p.get("q")) {
+      $("search-q").value = p.get("q");
+      if (p.get("k")) $("search-k").value = p.get("k");
+      runSearch();
+    } else if (tab === "sparql" && p.get("query")) { $("sparql-q").value = p.get("query"); runSparql(); }
+    else if (tab === "graph" && p.get("iri")) loadGraph(p.get("iri"));
+    else if (tab === "indicator") indicatorFromHash();
+  }
+  window.addEventListener("popstate", restoreView);
 
   /* ---------------------------------------------------------------- passage viewer */
   var viewerPassage = null;
@@ -124,7 +141,7 @@
   }
   $("viewer-close").addEventListener("click", function () { $("viewer").hidden = true; });
   $("viewer-graph").addEventListener("click", function () {
-    if (viewerPassage) { location.hash = "graph"; loadGraph(viewerPassage.passage); }
+    if (viewerPassage) { loadGraph(viewerPassage.passage); }
   });
 
   /* ---------------------------------------------------------------- ask */
@@ -176,26 +193,28 @@
     (r.entities || []).forEach(function (e) {
       chips.appendChild(el("button", {type: "button", className: "chip", title: "在图谱中查看 " + e.iri,
         text: (GROUP_NAMES[e.type] || e.type) + "：" + e.label,
-        onclick: function () { location.hash = "graph"; loadGraph(e.iri); }}));
+        onclick: function () { loadGraph(e.iri); }}));
     });
   }
 
-  $("ask-form").addEventListener("submit", function (ev) {
-    ev.preventDefault();
+  $("ask-form").addEventListener("submit", function (ev) { ev.preventDefault(); runAsk(); });
+  function runAsk() {
     var q = $("ask-q").value.trim();
     if (!q) return;
+    setView("ask", {q: q});
     setStatus("ask-status", "正在回答…");
     api("/ask", {q: q}).then(function (r) {
       setStatus("ask-status", "");
       renderAnswer(r);
     }).catch(function (e) { $("ask-result").hidden = true; setStatus("ask-status", e.message, true); });
-  });
+  }
 
   /* ---------------------------------------------------------------- search */
-  $("search-form").addEventListener("submit", function (ev) {
-    ev.preventDefault();
+  $("search-form").addEventListener("submit", function (ev) { ev.preventDefault(); runSearch(); });
+  function runSearch() {
     var q = $("search-q").value.trim();
     if (!q) return;
+    setView("search", {q: q, k: $("search-k").value});
     setStatus("search-status", "检索中…");
     var list = $("search-results");
     api("/search", {q: q, k: $("search-k").value}).then(function (hits) {
@@ -213,7 +232,7 @@
         ]));
       });
     }).catch(function (e) { list.replaceChildren(); setStatus("search-status", e.message, true); });
-  });
+  }
 
   /* ---------------------------------------------------------------- SPARQL */
   var examples = [];
@@ -243,7 +262,7 @@
     if (!term) return el("td");
     if (term.type === "uri") {
       var td = el("td", {className: "iri", text: shortIri(term.value), title: term.value});
-      td.addEventListener("click", function () { location.hash = "graph"; loadGraph(term.value); });
+      td.addEventListener("click", function () { loadGraph(term.value); });
       return td;
     }
     if (term.type === "bnode") return el("td", {text: "_:" + term.value});
@@ -255,6 +274,7 @@
 
   function runSparql() {
     var q = $("sparql-q").value;
+    if (q.length <= 4000) setView("sparql", {query: q});  /* longer queries stay out of the URL */
     updateDownloads();
     var table = $("sparql-table"), pre = $("sparql-graph"), err = $("sparql-error");
     table.replaceChildren(); pre.hidden = true; err.hidden = true;
@@ -329,6 +349,8 @@
   function truncate(s, n) { return s.length > n ? s.slice(0, n - 1) + "…" : s; }
 
   function loadGraph(iri) {
+    setView("graph", {iri: iri});
+    showTab("graph");
     setStatus("graph-status", "载入中…");
     return api("/neighbourhood", {iri: iri}).then(function (g) {
       setStatus("graph-status", g.nodes.length + " 个相邻节点" +
@@ -451,9 +473,7 @@
   function runIndicator() {
     var q = indicatorParams();
     if (!q.params.indicator) return;
-    var hash = "indicator?" + new URLSearchParams(Object.assign({}, q.params,
-      q.places.length ? {places: q.places.join(",")} : {})).toString();
-    if (location.hash.slice(1) !== hash) history.pushState(null, "", "#" + hash);
+    setView("indicator", Object.assign({}, q.params, q.places.length ? {places: q.places.join(",")} : {}));
     var url = "/compare?" + new URLSearchParams(q.params).toString() +
       q.places.map(function (x) { return "&place=" + encodeURIComponent(x); }).join("");
     setStatus("indicator-status-line", "查询中…");
@@ -470,7 +490,7 @@
   }
 
   function indicatorFromHash() {
-    var params = new URLSearchParams(location.hash.slice(1).split("?")[1] || "");
+    var params = viewParams();
     $("indicator-name").value = params.get("indicator") || "";
     $("indicator-year").value = params.get("year") || "";
     $("indicator-status").value = params.get("status") || "";
@@ -540,8 +560,7 @@
 
   /* ---------------------------------------------------------------- start */
   function init() {
-    showTab(location.hash.slice(1));
-    if (location.hash.indexOf("#indicator?") === 0) indicatorFromHash();
+    restoreView();
     legend();
     api("/health").then(function (h) {
       $("build-info").textContent = "build " + h.build + " · SPARQL 超时 " + h.sparql.timeout + " s · 上限 " + h.sparql.max_rows + " 行";
