@@ -90,6 +90,27 @@ class KnowledgeGraph:
         return export(self, format, output, types=types, place=place, max_nodes=max_nodes,
                       include_passages=include_passages)
 
+    def documents(self) -> list[dict]:
+        """Every document: file, title, kind (and its Chinese name), subject place, date, report
+        year and passage count — what a reader needs instead of a file name."""
+        rows = self.store.select("""
+            SELECT ?file ?title ?kind ?place ?date ?year (COUNT(?p) AS ?passages) WHERE {
+              ?d a gk:Document ; gk:sourceFile ?file .
+              OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d gk:documentKind ?kind }
+              OPTIONAL { ?d gk:subjectPlace/rdfs:label ?place } OPTIONAL { ?d dcterms:date ?date }
+              OPTIONAL { ?d gk:reportYear ?year } OPTIONAL { ?p gk:inDocument ?d }
+            } GROUP BY ?file ?title ?kind ?place ?date ?year ORDER BY ?file""")
+        names = {"WorkReport": "政府工作报告", "StatisticalBulletin": "统计公报", "PlanReport": "计划报告",
+                 "News": "新闻", "Other": "其他"}
+        out = []
+        for r in rows:
+            kind = (r.get("kind") or "").rsplit("#", 1)[-1] or None
+            out.append({"file": r["file"], "title": r.get("title"), "kind": kind, "kind_name": names.get(kind),
+                        "place": r.get("place"), "date": r.get("date"),
+                        "report_year": int(r["year"][:4]) if r.get("year") else None,
+                        "passages": int(r["passages"])})
+        return out
+
     def info(self) -> dict:
         """Counts per class (from the store), per document, corpus and versions."""
         counts = {name: self.store.count(f"gk:{name}") for name in

@@ -415,6 +415,10 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
     async def info():
         return JSONResponse(await on_graph(lambda g: g.info()))
 
+    @app.get("/documents", tags=["graph"], summary="every document: title, kind, place, date, passages")
+    async def documents():
+        return JSONResponse(await on_graph(lambda g: g.documents()))
+
     @app.get("/examples", tags=["service"], summary="the example SPARQL queries (examples/*.rq)")
     def examples():
         return load_examples()

@@ -449,6 +449,14 @@ def test_compare_returns_the_cli_json(http, built_workspace):
     assert r.status_code == 400 and "no indicator" in r.json()["error"]
 
 
+def test_documents_by_title_kind_place_and_date(http, kgraph):
+    docs = http.get("/documents").json()
+    assert len(docs) == 5 and docs == kgraph.documents()
+    report = next(d for d in docs if d["kind"] == "WorkReport")
+    assert report["title"].startswith("郑州市2024年") and report["kind_name"] == "政府工作报告"
+    assert report["place"] == "郑州市" and report["passages"] > 0
+
+
 def test_search_and_ask_errors(http):
     for path in ("/search", "/ask"):
         r = http.get(path)
@@ -607,6 +615,7 @@ def test_page_in_a_headless_browser(server, kgraph):
             page.click("#search-form button[type=submit]")
             page.wait_for_selector("#search-results li")
             assert "中欧班列" in page.inner_text("#search-results")
+            assert "《" in page.inner_text("#search-results li:first-child .head")  # a document by its title
 
             # graph view of an entity's neighbourhood
             page.click("#tabs a[data-tab=graph]")

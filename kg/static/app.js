@@ -71,6 +71,18 @@
     node.classList.toggle("error", !!isError);
   }
 
+  /* ---------------------------------------------------------------- documents by title */
+  var DOCS = {};  /* file -> {title, kind_name, place, date}: loaded at start */
+  function docLabel(file) {
+    var d = DOCS[file];
+    if (!d) return file;
+    var parts = [d.title ? "《" + d.title + "》" : file];
+    [d.kind_name, d.place, d.date || (d.report_year ? d.report_year + "年" : null)].forEach(function (x) {
+      if (x) parts.push(x);
+    });
+    return parts.join(" · ");
+  }
+
   /* ---------------------------------------------------------------- tabs */
   var TABS = ["ask", "search", "sparql", "graph", "indicator"];
   function showTab(hash) {
@@ -112,7 +124,8 @@
     return api("/passage", {iri: iri}).then(function (p) {
       viewerPassage = p;
       $("viewer").hidden = false;
-      $("viewer-title").textContent = p.doc + (p.title ? " · " + p.title : "");
+      $("viewer-title").textContent = docLabel(p.doc);
+      $("viewer-title").title = p.doc;
       $("viewer-meta").textContent = "段落 #" + p.order + " · 字符 " + p.start + "–" + p.end + " · " + shortIri(p.passage);
       var text = p.text, a = -1, b = -1;
       if (hlStart != null && hlEnd != null) {
@@ -167,7 +180,7 @@
         citeButton(n, open),
         el("span", {className: "quote", text: "「" + f.quote + "」"}),
         el("span", {className: "muted", text: f.place + " · " + f.year + " · " + (STATUS[f.status] || f.status) +
-                    " · " + f.metric + " " + f.value + f.unit + " · " + f.doc})
+                    " · " + f.metric + " " + f.value + f.unit + " · " + docLabel(f.doc), title: f.doc})
       ]));
       n += 1;
     });
@@ -177,7 +190,7 @@
       cites.appendChild(el("li", {}, [
         citeButton(n, open),
         el("span", {className: "quote", text: p.sentence}),
-        el("span", {className: "muted", text: " — " + p.doc + " " + p.start + "–" + p.end})
+        el("span", {className: "muted", text: " — " + docLabel(p.doc), title: p.doc + " " + p.start + "–" + p.end})
       ]));
       n += 1;
     });
@@ -223,7 +236,7 @@
       hits.forEach(function (h, i) {
         list.appendChild(el("li", {}, [
           el("div", {className: "head"}, [
-            el("b", {text: "#" + (i + 1)}), el("span", {text: h.doc + " · " + h.start + "–" + h.end}),
+            el("b", {text: "#" + (i + 1)}), el("span", {text: docLabel(h.doc), title: h.doc + " · " + h.start + "–" + h.end}),
             el("span", {text: "score " + Number(h.score).toFixed(3)}),
             el("button", {type: "button", className: "link", text: "查看原文",
                           onclick: function () { showPassage(h.passage); }})
@@ -549,7 +562,7 @@
         el("td", {text: (f.direction === "down" ? "下降" : "") + f.value + (f.max_value ? "—" + f.max_value : "") + f.unit}),
         el("td", {}, [el("button", {type: "button", className: "linkish", text: "「" + f.quote + "」",
                                     onclick: function () { showPassage(f.passage, f.quote_start, f.quote_end, f.quote); }})]),
-        el("td", {text: f.doc})]);
+        el("td", {text: docLabel(f.doc), title: f.doc})]);
     });
     table.replaceChildren(el("thead", {}, [head]), el("tbody", {}, rows));
     window.govkg.indicatorChart = chart;
@@ -560,7 +573,9 @@
 
   /* ---------------------------------------------------------------- start */
   function init() {
-    restoreView();
+    api("/documents").then(function (docs) {
+      docs.forEach(function (d) { DOCS[d.file] = d; });
+    }).catch(function () { /* file names are shown instead */ }).then(restoreView);
     legend();
     api("/health").then(function (h) {
       $("build-info").textContent = "build " + h.build + " · SPARQL 超时 " + h.sparql.timeout + " s · 上限 " + h.sparql.max_rows + " 行";
