@@ -616,6 +616,7 @@ def test_page_in_a_headless_browser(server, kgraph):
             page.wait_for_selector("#search-results li")
             assert "中欧班列" in page.inner_text("#search-results")
             assert "《" in page.inner_text("#search-results li:first-child .head")  # a document by its title
+            assert "中欧班列" in page.inner_text("#search-results li:first-child .text mark")  # the query's words marked
 
             # graph view of an entity's neighbourhood
             page.click("#tabs a[data-tab=graph]")

@@ -223,6 +223,33 @@
   }
 
   /* ---------------------------------------------------------------- search */
+  /* the hit's text with the query's words marked: every two-character piece of the query (and
+     whole Latin words) found in the text, merged into runs; inserted as text nodes and <mark>s */
+  var QUESTION_BITS = ["多少", "什么", "哪些", "哪个", "怎么", "如何", "是否", "了吗", "是多", "少人"];
+  function highlighted(text, query) {
+    var marks = new Array(text.length).fill(false);
+    var pieces = [];
+    (query.match(/[\u4e00-\u9fa5]{2,}/g) || []).forEach(function (run) {
+      for (var i = 0; i + 2 <= run.length; i++) pieces.push(run.slice(i, i + 2));
+    });
+    (query.match(/[A-Za-z0-9]{2,}/g) || []).forEach(function (w) { pieces.push(w); });
+    pieces.filter(function (p) { return QUESTION_BITS.indexOf(p) < 0; }).forEach(function (p) {
+      var at = text.indexOf(p);
+      while (at >= 0) {
+        for (var j = at; j < at + p.length; j++) marks[j] = true;
+        at = text.indexOf(p, at + 1);
+      }
+    });
+    var box = el("div", {className: "text"}), i = 0;
+    while (i < text.length) {
+      var j = i;
+      while (j < text.length && marks[j] === marks[i]) j++;
+      box.appendChild(marks[i] ? el("mark", {text: text.slice(i, j)}) : document.createTextNode(text.slice(i, j)));
+      i = j;
+    }
+    return box;
+  }
+
   $("search-form").addEventListener("submit", function (ev) { ev.preventDefault(); runSearch(); });
   function runSearch() {
     var q = $("search-q").value.trim();
@@ -241,7 +268,7 @@
             el("button", {type: "button", className: "link", text: "查看原文",
                           onclick: function () { showPassage(h.passage); }})
           ]),
-          el("div", {className: "text", text: h.text})
+          highlighted(h.text, q)
         ]));
       });
     }).catch(function (e) { list.replaceChildren(); setStatus("search-status", e.message, true); });
