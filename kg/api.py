@@ -111,6 +111,50 @@ class KnowledgeGraph:
                         "passages": int(r["passages"])})
         return out
 
+    def example_questions(self, n: int = 6) -> list[str]:
+        """Questions this corpus can answer, built from it: the indicators stated for the most
+        places, asked about one subject place and year, or across places when the corpus holds
+        reports of several places of one level; each kept only if ask answers it with a fact."""
+        if getattr(self, "_examples", None) is not None:
+            return self._examples
+        subjects = self.store.select("""SELECT DISTINCT ?p ?label ?kind WHERE { ?d gk:subjectPlace ?p .
+            ?p rdfs:label ?label ; a ?kind . VALUES ?kind { gk:Province gk:City gk:District } }""")
+        kinds: dict[str, list[str]] = {}
+        for r in subjects:
+            kinds.setdefault(r["kind"].rsplit("#", 1)[-1], []).append(r["label"])
+        level, many = max(kinds.items(), key=lambda kv: len(kv[1]), default=(None, []))
+        scope = {"Province": "各省", "City": "各市", "District": "各区县"}.get(level, "各地")
+        top = self.store.select("""SELECT ?label (COUNT(DISTINCT ?p) AS ?places) (COUNT(?o) AS ?n) WHERE {
+            ?o gk:indicator ?i ; gk:place ?p . ?i rdfs:label ?label } GROUP BY ?label
+            ORDER BY DESC(?places) DESC(?n) LIMIT 12""")
+        questions: list[str] = []
+        for k, row in enumerate(top):
+            label = row["label"]
+            # the year, status and kind of figure most places state it for (a headline figure)
+            obs = self.store.select(f"""SELECT ?y ?s ?m (SAMPLE(?pl) AS ?place) (COUNT(DISTINCT ?pl) AS ?k) WHERE {{
+                ?o gk:indicator ?i ; gk:year ?y ; gk:status ?s ; gk:measure ?m ; gk:place/rdfs:label ?pl .
+                FILTER NOT EXISTS {{ ?o gk:periodStart ?start }}
+                ?i rdfs:label "{label}"@zh . ?d gk:subjectPlace/rdfs:label ?pl }}
+                GROUP BY ?y ?s ?m ORDER BY DESC(?k) DESC(?y) LIMIT 1""")
+            if not obs:
+                continue
+            year, status = str(obs[0]["y"])[:4], obs[0]["s"].rsplit("#", 1)[-1]
+            growth = "增速" if obs[0]["m"].endswith("GrowthRate") else ""
+            target = "目标" if status == "Target" else ""
+            if len(many) >= 3 and k % 2 == 0:
+                q = f"列出{year}年{scope}的{label}{growth}{target}"
+            else:
+                q = f"{year}年{obs[0]['place']}{label}{growth}{target}是多少"
+            try:
+                if self.ask(q, k=1)["facts"]:
+                    questions.append(q)
+            except Exception:  # noqa: BLE001 -- an example that cannot be asked is left out
+                continue
+            if len(questions) >= n:
+                break
+        self._examples = questions
+        return questions
+
     def info(self) -> dict:
         """Counts per class (from the store), per document, corpus and versions."""
         counts = {name: self.store.count(f"gk:{name}") for name in

@@ -415,6 +415,14 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
     async def info():
         return JSONResponse(await on_graph(lambda g: g.info()))
 
+    @app.get("/overview", tags=["service"], summary="the corpus at a glance and example questions built from it")
+    async def overview():
+        def build(g):
+            counts = {k: g.store.count(f"gk:{k}") for k in ("Document", "Passage", "Place", "Agency", "Program",
+                                                          "Indicator", "Observation")}
+            return {"counts": counts, "questions": g.example_questions()}
+        return JSONResponse(await on_graph(build, locked=True))
+
     @app.get("/documents", tags=["graph"], summary="every document: title, kind, place, date, passages")
     async def documents():
         return JSONResponse(await on_graph(lambda g: g.documents()))

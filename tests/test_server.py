@@ -457,6 +457,13 @@ def test_documents_by_title_kind_place_and_date(http, kgraph):
     assert report["place"] == "郑州市" and report["passages"] > 0
 
 
+def test_overview_questions_are_answered(http):
+    o = http.get("/overview").json()
+    assert o["counts"]["Document"] == 5 and 1 <= len(o["questions"]) <= 6
+    for q in o["questions"][:2]:
+        assert http.get("/ask", params={"q": q}).json()["facts"], q
+
+
 def test_search_and_ask_errors(http):
     for path in ("/search", "/ask"):
         r = http.get(path)
@@ -571,11 +578,17 @@ def test_page_in_a_headless_browser(server, kgraph):
             page.goto(server.url + "/")
             page.wait_for_selector("body[data-ready='1']", timeout=30000)
 
+            # the corpus at a glance, with example questions that are answered when clicked
+            page.wait_for_selector("#overview-questions button", timeout=60000)
+            assert "份文件" in page.inner_text("#overview-counts")
+            page.click("#overview-questions button >> nth=0")
+            page.wait_for_selector("#ask-cites li", timeout=60000)
+            assert page.locator("#ask-cites li").count() >= 1
+
             # ask: a cited answer; a click on the citation shows the passage with the quote marked
             page.fill("#ask-q", QUESTION)
             page.click("#ask-form button[type=submit]")
-            page.wait_for_selector("#ask-cites li", timeout=60000)
-            assert "231天" in page.inner_text("#ask-answer")
+            expect(page.locator("#ask-answer")).to_contain_text("231天", timeout=60000)
             assert page.locator("#ask-cites li").count() >= 2
             first_quote = page.inner_text("#ask-cites li:first-child .quote").strip("「」")
             page.click("#ask-answer .cite")

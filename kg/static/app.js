@@ -599,7 +599,23 @@
   window.addEventListener("resize", function () { if (chart) chart.resize(); });
 
   /* ---------------------------------------------------------------- start */
+  /* the corpus at a glance, and questions built from it (the server checks each can be answered) */
+  function loadOverview() {
+    return api("/overview").then(function (o) {
+      var c = o.counts;
+      $("overview-counts").textContent = "语料：" + c.Document + " 份文件 · " + c.Passage + " 个段落 · " + c.Place +
+        " 个地点 · " + c.Indicator + " 个标准指标 · " + c.Observation + " 条数据 · " + c.Agency + " 个机构 · " +
+        c.Program + " 个项目/政策。试试：";
+      $("overview-questions").replaceChildren.apply($("overview-questions"), o.questions.map(function (q) {
+        return el("button", {type: "button", className: "chip", text: q,
+                             onclick: function () { $("ask-q").value = q; runAsk(); }});
+      }));
+      $("overview").hidden = false;
+    }).catch(function () { /* the page works without it */ });
+  }
+
   function init() {
+    loadOverview();
     api("/documents").then(function (docs) {
       docs.forEach(function (d) { DOCS[d.file] = d; });
     }).catch(function () { /* file names are shown instead */ }).then(restoreView);
