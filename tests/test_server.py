@@ -683,3 +683,38 @@ def test_page_in_a_headless_browser(server, kgraph):
             context.close()
             browser.close()
     assert outside == [] and errors == [] and dialogs == []
+
+
+@pytest.mark.slow
+def test_page_on_a_phone(server):
+    """390×844: every view fits the width (no sideways scrolling), the SPARQL Run button and the
+    graph are on screen at a usable size."""
+    from .test_export import CHROMIUM, CHROMIUM_ARGS, ensure_chromium
+
+    ensure_chromium()
+    from playwright.sync_api import sync_playwright
+
+    views = [("ask", "#ask?q=" + QUESTION, "#ask-cites li"), ("search", "#search?q=中欧班列", "#search-results li"),
+             ("sparql", "#sparql", "#sparql-q"), ("graph", "#graph?iri=" + GKR + "place/郑州市", "#graph-svg circle"),
+             ("indicator", "#indicator?indicator=优良天数&places=郑州", "#indicator-table tbody tr")]
+    errors = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+        page = context.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        try:
+            for name, hash_, ready in views:
+                page.goto(server.url + "/" + hash_)
+                page.wait_for_selector(ready, timeout=60000)
+                assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+                if name == "sparql":
+                    box = page.locator("#sparql-run").bounding_box()
+                    assert box["x"] + box["width"] <= 390 and box["y"] + box["height"] <= 844
+                if name == "graph":
+                    assert page.locator("#graph-svg").bounding_box()["width"] >= 340
+                page.screenshot(path=str(ARTIFACTS / f"phone_{name}.png"))
+        finally:
+            context.close()
+            browser.close()
+    assert errors == []
