@@ -450,3 +450,15 @@ def test_cytoscape_json_loads_in_cytoscape_js(browser, cytoscape_js, kgraph, tmp
         assert view.errors == [] and view.network == []
     finally:
         view.close()
+
+
+def test_the_page_and_the_export_colour_entity_types_alike():
+    import re
+    from pathlib import Path
+
+    from kg.export import TYPE_STYLE
+
+    css = (Path(__file__).resolve().parent.parent / "kg" / "static" / "app.css").read_text(encoding="utf-8")
+    for kind, (colour, _name) in TYPE_STYLE.items():
+        m = re.search(rf"--{kind.lower()}:\s*(#[0-9a-fA-F]{{6}})", css)
+        assert m and m.group(1).lower() == colour.lower(), kind
