@@ -1,6 +1,7 @@
 """The Python API the CLI and the server call: one object per built workspace."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from . import graph as kg_graph
@@ -134,7 +135,7 @@ class KnowledgeGraph:
             obs = self.store.select(f"""SELECT ?y ?s ?m (SAMPLE(?pl) AS ?place) (COUNT(DISTINCT ?pl) AS ?k) WHERE {{
                 ?o gk:indicator ?i ; gk:year ?y ; gk:status ?s ; gk:measure ?m ; gk:place/rdfs:label ?pl .
                 FILTER NOT EXISTS {{ ?o gk:periodStart ?start }}
-                ?i rdfs:label "{label}"@zh . ?d gk:subjectPlace/rdfs:label ?pl }}
+                ?i rdfs:label {json.dumps(label, ensure_ascii=False)}@zh . ?d gk:subjectPlace/rdfs:label ?pl }}
                 GROUP BY ?y ?s ?m ORDER BY DESC(?k) DESC(?y) LIMIT 1""")
             if not obs:
                 continue

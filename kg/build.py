@@ -55,17 +55,7 @@ def package_versions() -> dict[str, str]:
 
 def ingest_corpus(corpus: Path, progress: Callable[[str], None] | None = None):
     """Read every text file; a file that cannot be read is skipped with its reason."""
-    documents, skipped = [], []
-    for path in corpus_files(corpus):
-        if progress:
-            progress(path.name)
-        try:
-            documents.append(read_document(path))
-        except InputError as exc:
-            skipped.append((str(path.relative_to(corpus)), str(exc)))
-    if not documents:
-        reasons = "; ".join(f"{f}: {r}" for f, r in skipped[:3])
-        raise InputError(f"no readable documents in {corpus} ({reasons})")
+    documents, skipped, _parts, _keys = ingest_cached(corpus, None, False, progress)
     return documents, skipped
 
 
@@ -123,16 +113,17 @@ class DocumentCache:
                 path.unlink(missing_ok=True)
 
 
-def ingest_cached(corpus: Path, cache: DocumentCache, use_cache: bool, progress=None):
-    """ingest_corpus with the per-document cache: (documents, skipped, parts, keys) where parts
-    holds the cached extraction of unchanged documents (doc_id -> Extraction)."""
+def ingest_cached(corpus: Path, cache: DocumentCache | None, use_cache: bool, progress=None):
+    """Every text file of the corpus, through the per-document cache when there is one:
+    (documents, skipped, parts, keys) where parts holds the cached extraction of unchanged
+    documents (doc_id -> Extraction) and keys their cache keys."""
     documents, skipped, parts, keys = [], [], {}, {}
     for path in corpus_files(corpus):
         if progress:
             progress(path.name)
         name = str(path.relative_to(corpus))
         try:
-            key = cache.key(name, path.read_bytes())
+            key = cache.key(name, path.read_bytes()) if cache is not None else None
         except OSError:
             key = None
         hit = cache.load(key) if key and use_cache else None

@@ -34,7 +34,7 @@ from .places import Home, Place, PlaceMention
 
 _HAN = "\u4e00-\u9fa5"
 _NAME_CHAR = rf"[{_HAN}A-Za-z0-9+×·]"
-_CONNECTORS = "和与及、经由从在向据对同会为将把被、，；：（("  # may stand before a bare 省/市 anchor
+_CONNECTORS = "和与及、经由从在向据对同会为将把被，；：（("  # may stand before a bare 省/市 anchor
 # self-standing organization suffixes (after a written place or 中国)
 _ORG_SUFFIX = (r"集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|银行|交易所|研究院|科学院|研究所|"
                r"大学|学院|实验室|医院|海关|仲裁院")
