@@ -23,6 +23,13 @@ responsible for those programs), and the metrics observed there; max_nodes keeps
 best-connected nodes; an observation is kept when both its place and its metric are. RDF formats
 without any filter dump the whole store (data + ontology, passages included); with a filter, they
 hold the triples whose subject is a kept node or a kept observation.
+
+In the property-graph formats a type filter without Place keeps, as connectors, the places on
+paths between the selected nodes (an agency's jurisdiction, a program's locatedIn place, and the
+parent places that join them), so agencies and programs are linked through places rather than
+left as isolated dots. The html format shows at most HTML_MAX_NODES nodes unless told otherwise
+(max_nodes="all", `kg export --all`); the other formats export everything unless max_nodes is
+given. Subgraph.description says, in Chinese, what was selected and what was left out.
 """
 from __future__ import annotations
 
@@ -55,6 +62,14 @@ TYPE_STYLE = {  # colour, Chinese name
 PLACE_KINDS = ("DevelopmentZone", "Town", "District", "City", "Province")
 OBSERVATION = "gk:Observation"
 JSONLD_CONTEXT_PREFIXES = ("gk", "gkr", "rdf", "rdfs", "skos", "prov", "dcterms", "xsd", "org", "owl")
+# The HTML page draws every node with its label, and layout() spreads n nodes over about
+# 2·(40·√n + 150) px: 150 nodes take ~1300 px, one laptop screen at zoom 1 where every 14 px label
+# is legible; the bundled corpus's ~870 nodes take ~2700 px, shown whole only at zoom ≈ 0.4 where
+# the labels are unreadable and the hub's hundreds of edges make a hairball. So the default page
+# shows the 150 best-connected nodes and says how many it left out; max_nodes="all" (`--all`)
+# draws everything.
+HTML_MAX_NODES = 150
+ALL = "all"  # max_nodes=ALL: no cap, whatever the format
 
 
 # ------------------------------------------------------------------ the selected subgraph
@@ -85,7 +100,9 @@ class Subgraph:
     edges: list[Edge]
     filtered: bool  # False: no filter was asked for (RDF formats dump the whole store)
     include_passages: bool = False
-    description: str = ""
+    description: str = ""  # in Chinese: what was selected, what was left out (the HTML header, CLI stderr)
+    connectors: list[str] = field(default_factory=list)  # places kept only to link the selected types
+    total_nodes: int = 0  # nodes of the selection before max_nodes
     snippets: dict = field(default_factory=dict)  # entity IRI -> passages mentioning it (for the HTML)
 
     @property
@@ -151,14 +168,18 @@ def check_types(types) -> tuple[str, ...] | None:
 
 
 def check_max_nodes(value) -> int | None:
+    """None: not given (the format's default); 0: "all", no cap; else the cap (at least 1)."""
     if value is None or value == "":
         return None
+    if str(value).strip().lower() == ALL:
+        return 0
     try:
         n = int(str(value).strip())
     except ValueError:
-        raise InputError(f"--max-nodes must be a positive whole number, not {value!r}") from None
+        raise InputError(f"--max-nodes must be a positive whole number, not {value!r} "
+                         f"(--all exports every node)") from None
     if n < 1:
-        raise InputError(f"--max-nodes must be at least 1, not {n}")
+        raise InputError(f"--max-nodes must be at least 1, not {n} (--all exports every node)")
     return n
 
 
@@ -242,31 +263,39 @@ class _Universe:
             self.observations.append({"iri": row.pop("o"), **row})
 
 
-def select(kg, types=None, place: str | None = None, max_nodes=None, include_passages: bool = False) -> Subgraph:
-    """The part of the graph to export (see the module docstring for the rules)."""
+def select(kg, types=None, place: str | None = None, max_nodes=None, include_passages: bool = False,
+           connectors: bool = True) -> Subgraph:
+    """The part of the graph to export (see the module docstring for the rules). max_nodes: None or
+    "all" keep everything; connectors: with a type filter without Place, keep the places that link
+    the selected nodes (the property-graph formats; RDF exports pass False)."""
     types = check_types(types)
-    max_nodes = check_max_nodes(max_nodes)
+    cap = check_max_nodes(max_nodes) or None
     u = _Universe(kg, include_passages)
     keep = set(u.nodes)
     notes = []
     if place is not None:
         roots = resolve_place(u, place)
         keep = _under_places(u, roots)
-        notes.append(f"place {place}")
+        notes.append("、".join(u.nodes[r].label for r in roots) + " 及其下辖")
+    joined: set[str] = set()
+    nbrs: dict[str, set[str]] = {}
     if types:
+        scope = keep
         keep = {iri for iri in keep if u.nodes[iri].type in types}
-        notes.append("types " + ", ".join(types))
-    nodes = {iri: u.nodes[iri] for iri in sorted(keep)}
+        if connectors and "Place" not in types:
+            nbrs = _neighbours(u)
+            joined = _connectors(nbrs, keep, {iri for iri in scope if u.nodes[iri].type == "Place"})
+    nodes = {iri: u.nodes[iri] for iri in sorted(keep | joined)}
     edges: list[Edge] = []
     for i, (s, p, o) in enumerate(u.links):
         edges.append(Edge(f"e{i}", s, o, curie(p), curie(p)))
     for ob in u.observations:
-        if ob["place"] in keep and ob["metric"] in keep:
+        if ob["place"] in nodes and ob["metric"] in nodes:
             edges.append(_observation_edge(ob))
     if include_passages:
         if place is None and not types:
             wanted = set(u.passages)
-        else:
+        else:  # the passages of the selected nodes (not of the connectors) and of the kept observations
             wanted = {p for iri in keep for p in u.mentions.get(iri, ())}
             wanted |= {e.attrs["passage"] for e in edges if e.predicate == OBSERVATION and e.attrs.get("passage")}
         for p in sorted(wanted):
@@ -276,19 +305,91 @@ def select(kg, types=None, place: str | None = None, max_nodes=None, include_pas
                 if doc in u.documents:
                     nodes[doc] = u.documents[doc]
     edges = [e for e in edges if e.source in nodes and e.target in nodes]
-    sub = Subgraph(nodes, edges, filtered=bool(place is not None or types or max_nodes),
-                   include_passages=include_passages)
-    if max_nodes is not None and len(sub.nodes) > max_nodes:
-        deg = sub.degrees()
-        order = {t: i for i, t in enumerate(TYPES + PASSAGE_TYPES)}
-        ranked = sorted(sub.nodes.values(), key=lambda n: (-deg[n.iri], order.get(n.type, 9), n.label, n.iri))
-        kept = {n.iri for n in ranked[:max_nodes]}
-        sub.nodes = {iri: n for iri, n in sub.nodes.items() if iri in kept}
-        sub.edges = [e for e in sub.edges if e.source in kept and e.target in kept]
-        notes.append(f"the {max_nodes} best-connected nodes")
-    sub.description = "; ".join(notes) or "the whole graph"
+    sub = Subgraph(nodes, edges, filtered=bool(place is not None or types or cap),
+                   include_passages=include_passages, total_nodes=len(nodes))
+    if cap is not None and len(sub.nodes) > cap:
+        joined = _cap(u, sub, cap, nbrs, joined)
+    sub.connectors = sorted(joined)
+    if types:
+        note = "仅 " + "、".join(TYPE_STYLE[t][1] for t in types)
+        if joined:
+            note += f"，保留 {len(joined)} 个连接它们的地点"
+        notes.append(note)
+    if len(sub.nodes) < sub.total_nodes:
+        notes.append(f"显示连接最多的 {len(sub.nodes)} 个节点（共 {sub.total_nodes} 个；"
+                     f"省略 {sub.total_nodes - len(sub.nodes)} 个，用 --all 导出全部）")
+    sub.description = "；".join(notes) or "全图"
     sub.snippets = _snippets(u, sub)
     return sub
+
+
+def _cap(u: _Universe, sub: Subgraph, cap: int, nbrs: dict[str, set[str]], joined: set[str]) -> set[str]:
+    """Keep the `cap` best-connected nodes of `sub` (in place): by degree in the selection, then by
+    the passages that mention them. With connectors, rank the selected nodes only and take as many
+    as fit together with the places that still link them. The connectors kept are returned."""
+    deg = sub.degrees()
+    order = {t: i for i, t in enumerate(TYPES + PASSAGE_TYPES)}
+    ranked = sorted((n for n in sub.nodes.values() if n.iri not in joined),
+                    key=lambda n: (-deg[n.iri], -len(u.mentions.get(n.iri, ())), order.get(n.type, 9), n.label, n.iri))
+    def links(k: int) -> set[str]:  # the connectors the k best selected nodes need
+        return _connectors(nbrs, {n.iri for n in ranked[:k] if n.iri in u.nodes}, joined) if joined else set()
+
+    k = min(cap, len(ranked))
+    conn = links(k)
+    while k + len(conn) > cap:  # fewer selected nodes never need more connectors: this ends
+        k = max(0, cap - len(conn))
+        conn = links(k)
+    while k < len(ranked) and k + 1 + len(more := links(k + 1)) <= cap:  # fill what is left
+        k, conn = k + 1, more
+    kept = {n.iri for n in ranked[:k]} | conn
+    sub.nodes = {iri: n for iri, n in sub.nodes.items() if iri in kept}
+    sub.edges = [e for e in sub.edges if e.source in kept and e.target in kept]
+    return conn
+
+
+def _neighbours(u: _Universe) -> dict[str, set[str]]:
+    """Node -> the distinct nodes it is linked to (RDF links and observations, both directions)."""
+    nbrs: dict[str, set[str]] = defaultdict(set)
+    pairs = [(s, o) for s, _, o in u.links] + [(ob["place"], ob["metric"]) for ob in u.observations]
+    for a, b in pairs:
+        if a in u.nodes and b in u.nodes and a != b:
+            nbrs[a].add(b)
+            nbrs[b].add(a)
+    return nbrs
+
+
+def _connectors(nbrs: dict[str, set[str]], selected: set[str], candidates: set[str]) -> set[str]:
+    """The candidate places that lie on paths between selected nodes. Start from every candidate;
+    drop, until none is left to drop, a place with fewer than two distinct neighbours among the
+    selected nodes and the places still kept (a dead end), and a group of linked places that
+    touches fewer than two selected nodes (it links nothing to anything else). What stays: the
+    places a selected node is linked to when another selected node is reachable through them, and
+    the parents (gk:locatedIn) that join such places."""
+    kept = set(candidates) - set(selected)
+    while True:
+        todo = list(kept)
+        while todo:
+            p = todo.pop()
+            if p in kept and sum(1 for n in nbrs.get(p, ()) if n in selected or n in kept) < 2:
+                kept.discard(p)
+                todo.extend(n for n in nbrs.get(p, ()) if n in kept)
+        dropped = False
+        seen: set[str] = set()
+        for p in sorted(kept):
+            if p in seen:
+                continue
+            group, stack = {p}, [p]
+            while stack:
+                for n in nbrs.get(stack.pop(), ()):
+                    if n in kept and n not in group:
+                        group.add(n)
+                        stack.append(n)
+            seen |= group
+            if len({n for q in group for n in nbrs.get(q, ()) if n in selected}) < 2:
+                kept -= group
+                dropped = True
+        if not dropped:
+            return kept
 
 
 def _observation_edge(ob: dict) -> Edge:
@@ -580,12 +681,22 @@ def to_cytoscape(sub: Subgraph, version: str = "") -> bytes:
 # ------------------------------------------------------------------ entry points
 
 def render(kg, fmt: str | None, *, types=None, place: str | None = None, max_nodes=None,
-           include_passages: bool = False, output=None) -> bytes:
-    """The export as bytes (UTF-8)."""
+           include_passages: bool = False, output=None, summary: dict | None = None) -> bytes:
+    """The export as bytes (UTF-8). max_nodes: None for the format's default (HTML_MAX_NODES for
+    html, everything otherwise), "all" for everything, or a number. `summary`, when given, is
+    filled with the subgraph's description, nodes, edges, total_nodes and connectors."""
     fmt = check_format(fmt, output)
-    if fmt in RDF_FORMATS and place is None and not check_types(types) and check_max_nodes(max_nodes) is None:
+    if fmt in RDF_FORMATS and place is None and not check_types(types) and not check_max_nodes(max_nodes):
+        if summary is not None:
+            summary.update(description="全图", nodes=None, edges=None)
         return to_rdf(kg, Subgraph({}, [], filtered=False), fmt)  # the whole store: nothing to select
-    sub = select(kg, types=types, place=place, max_nodes=max_nodes, include_passages=include_passages)
+    if fmt == "html" and check_max_nodes(max_nodes) is None:
+        max_nodes = HTML_MAX_NODES
+    sub = select(kg, types=types, place=place, max_nodes=max_nodes, include_passages=include_passages,
+                 connectors=fmt not in RDF_FORMATS)
+    if summary is not None:
+        summary.update(description=sub.description, nodes=len(sub.nodes), edges=len(sub.edges),
+                       total_nodes=sub.total_nodes, connectors=len(sub.connectors))
     if fmt in RDF_FORMATS:
         return to_rdf(kg, sub, fmt)
     if fmt == "graphml":
@@ -607,12 +718,12 @@ def _title(kg, sub: Subgraph) -> str:
 
 
 def export(kg, fmt: str | None = None, output: str | os.PathLike | None = None, *, types=None,
-           place: str | None = None, max_nodes=None, include_passages: bool = False):
+           place: str | None = None, max_nodes=None, include_passages: bool = False, summary: dict | None = None):
     """Render the export; return it as text, or write it atomically to `output` and return the Path."""
     if output is not None:
         check_output(output)
     data = render(kg, fmt, types=types, place=place, max_nodes=max_nodes, include_passages=include_passages,
-                  output=output)
+                  output=output, summary=summary)
     if output is None:
         return data.decode("utf-8")
     return write_atomic(output, data)

@@ -16,3 +16,4 @@ def shipped_dir(name: str) -> Path:
 
 ONTOLOGY_DIR = shipped_dir("ontology")
 EXAMPLES_DIR = shipped_dir("examples")
+STATIC_DIR = _PACKAGE / "static"  # the page, the export template and the vendored front-end files

@@ -1,0 +1,38 @@
+#!/bin/sh
+# Rebuild the vendored front-end files from the npm registry (development time only; nothing is
+# fetched when the package runs). Run from the repository root: `make vendor`. Versions are pinned
+# here; change one, run this, look at the page and the HTML export, commit the files.
+set -eu
+ECHARTS=5.6.0
+VIS_NETWORK=10.0.2
+CODEMIRROR=5.65.20
+out=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+npm pack --silent "echarts@$ECHARTS" "vis-network@$VIS_NETWORK" "codemirror@$CODEMIRROR" >/dev/null
+for f in *.tgz; do mkdir "${f%.tgz}" && tar xzf "$f" -C "${f%.tgz}"; done
+
+e=echarts-$ECHARTS/package
+cp "$e/dist/echarts.common.min.js" "$out/"
+cp "$e/LICENSE" "$out/echarts.LICENSE.txt"
+cp "$e/NOTICE" "$out/echarts.NOTICE.txt"
+
+# dist/ carries the data classes (vis.DataSet) and no CSS: the "standalone" build would inject a
+# <style> element, which the page's Content-Security-Policy refuses; the CSS is a file of its own
+v=vis-network-$VIS_NETWORK/package
+sed '/sourceMappingURL/d' "$v/dist/vis-network.min.js" > "$out/vis-network.min.js"
+sed 's|/\*# sourceMappingURL=[^*]*\*/||' "$v/styles/vis-network.min.css" > "$out/vis-network.min.css"
+cat "$v/LICENSE-APACHE-2.0" > "$out/vis-network.LICENSE.txt"
+printf '\n\n---- or, at your choice ----\n\n' >> "$out/vis-network.LICENSE.txt"
+cat "$v/LICENSE-MIT" >> "$out/vis-network.LICENSE.txt"
+
+# CodeMirror 5: the editor, its SPARQL mode and the completion pop-up, in one file and one style sheet
+c=codemirror-$CODEMIRROR/package
+cat "$c/lib/codemirror.js" "$c/mode/sparql/sparql.js" "$c/addon/hint/show-hint.js" \
+    "$c/addon/edit/matchbrackets.js" > "$out/codemirror.js"
+cat "$c/lib/codemirror.css" "$c/addon/hint/show-hint.css" > "$out/codemirror.css"
+cp "$c/LICENSE" "$out/codemirror.LICENSE.txt"
+
+printf 'echarts %s\nvis-network %s\ncodemirror %s\n' "$ECHARTS" "$VIS_NETWORK" "$CODEMIRROR" > "$out/VERSIONS"
+echo "vendored into $out:" && cat "$out/VERSIONS"
