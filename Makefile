@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-fast bench clean
+.PHONY: install run test test-fast bench clean vendor
 
 install: $(STAMP)
 
@@ -47,3 +47,7 @@ bench: install
 
 clean:
 	rm -rf .kg .pytest_cache
+
+# the front-end libraries in kg/static/vendor/, from the npm registry (development time; needs npm)
+vendor:
+	sh kg/static/vendor/fetch.sh

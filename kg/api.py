@@ -44,18 +44,41 @@ class KnowledgeGraph:
         if getattr(self, "_searcher", None) is None:
             from .search import Searcher
 
-            self._searcher = Searcher(self.build_dir)
+            self._searcher = Searcher(self.build_dir, documents_about=self._documents_about,
+                                      documents_named=self._documents_named)
         return self._searcher
 
     def search(self, query: str, k: int = 10, mode: str = "fused", *, place: str | None = None,
-               kind: str | None = None, year: int | None = None) -> list[dict]:
+               kind: str | None = None, year: int | None = None, doc: str | None = None) -> list[dict]:
         """Passages for a natural-language query, best first: dicts with passage (IRI), doc
         (source file), start, end, score, text. The model is loaded once, on the first call.
-        mode: fused (default), vector or lexical. Filters: place (a document's subject place, by
-        label or short form: 江苏), kind (WorkReport, StatisticalBulletin, PlanReport, News, Other
-        or 政府工作报告 …), year (the year a passage's section reports on). A place or year the query
-        names is preferred even without a filter."""
-        return self.searcher.search(query, k=k, mode=mode, place=place, kind=kind, year=year)
+        An empty list when no passage matches well (none shares a content word or an indicator
+        synonym with the query, none is clearly close in meaning: see kg/search.py).
+        mode: fused (default), vector or lexical. Filters: place (by label or alias, as kg ask and
+        kg compare name places: 江苏, 郑州; the documents about it or a place located in it), kind
+        (WorkReport, StatisticalBulletin, PlanReport, News, Other or 政府工作报告 …), year (the year
+        a passage's section reports on), doc (a file name, or part of a title: the documents it
+        names). An unknown place or document is an InputError. A place or year the query names is
+        preferred even without a filter."""
+        return self.searcher.search(query, k=k, mode=mode, place=place, kind=kind, year=year, doc=doc)
+
+    def _documents_about(self, place: str) -> set[str]:
+        """Source files of the documents whose subject place is `place` (a label or alias, linked
+        as kg ask and kg compare link it) or lies in it (gk:locatedIn). Empty when none."""
+        asker = self._ask_engine()
+        iris = asker.tables["names"]["Place"].get(place) or [x["iri"] for x in asker._link_names(place, "Place")[:1]]
+        if not iris:
+            return set()
+        values = " ".join(f"<{i}>" for i in iris)
+        rows = self.sparql(f"""SELECT DISTINCT ?file WHERE {{ VALUES ?top {{ {values} }}
+            ?d gk:subjectPlace ?p ; gk:sourceFile ?file . ?p gk:locatedIn* ?top }}""")
+        return {r["file"] for r in rows}
+
+    def _documents_named(self, text: str) -> set[str]:
+        """Source files a doc filter names: a file name, or part of a title (kg/search.py)."""
+        from .search import match_documents
+
+        return match_documents(text, [(d["file"], d["title"]) for d in self.documents()])
 
     def ask(self, question: str, k: int = 5, explain: bool = False, *, place: str | None = None,
             kind: str | None = None, year: int | None = None) -> dict:
@@ -111,6 +134,49 @@ class KnowledgeGraph:
                         "report_year": int(r["year"][:4]) if r.get("year") else None,
                         "passages": int(r["passages"])})
         return out
+
+    def document(self, file: str) -> dict:
+        """One document to read: what documents() says of it, its normalized text (the passages at
+        their offsets; the line breaks between them kept as line breaks), its sections (offsets,
+        heading, role such as 上年工作回顾 or 主要预期目标, the year and status they report on) and
+        its passages (IRI, number, offsets). A file name or a document IRI; unknown → InputError."""
+        from .errors import InputError
+
+        doc = next((d for d in self.documents() if file in (d["file"], d["file"].rsplit(".", 1)[0])
+                    or file.endswith("/doc/" + d["file"].rsplit(".", 1)[0])), None)
+        if doc is None:
+            raise InputError(f"no document {file!r} in this workspace (kg info lists them)")
+        lit = json.dumps(doc["file"], ensure_ascii=False)
+        passages = self.store.select(f"""
+            SELECT ?p ?order ?start ?end ?text WHERE {{
+              ?d gk:sourceFile {lit} . ?p gk:inDocument ?d ; a gk:Passage ; gk:order ?order ;
+                 gk:charStart ?start ; gk:charEnd ?end ; gk:text ?text }} ORDER BY ?start""")
+        sections = self.store.select(f"""
+            SELECT ?order ?start ?end ?heading ?role ?role_name ?year ?status WHERE {{
+              ?d gk:sourceFile {lit} . ?s a gk:Section ; gk:inDocument ?d ; gk:order ?order ;
+                 gk:charStart ?start ; gk:charEnd ?end .
+              OPTIONAL {{ ?s gk:heading ?heading }} OPTIONAL {{ ?s gk:defaultYear ?year }}
+              OPTIONAL {{ ?s gk:defaultStatus ?status }}
+              OPTIONAL {{ ?s gk:sectionRole ?role OPTIONAL {{ ?role rdfs:label ?role_name
+                                                             FILTER(LANGMATCHES(LANG(?role_name), "zh")) }} }}
+            }} ORDER BY ?start""")
+        text, at = [], 0
+        for r in passages:
+            start, end = int(r["start"]), int(r["end"])
+            if start < at:  # overlapping passages: the text is already there
+                text.append(r["text"][at - start:])
+            else:
+                text.append("\n" * min(2, start - at) + " " * max(0, start - at - 2))
+                text.append(r["text"])
+            at = max(at, end)
+        local = lambda v: v.rsplit("#", 1)[-1] if v else None  # noqa: E731
+        return {**doc, "text": "".join(text),
+                "sections": [{"order": int(r["order"]), "start": int(r["start"]), "end": int(r["end"]),
+                              "heading": r.get("heading"), "role": local(r.get("role")),
+                              "role_name": r.get("role_name"), "year": int(r["year"]) if r.get("year") else None,
+                              "status": local(r.get("status"))} for r in sections],
+                "passages": [{"passage": r["p"], "order": int(r["order"]), "start": int(r["start"]),
+                              "end": int(r["end"])} for r in passages]}
 
     def example_questions(self, n: int = 6) -> list[str]:
         """Questions this corpus can answer, built from it: the indicators stated for the most

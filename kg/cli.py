@@ -55,13 +55,17 @@ def _parser() -> argparse.ArgumentParser:
 
     q = sub.add_parser("search", parents=[common], help="semantic passage search (vector + lexical)",
                        description="Find passages for a natural-language question: embeddings and BM25 over "
-                       "jieba tokens, fused. TEXT - reads one query a line from stdin and prints one JSON "
-                       "array a line, in order.")
+                       "jieba tokens, fused. Only passages that share a content word with the question (or a "
+                       "synonym of an indicator it names: GDP finds 地区生产总值), or are clearly close in meaning, "
+                       "are returned; when none is, it says 'no passage matches well' (json: []). TEXT - reads "
+                       "one query a line from stdin and prints one JSON array a line, in order.")
     q.add_argument("query", metavar="TEXT", help="the question, or - for batch mode (stdin)")
     q.add_argument("-k", default="10", metavar="N", help="number of passages (default 10)")
     q.add_argument("--format", "-f", default=None, choices=["json", "table"],
                    help="default: table, or json in batch mode")
     _filters(q)
+    q.add_argument("--doc", metavar="FILE_OR_TITLE", help="only this document: its file name, or part of its title "
+                   "(every document whose title contains it); one value")
 
     a = sub.add_parser("ask", parents=[common], help="answer a question with citations",
                        description="Answer a question in Chinese from the graph (observations of the linked "
@@ -88,15 +92,21 @@ def _parser() -> argparse.ArgumentParser:
     x = sub.add_parser("export", parents=[common], help="export the graph (RDF, GraphML, GEXF, Cytoscape.js, HTML)",
                        description="Write the graph as Turtle, N-Triples or JSON-LD (from the store), as GraphML, "
                        "GEXF or Cytoscape.js JSON (for Gephi and Cytoscape), or as one self-contained interactive "
-                       "HTML page. Filters make a readable picture of a big graph.")
+                       "HTML page. Filters make a readable picture of a big graph. The HTML page shows the "
+                       "150 best-connected nodes unless --max-nodes or --all says otherwise (the other formats "
+                       "export everything); its header, and stderr, say what was left out.")
     x.add_argument("--format", "-f", default=None, metavar="FORMAT",
                    help="ttl, nt, jsonld, graphml, gexf, cytoscape or html (default: from the -o file name, else ttl)")
     x.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE (atomically); default: stdout")
     x.add_argument("--type", "-t", action="append", default=None, metavar="TYPE", dest="types",
-                   help="keep only nodes of this type: Place, Agency, Program, Metric (repeatable)")
+                   help="keep only nodes of this type: Place, Agency, Program, Metric (repeatable); without "
+                   "Place, graph formats keep the places that link the selected nodes as connectors")
     x.add_argument("--place", default=None, metavar="NAME",
                    help="a place (label or alias) and what lies in it: sub-places, their agencies, programs, metrics")
-    x.add_argument("--max-nodes", default=None, metavar="N", help="keep the N best-connected nodes")
+    x.add_argument("--max-nodes", default=None, metavar="N",
+                   help="keep the N best-connected nodes (default: 150 for html, all for the other formats)")
+    x.add_argument("--all", action="store_true", dest="all_nodes",
+                   help="no node cap: the whole selection, also in html (same as --max-nodes all)")
     x.add_argument("--include-passages", action="store_true", help="add Passage and Document nodes (off by default)")
 
     d = sub.add_parser("doctor", parents=[common], help="verify a workspace (store, index, model)",
@@ -420,7 +430,8 @@ def cmd_info(args) -> int:
 
 def _filters(parser) -> None:
     """--place/--kind/--year, shared by search and ask."""
-    parser.add_argument("--place", metavar="NAME", help="only documents about this place (label or short form: 江苏)")
+    parser.add_argument("--place", metavar="NAME", help="only documents about this place or a place in it (label or alias: "
+                        "河南, 郑州, 金水区); one value")
     parser.add_argument("--kind", metavar="KIND", help="only documents of this kind: WorkReport, StatisticalBulletin, "
                         "PlanReport, News, Other (or 政府工作报告, 统计公报, 计划报告, 新闻, 其他)")
     parser.add_argument("--year", type=int, metavar="YYYY", help="only passages about this year (their section's year)")
@@ -434,7 +445,7 @@ def cmd_search(args) -> int:
     import kg
 
     from .errors import InputError
-    from .search import check_k
+    from .search import NO_MATCH, check_k
 
     k = check_k(args.k)
     fmt = args.format or ("json" if args.query == "-" else "table")
@@ -445,16 +456,18 @@ def cmd_search(args) -> int:
         for line in sys.stdin:
             query = line.strip()
             try:
-                hits = graph.search(query, k=k, **_filter_args(args)) if query else []
+                hits = graph.search(query, k=k, doc=args.doc, **_filter_args(args)) if query else []
             except InputError as exc:  # one bad line (too long) keeps its place: []
                 print(f"kg search: line skipped: {exc}", file=sys.stderr)
                 hits = []
             sys.stdout.write(json.dumps(hits, ensure_ascii=False) + "\n")
             sys.stdout.flush()
         return 0
-    hits = graph.search(args.query, k=k, **_filter_args(args))
+    hits = graph.search(args.query, k=k, doc=args.doc, **_filter_args(args))
     if fmt == "json":
         print(json.dumps(hits, ensure_ascii=False, indent=2))
+        if not hits:
+            print(f"kg search: {NO_MATCH}", file=sys.stderr)
     else:
         _print_hits(graph, args.query, hits)
     return 0
@@ -467,7 +480,9 @@ def _print_hits(graph, query: str, hits: list[dict]) -> None:
 
     console = Console()
     if not hits:
-        console.print("no passages")
+        from .search import NO_MATCH
+
+        console.print(NO_MATCH)
         return
     table = Table(show_lines=True)
     table.add_column("#", justify="right")
@@ -487,21 +502,30 @@ def _print_hits(graph, query: str, hits: list[dict]) -> None:
 def cmd_export(args) -> int:
     import kg
 
-    from .export import check_format, check_max_nodes, check_output, check_types
+    from .errors import InputError
+    from .export import ALL, check_format, check_max_nodes, check_output, check_types, export
 
     if args.output is not None:
         check_output(args.output)
     fmt = check_format(args.format, args.output)  # bad options fail before the store is opened
     check_types(args.types)
     check_max_nodes(args.max_nodes)
+    if args.all_nodes and args.max_nodes is not None:
+        raise InputError("give --max-nodes N or --all, not both")
+    max_nodes = ALL if args.all_nodes else args.max_nodes
     graph = kg.open(args.workspace)
-    result = graph.export(fmt, args.output, types=args.types, place=args.place, max_nodes=args.max_nodes,
-                          include_passages=args.include_passages)
+    summary: dict = {}
+    result = export(graph, fmt, args.output, types=args.types, place=args.place, max_nodes=max_nodes,
+                    include_passages=args.include_passages, summary=summary)
+    what = f"{summary['nodes']} nodes, {summary['edges']} edges: {summary['description']}" \
+        if summary.get("nodes") is not None else summary.get("description", "")
     if args.output is None:
         sys.stdout.buffer.write(result.encode("utf-8"))
         sys.stdout.flush()
+        if summary.get("nodes") is not None and summary["nodes"] < summary["total_nodes"]:
+            print(f"kg export: {what}", file=sys.stderr)  # something was left out: say so
     else:
-        print(f"wrote {result} ({fmt}, {result.stat().st_size:,} bytes)", file=sys.stderr)
+        print(f"wrote {result} ({fmt}, {result.stat().st_size:,} bytes; {what})", file=sys.stderr)
     return 0
 
 

@@ -13,6 +13,12 @@ every pooled passage are z-normalized within the pool and mixed with the weights
 small genre prior (a question about a target -- 今年/计划/要 -- prefers passages stating targets,
 one about results -- 去年/了 -- passages stating results). The weights were measured with
 bench/search_bench.py on bench/tune_questions.jsonl, not on the evaluation questions.
+
+A relevance floor then drops what only looks similar: a passage is returned only when it shares a
+content word of the query (or a synonym of a standard indicator the query names, or the name of its
+document's place), or when its cosine with the query is clearly high (VECTOR_FLOOR). Embedding
+cosines alone do not separate noise: with e5-small, markup, random letters and punctuation score
+0.78-0.85 against the bundled corpus, as high as real answers. Nothing left: no hits.
 """
 from __future__ import annotations
 
@@ -20,6 +26,8 @@ import json
 import logging
 import re
 import time
+import unicodedata
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -42,6 +50,13 @@ YEAR_WEIGHT = 0.4
 MAX_K = 1000
 MAX_QUERY_CHARS = 2000  # longer queries are refused (as `kg ask` refuses longer questions)
 BM25_K1, BM25_B = 1.5, 0.75
+# The relevance floor's vector test, per model: a passage whose cosine with the query reaches this
+# is kept even without a shared word (a paraphrase). e5-small puts noise queries at 0.78-0.88 on the
+# bundled corpus (a question about the weather: 0.878) and answers at 0.86-0.93, so only a clearly
+# high cosine counts; models without a measured value rely on the shared words alone.
+VECTOR_FLOOR = {"e5-small": 0.90}
+# what the CLI says when the floor leaves nothing (the page says 没有匹配良好的段落)
+NO_MATCH = "no passage matches well"
 
 # Question fillers that carry no content (jieba tokens; the bigram stream is not filtered).
 STOPWORDS = frozenset("""
@@ -51,6 +66,8 @@ STOPWORDS = frozenset("""
 """.split())
 _PUNCT = re.compile(r"^[\W_]+$")
 _NON_WORD = re.compile(r"[\W_]+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[a-z]")
 
 # Genre prior: government reports mix results (完成, 同比, 累计...) and targets (力争, 确保, 以上...).
 # (kg/vocab: plan words, estimate words, task verbs, qualifiers of targets; result verbs, actual words)
@@ -72,6 +89,48 @@ def query_intent(query: str) -> int:
     """+1 when the question asks about a target or plan, -1 about a result, 0 when unclear."""
     target, actual = bool(_QUERY_TARGET.search(query)), bool(_QUERY_ACTUAL.search(query))
     return 1 if target and not actual else -1 if actual and not target else 0
+
+
+@lru_cache(maxsize=1)
+def _question_words() -> frozenset[str]:
+    """Every word of kg/vocab/question_words.tsv (目标, 一共, 各省, 最高, 历年 …): what a question
+    asks for, not what it is about."""
+    return frozenset(w for _, w in vocab.table("question_words"))
+
+
+def term_pattern(term: str) -> str:
+    """A regex for a lower-cased term in lower-cased text: a Latin word or a number only as a whole
+    (gdp not inside a longer word, 12 not inside 125), Chinese anywhere."""
+    if _CJK.search(term):
+        return re.escape(term)
+    return rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9]|\.\d)"
+
+
+@lru_cache(maxsize=1)
+def _indicator_names() -> tuple[tuple[re.Pattern, tuple[str, ...]], ...]:
+    """(a name or synonym as a pattern; the indicator's name and all its synonyms) for every
+    standard indicator of kg/vocab/indicators.tsv, lower-cased, longest name first."""
+    inds = vocab.indicators()
+    out = []
+    for name in inds.names():
+        if len(name) >= 2:
+            ind = inds.by_name[name]
+            group = tuple(dict.fromkeys(n.lower() for n in (ind.name, *ind.synonyms)))
+            out.append((re.compile(term_pattern(name.lower())), group))
+    return tuple(out)
+
+
+def indicator_synonyms(text: str) -> list[tuple[str, ...]]:
+    """For each standard indicator the text names (by its name or a synonym, longest first, not
+    overlapping): the indicator's name and synonyms. GDP → (地区生产总值, 生产总值, gdp, 经济 …)."""
+    low, taken, out = text.lower(), [], []
+    for pattern, group in _indicator_names():
+        for m in pattern.finditer(low):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                taken.append((m.start(), m.end()))
+                if group not in out:
+                    out.append(group)
+    return out
 
 
 # ------------------------------------------------------------------ tokens
@@ -275,9 +334,16 @@ def check_k(k) -> int:
 
 
 class Searcher:
-    """The search indexes of one build; the model is loaded on the first query only."""
+    """The search indexes of one build; the model is loaded on the first query only.
 
-    def __init__(self, build_dir: Path):
+    documents_about(place) and documents_named(text), given by the API (kg/api.py), turn the place
+    and doc filters into the source files they allow, from the graph: a place by label or alias with
+    the places located in it, a document by file name or part of its title. Without them (a bare
+    Searcher, as in bench/) a place is a document's own subject place and a doc its file name."""
+
+    def __init__(self, build_dir: Path, documents_about: Callable[[str], set[str]] | None = None,
+                 documents_named: Callable[[str], set[str]] | None = None):
+        self.documents_about, self.documents_named = documents_about, documents_named
         self.dir = Path(build_dir) / INDEX_DIR
         meta = self.dir / "index.json"
         if not meta.is_file():
@@ -357,19 +423,27 @@ class Searcher:
         offset = vocab.relative_offset(query)
         return base + offset if base and offset is not None else None
 
-    def allowed(self, place: str | None = None, kind: str | None = None, year: int | None = None) -> np.ndarray | None:
+    def allowed(self, place: str | None = None, kind: str | None = None, year: int | None = None,
+                doc: str | None = None) -> np.ndarray | None:
         """The passages the filters let through (None without filters). A place filter takes a
-        place's label or short form; kind an English or Chinese kind name; year the year a
-        passage's section reports on (or its document's report year)."""
-        if not (place or kind or year):
+        place's label or short form (with the API: the documents about it or a place in it); kind
+        an English or Chinese kind name; year the year a passage's section reports on (or its
+        document's report year); doc a document's file name or part of its title."""
+        place, doc = (place or "").strip() or None, (doc or "").strip() or None
+        if not (place or kind or year or doc):
             return None
         mask = np.ones(self.n, bool)
         if place:
-            places = self.place_names.get(place.strip(), set())
-            if not places:
+            files = self.documents_about(place) if self.documents_about is not None else \
+                {r["doc"] for r in self.rows if r.get("place") in self.place_names.get(place, ())}
+            if not files:
                 known = "、".join(sorted(self.passages_of)[:8])
                 raise InputError(f"no document of this corpus is about {place!r} (places: {known or 'none'})")
-            mask &= np.array([p in places for p in self.place_of], bool)
+            mask &= np.array([r["doc"] in files for r in self.rows], bool)
+        if doc:
+            files = self.documents_named(doc) if self.documents_named is not None else \
+                match_documents(doc, [(f, None) for f in dict.fromkeys(r["doc"] for r in self.rows)])
+            mask &= np.array([r["doc"] in files for r in self.rows], bool)
         if kind:
             wanted = KIND_NAMES.get(kind.strip(), kind.strip())
             if wanted not in KIND_NAMES.values():
@@ -417,16 +491,60 @@ class Searcher:
         _, ids = self.index.search(qv[None, :].astype(np.float32), c)
         return ids[0][ids[0] >= 0]
 
+    # -- the relevance floor
+    def query_terms(self, query: str) -> list[tuple[str, ...]]:
+        """What a passage must share with the query to be returned, as groups of alternatives: the
+        query's content words -- jieba words (search mode, with the graph's names in the
+        dictionary) of two or more Chinese characters, Latin words and numbers of two or more
+        characters, without question fillers (STOPWORDS) and question words
+        (kg/vocab/question_words.tsv); single Chinese characters only when nothing longer is left
+        -- each alone, plus, for every standard indicator the query names, its name and synonyms
+        (kg/vocab/indicators.tsv: GDP → 地区生产总值, 生产总值 …)."""
+        text = unicodedata.normalize("NFKC", query).lower()
+        words = [w for w in dict.fromkeys(self.tokenizer.words_of(text)) if w not in _question_words()]
+        terms = [w for w in words if len(w) >= 2 and (_CJK.search(w) or _LATIN.search(w)
+                                                      or sum(c.isdigit() for c in w) >= 2)]
+        if not terms:  # a one-character question (煤, 水) is about that character
+            terms = [w for w in words if _CJK.fullmatch(w)]
+        groups = [(w,) for w in terms]
+        for group in indicator_synonyms(text):
+            if group not in groups:
+                groups.append(group)
+        return groups
+
+    def _sharing(self, query: str) -> Callable[[int], bool]:
+        """Whether passage i shares a query term (or a synonym): written in its text, or the name
+        of its document's subject place (a passage of 江苏's report is about 江苏 without naming it)."""
+        alts = {a for group in self.query_terms(query) for a in group}
+        if not alts:
+            return lambda i: False
+        pattern = re.compile("|".join(term_pattern(a) for a in sorted(alts, key=len, reverse=True)))
+
+        def shares(i: int) -> bool:
+            r = self.rows[i]
+            return bool(pattern.search(r["text"].lower())) or any(n.lower() in alts for n in r.get("place_names") or ())
+        return shares
+
+    def _floor(self, query: str, p: dict) -> Callable[[int, float | None], bool]:
+        """keep(i, cosine): the relevance floor for one query (everything passes with floor off)."""
+        if not p["floor"]:
+            return lambda i, cos: True
+        shares, high = self._sharing(query), p["vector_floor"]
+        return lambda i, cos: (high is not None and cos is not None and cos >= high) or shares(i)
+
     def search(self, query: str, k: int = 10, mode: str = "fused", qv: np.ndarray | None = None,
                params: dict | None = None, place: str | None = None, kind: str | None = None,
-               year: int | None = None) -> list[dict]:
+               year: int | None = None, doc: str | None = None) -> list[dict]:
         """Best passages first: dicts with passage (IRI), doc, start, end, score, text (and the
-        component scores). mode: fused | vector | lexical; place, kind, year filter (see
+        component scores); none when no passage passes the relevance floor (see query_terms and
+        VECTOR_FLOOR). mode: fused | vector | lexical; place, kind, year, doc filter (see
         allowed); params override the fusion weights (lexical, vector, status_prior, place_prior,
-        year_prior, candidates, rrf) -- for the benchmark."""
+        year_prior, candidates, rrf) and the floor (floor: False turns it off, vector_floor) --
+        for the benchmark."""
         p = {"lexical": LEXICAL_WEIGHT, "vector": VECTOR_WEIGHT, "status_prior": STATUS_WEIGHT,
              "place_prior": PLACE_WEIGHT, "year_prior": YEAR_WEIGHT,
-             "candidates": CANDIDATES, "rrf": None, **(params or {})}
+             "candidates": CANDIDATES, "rrf": None, "floor": True,
+             "vector_floor": VECTOR_FLOOR.get(self.model_info.get("name")), **(params or {})}
         query = (query or "").strip()
         if not query:
             raise InputError("empty query: give some text to search for")
@@ -437,28 +555,30 @@ class Searcher:
         k = check_k(k)
         if self.n == 0:
             return []
-        allowed = self.allowed(place, kind, year)
+        allowed = self.allowed(place, kind, year, doc)
         if allowed is not None and not allowed.any():
             return []
         k = min(k, self.n)
         c = min(self.n, max(int(p["candidates"]), k))
+        keep = self._floor(query, p)
         lex = self.lexical_scores(query) if mode in ("fused", "lexical") else None
         if mode in ("fused", "vector"):
             qv = self.query_vector(query) if qv is None else qv
         if mode == "lexical":
             if allowed is not None:
                 lex = np.where(allowed, lex, -np.inf)
-            order = [i for i in np.argsort(-lex, kind="stable")[:k] if np.isfinite(lex[i])]
-            return [self._row(i, float(lex[i]), lexical=float(lex[i])) for i in order]
+            order = np.argsort(-lex, kind="stable")
+            order = order[np.isfinite(lex[order])].tolist()
+            return [self._row(i, float(lex[i]), lexical=float(lex[i]))
+                    for i in _first(order, k, lambda i: keep(i, None))]
         if mode == "vector":
             if allowed is not None:
                 ids = np.flatnonzero(allowed)
-                cos = np.asarray(self.vectors[ids] @ qv, np.float32)
-                top = np.argsort(-cos, kind="stable")[:k]
-                return [self._row(int(ids[j]), float(cos[j]), vector=float(cos[j])) for j in top]
-            ids = self._vector_top(qv, k)
-            cos = self.vectors[ids] @ qv
-            return [self._row(int(i), float(s), vector=float(s)) for i, s in zip(ids, cos)]
+            else:
+                ids = self._vector_top(qv, c)
+            cos = np.asarray(self.vectors[ids] @ qv, np.float32)
+            top = _first(np.argsort(-cos, kind="stable").tolist(), k, lambda j: keep(int(ids[j]), float(cos[j])))
+            return [self._row(int(ids[j]), float(cos[j]), vector=float(cos[j])) for j in top]
         places = self.link_places(query) if p["place_prior"] else []
         pool = np.union1d(np.argpartition(-lex, c - 1)[:c] if c < self.n else np.arange(self.n),
                           self._vector_top(qv, c))
@@ -485,7 +605,8 @@ class Searcher:
             asked = self.asked_year(query, places) if p["year_prior"] else None
             if asked:
                 fused = fused + p["year_prior"] * self.about_year(asked)[pool].astype(np.float32)
-        order = np.argsort(-fused, kind="stable")[:k]
+        # the whole pool is scored as before (the floor changes no score), then the floor drops
+        order = _first(np.argsort(-fused, kind="stable").tolist(), k, lambda j: keep(int(pool[j]), float(v[j])))
         return [self._row(int(pool[j]), float(fused[j]), lexical=float(b[j]), vector=float(v[j]))
                 for j in order]
 
@@ -496,12 +617,13 @@ class Searcher:
                 "scores": {name: round(v, 6) for name, v in parts.items()}}
 
     def highlights(self, query: str, text: str) -> list[tuple[int, int]]:
-        """Character spans of `text` that match words of the query (for display)."""
-        terms = {t for t in self.tokenizer.words_of(query) if len(t) >= 2 or t.isdigit()}
+        """Character spans of `text` that match the query's terms or their synonyms (for display:
+        what lets the passage through the relevance floor)."""
+        terms = {a for group in self.query_terms(query) for a in group}
         spans = []
         low = text.lower()
         for t in sorted(terms, key=len, reverse=True):
-            for m in re.finditer(re.escape(t), low):
+            for m in re.finditer(term_pattern(t), low):
                 spans.append((m.start(), m.end()))
         spans.sort()
         merged: list[tuple[int, int]] = []
@@ -517,6 +639,34 @@ KIND_NAMES = {"WorkReport": "WorkReport", "StatisticalBulletin": "StatisticalBul
               "News": "News", "Other": "Other", "政府工作报告": "WorkReport", "工作报告": "WorkReport",
               "统计公报": "StatisticalBulletin", "计划报告": "PlanReport", "计划执行情况报告": "PlanReport",
               "新闻": "News", "其他": "Other"}
+
+
+def match_documents(text: str, documents: list[tuple[str, str | None]]) -> set[str]:
+    """The source files a doc filter names: a file name (a path's last part, with or without its
+    extension) names that file; otherwise every document whose file name or title contains the
+    text (case-insensitive). None: InputError listing some documents."""
+    want = text.strip().casefold()
+    name = Path(want).name if want else ""
+    exact = {f for f, _ in documents if name and name in (f.casefold(), f.rsplit(".", 1)[0].casefold())}
+    if exact:
+        return exact
+    found = {f for f, title in documents if want and (want in f.casefold() or want in (title or "").casefold())}
+    if not found:
+        some = ", ".join(f + (f" 《{t}》" if t else "") for f, t in documents[:5])
+        raise InputError(f"no document matches {text!r}: give a file name or part of a title "
+                         f"({some}{' …' if len(documents) > 5 else ''})")
+    return found
+
+
+def _first(order: list[int], k: int, keep: Callable[[int], bool]) -> list[int]:
+    """The first k items of order that keep lets through."""
+    out = []
+    for i in order:
+        if keep(i):
+            out.append(i)
+            if len(out) == k:
+                break
+    return out
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:

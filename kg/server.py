@@ -13,6 +13,7 @@ released, so a clean-up may remove it) after its last request.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import re
 import socket
@@ -27,7 +28,7 @@ from fastapi import Query, Request  # at module level: FastAPI resolves the anno
 
 from .errors import InputError, KGError, QueryError, WorkspaceError
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+from .resources import STATIC_DIR  # noqa: E402  (the page and its files)
 from .resources import EXAMPLES_DIR  # noqa: E402  (examples/ in a checkout, kg/examples in a wheel)
 MAX_BODY = 1 << 20  # bytes of a POSTed query
 DEFAULT_TIMEOUT = 30.0
@@ -279,7 +280,18 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
             return sparql_error(400, "empty SPARQL query")
         served = await follower.acquire()
         try:
-            answer = await served.pool.query(query, parse_accept(request.headers.get("accept")), fmt)
+            # a client that goes away (the page's Cancel, a closed tab) stops its query: the worker
+            # running it is killed and replaced, so an abandoned query holds no core
+            running = asyncio.ensure_future(served.pool.query(query, parse_accept(request.headers.get("accept")), fmt))
+            while not running.done():
+                await asyncio.wait({running}, timeout=0.2)
+                if not running.done() and await request.is_disconnected():
+                    running.cancel()
+                    served.pool.stats["cancelled"] += 1
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await running
+                    return Response(status_code=499)  # nobody reads it: the client closed the connection
+            answer = running.result()
         finally:
             await follower.release(served)
         if answer.status != 200:
@@ -350,16 +362,19 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
     @app.get("/search", tags=["search"], summary="passages for a question, best first (as `kg search --format json`)")
     async def search(q: str = Query(..., description="the question or keywords"),
                k: str = Query("10", description="number of passages (1-1000)"),
-               place: str | None = Query(None, description="only documents about this place (江苏, 江苏省)"),
+               place: str | None = Query(None, description="only documents about this place or a place in it (河南, 郑州)"),
                kind: str | None = Query(None, description="WorkReport, StatisticalBulletin, PlanReport, News, Other"),
-               year: str | None = Query(None, description="only passages about this year")):
+               year: str | None = Query(None, description="only passages about this year"),
+               doc: str | None = Query(None, description="only this document: file name or part of its title")):
+        """An empty list when no passage matches well (the page says 没有匹配良好的段落); an unknown
+        place or document is 400 {"error": ...}."""
         from .search import check_k
 
         if not q.strip():
             raise InputError("empty query: give some text to search for")
         k_int, year_int = check_k(k), _year(year)
-        return JSONResponse(await on_graph(lambda g: g.search(q, k=k_int, place=place, kind=kind, year=year_int),
-                                           locked=True))
+        return JSONResponse(await on_graph(lambda g: g.search(q, k=k_int, place=place, kind=kind, year=year_int,
+                                                              doc=doc), locked=True))
 
     @app.get("/ask", tags=["search"], summary="a cited answer (as `kg ask --format json`)")
     async def ask(q: str = Query(..., description="the question, e.g. 2024年郑州市优良天数是多少"),
@@ -444,6 +459,14 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
         return {"passage": iri, "doc": r["file"], "document": r["doc"], "title": r["title"],
                 "start": int(r["start"]), "end": int(r["end"]), "order": int(r["order"]), "text": r["text"]}
 
+    @app.get("/document", tags=["graph"], summary="one document to read: text, sections, passages (as KnowledgeGraph.document)")
+    async def document(file: str = Query(..., description="a source file name (as in /documents) or a document IRI")):
+        return await on_graph(lambda g: g.document(file))
+
+    @app.get("/vocabulary", tags=["SPARQL"], summary="prefixes and the terms of the ontology and the data, for query completion")
+    async def vocabulary():
+        return await on_graph(query_vocabulary)
+
     @app.get("/entities", tags=["graph"], summary="entities whose label or alias contains q")
     async def entities(q: str = Query(..., description="part of a label"), limit: int = Query(20, ge=1, le=200)):
         return await on_graph(find_entities, q, limit)
@@ -478,9 +501,12 @@ def load_examples() -> list[dict]:
         text = path.read_text(encoding="utf-8")
         first = text.splitlines()[0] if text else ""
         title = first.lstrip("#").strip() if first.startswith("#") else path.stem
-        out.append({"name": path.stem, "title": title, "query": text})
+        # the page's title: a "# 标题：" comment line, else the first comment line
+        title_zh = next((line.split("：", 1)[1].strip() for line in text.splitlines()
+                         if line.startswith("# 标题：")), title)
+        out.append({"name": path.stem, "title": title, "title_zh": title_zh, "query": text})
     if not out:
-        out.append({"name": "count_by_class", "title": "Instances per class",
+        out.append({"name": "count_by_class", "title": "Instances per class", "title_zh": "每个类的实例数",
                     "query": "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)"})
     return out
 
@@ -523,6 +549,26 @@ def short_iri(iri: str) -> str:
         if iri.startswith(ns):
             return f"{prefix}:{iri[len(ns):]}"
     return iri
+
+
+def query_vocabulary(graph) -> dict:
+    """The prefixes the endpoint declares, and every class and property of the ontology plus every
+    predicate the data uses, each with its short form and Chinese/English labels."""
+    from .graph import PREFIXES
+
+    rows = graph.sparql("""SELECT ?t ?k ?zh ?en WHERE {
+        { ?t a ?k VALUES ?k { owl:Class owl:ObjectProperty owl:DatatypeProperty rdf:Property } }
+        UNION { SELECT DISTINCT ?t WHERE { ?s ?t ?o } }
+        OPTIONAL { ?t rdfs:label ?zh FILTER(LANGMATCHES(LANG(?zh), "zh")) }
+        OPTIONAL { ?t rdfs:label ?en FILTER(LANGMATCHES(LANG(?en), "en")) } }""")
+    terms: dict[str, dict] = {}
+    for r in rows:
+        t = terms.setdefault(r["t"], {"iri": r["t"], "short": short_iri(r["t"]), "kind": "property",
+                                      "label": None})
+        if r.get("k") and r["k"].endswith("#Class"):
+            t["kind"] = "class"
+        t["label"] = t["label"] or r.get("zh") or r.get("en")
+    return {"prefixes": dict(PREFIXES), "terms": sorted(terms.values(), key=lambda t: t["short"])}
 
 
 def find_entities(graph, q: str, limit: int = 20) -> list[dict]:
@@ -589,11 +635,15 @@ def entity_neighbourhood(graph, iri: str, per_predicate: int = 12) -> dict | Non
                             "count": len(items) - per_predicate})
     neighbours = sorted({n for items in kept.values() for n in items})
     nodes = [{"iri": n, **info.get(n, {"label": short_iri(n), "type": "Other", "group": "Other"})} for n in neighbours]
+    # a link is labelled with its property's Chinese name from the ontology, else its short IRI
+    names = {p: d["label"] for p, d in _describe(graph, sorted({k[0] for k in kept})).items()
+             if d.get("label") and _prefer(d["label"], short_iri(p))}
     edges = []
     for (pred, direction, _), items in kept.items():
         for n in items:
             source, target = (iri, n) if direction == "out" else (n, iri)
-            edges.append({"source": source, "target": target, "predicate": pred, "label": short_iri(pred)})
+            edges.append({"source": source, "target": target, "predicate": pred, "label": short_iri(pred),
+                          "name": names.get(pred, short_iri(pred))})
     kind = _kind(center_types)
     center = {"iri": iri, "type": kind, "group": GROUPS.get(kind, kind), **info.get(iri, {"label": short_iri(iri)})}
     return {"center": center, "properties": properties, "nodes": nodes, "edges": edges, "omitted": omitted}
@@ -605,9 +655,10 @@ def _describe(graph, iris: list[str]) -> dict[str, dict]:
     for i in range(0, len(iris), 200):
         chunk = iris[i:i + 200]
         values = " ".join(_iri(x) for x in chunk)
-        rows = graph.sparql(f"""SELECT ?x ?type ?label ?file ?order WHERE {{ VALUES ?x {{ {values} }}
+        rows = graph.sparql(f"""SELECT ?x ?type ?label ?file ?order ?title WHERE {{ VALUES ?x {{ {values} }}
             OPTIONAL {{ ?x a ?type }} OPTIONAL {{ ?x rdfs:label ?label }}
-            OPTIONAL {{ ?x gk:inDocument/gk:sourceFile ?file ; gk:order ?order }} }}""")
+            OPTIONAL {{ ?x gk:inDocument ?d ; gk:order ?order . ?d gk:sourceFile ?file
+                        OPTIONAL {{ ?d dcterms:title ?title }} }} }}""")
         types: dict[str, set[str]] = {}
         for r in rows:
             types.setdefault(r["x"], set())
@@ -616,8 +667,8 @@ def _describe(graph, iris: list[str]) -> dict[str, dict]:
             entry = out.setdefault(r["x"], {"label": None})
             if r["label"] and (entry["label"] is None or _prefer(r["label"], entry["label"])):
                 entry["label"] = r["label"]
-            if r["file"] is not None and entry["label"] is None:
-                entry["label"] = f"#{r['order']} {r['file']}"
+            if r["file"] is not None and entry["label"] is None:  # a passage: its number in its document
+                entry["label"] = f"段落{r['order']} · {r.get('title') or r['file']}"
         for x, ts in types.items():
             kind = _kind(ts)
             out[x]["type"] = kind

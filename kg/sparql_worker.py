@@ -146,7 +146,7 @@ class WorkerPool:
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Task] = set()
         self._closed = False
-        self.stats = {"queries": 0, "timeouts": 0, "crashes": 0, "respawns": 0, "spawn_failures": 0}
+        self.stats = {"queries": 0, "timeouts": 0, "cancelled": 0, "crashes": 0, "respawns": 0, "spawn_failures": 0}
         self.problem: str | None = None  # why workers cannot start, while they cannot
 
     async def start(self) -> None:

@@ -100,8 +100,8 @@ def test_lexical_only_ranks_exact_terms(graph):
 
 
 def test_result_fields_offsets_and_order(graph, search_ws):
-    hits = graph.search("跨境电商交易额增长了多少", k=5)
-    assert len(hits) == 5
+    hits = graph.search("跨境电商交易额增长了多少", k=2)
+    assert len(hits) == 2
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
     for h in hits:
         assert set(h) >= {"passage", "doc", "start", "end", "score", "text"}
@@ -135,7 +135,7 @@ def test_genre_prior_reads_targets_and_results():
 def test_cli_json_and_table(search_ws):
     out = run_kg("search", "机场旅客吞吐量", "-k", "2", "--format", "json", "--workspace", search_ws, check=True)
     hits = json.loads(out.stdout)
-    assert len(hits) == 2 and "1310万人次" in hits[0]["text"]
+    assert 1 <= len(hits) <= 2 and "1310万人次" in hits[0]["text"]
     out = run_kg("search", "机场旅客吞吐量", "-k", "2", "--workspace", search_ws, check=True)
     assert "report.txt" in out.stdout and "1310" in out.stdout
 
@@ -149,7 +149,7 @@ def test_cli_batch_mode_one_line_per_query_in_order(search_ws):
     assert results[1] == []  # a blank line keeps its place
     assert "12月31日截止" in results[0][0]["text"]
     assert "2.3万套" in results[2][0]["text"]
-    assert all(len(r) == 3 for i, r in enumerate(results) if i != 1)
+    assert all(1 <= len(r) <= 3 for i, r in enumerate(results) if i != 1)
 
 
 @pytest.mark.parametrize("args,message", [
@@ -167,8 +167,9 @@ def test_cli_bad_input_is_one_line(search_ws, args, message):
 
 
 def test_cli_huge_k_is_clamped(search_ws, graph):
-    out = run_kg("search", "医保", "-k", "1000000", "-f", "json", "--workspace", search_ws, check=True)
-    assert len(json.loads(out.stdout)) == graph.searcher.n
+    out = run_kg("search", "增长", "-k", "1000000", "-f", "json", "--workspace", search_ws, check=True)
+    hits = json.loads(out.stdout)  # every passage that passes the relevance floor, no error
+    assert len(hits) >= 3 and [h["passage"] for h in hits] == [h["passage"] for h in graph.search("增长", k=1000)]
 
 
 def test_cli_missing_workspace_and_unknown_model(tmp_path):
@@ -274,3 +275,144 @@ def test_bundled_corpus_is_indexed(kgraph):
     assert info["passages"] == kgraph.info()["counts"]["Passage"] and info["index"] == "flat"
     hits = kgraph.search("机场一年运了多少货", k=3)
     assert any("货邮吞吐量82.5万吨" in h["text"] for h in hits)
+
+
+# ------------------------------------------------------------------ relevance floor
+
+# Queries that share no content word with any passage: markup, random Latin letters, punctuation.
+GARBAGE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "qwpoeiru zxmvnb asdlkj",
+           "!!!???...", "？？？！！！……", "%%% *** ### @@@", "lorem ipsum dolor sit amet"]
+
+
+@pytest.mark.parametrize("query", GARBAGE)
+def test_garbage_queries_find_nothing(kgraph, query):
+    assert kgraph.search(query, k=10) == []
+    assert kgraph.search(query, k=10, mode="vector") == []
+
+
+def test_real_and_synonym_queries_still_find_their_passages(kgraph):
+    hits = kgraph.search("机场一年运了多少货", k=3)
+    assert any("货邮吞吐量82.5万吨" in h["text"] for h in hits)
+    # GDP is written nowhere in the corpus: its synonyms (kg/vocab/indicators.tsv) let 地区生产总值 through
+    hits = kgraph.search("GDP", k=10)
+    assert hits and "地区生产总值" in hits[0]["text"]
+    synonyms = next(g for g in kgraph.searcher.query_terms("GDP") if "地区生产总值" in g)
+    assert all(any(s in h["text"].lower() for s in synonyms) for h in hits)  # nothing unrelated
+
+
+def test_query_terms_are_content_words_with_indicator_synonyms(graph):
+    terms = graph.searcher.query_terms
+    assert terms("<script>alert(1)</script>") == [("script",), ("alert",)]  # no single digit, no markup
+    assert terms("!!!？？？") == [] and terms("是多少") == []
+    words = {t for g in terms("中欧班列去年跑了多少趟") for t in g}
+    assert "中欧班列" in words and not words & {"去年", "多少", "了", "跑", "趟"}
+    gdp = terms("2025年GDP目标")
+    assert ("2025",) in gdp and "目标" not in {t for g in gdp for t in g}
+    assert any({"gdp", "地区生产总值", "生产总值"} <= set(g) for g in gdp)
+    assert terms("煤") == [("煤",)]  # a one-character question keeps its character
+
+
+def test_a_clearly_high_cosine_passes_without_shared_words(graph):
+    searcher = graph.searcher
+    assert searcher.search("!!!???", k=3) == []
+    # the vector half of the floor: with the threshold at 0 every passage is close enough
+    assert len(searcher.search("!!!???", k=3, params={"vector_floor": 0.0})) == 3
+    assert len(searcher.search("!!!???", k=3, params={"floor": False})) == 3
+
+
+def test_cli_says_no_passage_matches_well(search_ws):
+    out = run_kg("search", "<script>alert(1)</script>", "--workspace", search_ws, check=True)
+    assert "no passage matches well" in out.stdout and "<script>" not in out.stdout
+    out = run_kg("search", "qwpoeiru zxmvnb", "-f", "json", "--workspace", search_ws, check=True)
+    assert json.loads(out.stdout) == [] and "no passage matches well" in out.stderr
+    out = run_kg("search", "-", "--workspace", search_ws, input="<b>x</b>\n医保缴费截止日期\n", check=True)
+    first, second = map(json.loads, out.stdout.splitlines())
+    assert first == [] and "12月31日截止" in second[0]["text"]
+
+
+# ------------------------------------------------------------------ filters: document and place
+
+PLACE_DOCS = {  # a district under a city, a city of the same province, a city of another province
+    "jinshui.txt": "# 郑州市金水区2025年政府工作报告\n\n2024年，全区地区生产总值完成1620.5亿元，同比增长5.6%；"
+                   "一般公共预算收入98.3亿元，社会消费品零售总额突破900亿元，金水科教园区新引进研发机构12家。\n\n"
+                   "2025年主要预期目标是：全区地区生产总值增长6%左右，新增城镇就业2.1万人，改造老旧小区86个。\n",
+    "luoyang.txt": "# 洛阳市2025年政府工作报告\n\n2024年，全市地区生产总值完成5482.7亿元，增长4.9%；龙门石窟、白马寺等"
+                   "景区接待游客1.6亿人次，旅游总收入1380亿元，牡丹文化节吸引游客2980万人次。\n\n"
+                   "2025年主要预期目标是：全市地区生产总值增长5.5%左右，规模以上工业增加值增长7%，城镇调查失业率控制在5.5%以内。\n",
+    "suzhou.txt": "# 苏州市2025年政府工作报告\n\n2024年，全市地区生产总值完成26727亿元，增长6%；进出口总额2.6万亿元，"
+                  "苏州工业园区实际使用外资32亿美元，太湖生态岛建设加快推进。\n\n"
+                  "2025年主要预期目标是：全市地区生产总值增长5%以上，研发经费投入强度达到4.2%，新增高新技术企业1500家。\n",
+}
+
+
+@pytest.fixture(scope="session")
+def places_ws(tmp_path_factory, encoder):
+    corpus = tmp_path_factory.mktemp("places-docs")
+    for name, text in PLACE_DOCS.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    ws = tmp_path_factory.mktemp("places") / ".kg"
+    kg.build(corpus, ws)
+    return ws
+
+
+@pytest.fixture(scope="session")
+def places_graph(places_ws):
+    return kg.open(places_ws)
+
+
+def _docs(hits):
+    return {h["doc"] for h in hits}
+
+
+@pytest.mark.parametrize("place,docs", [
+    ("郑州", {"jinshui.txt"}),                      # a city: the report of a district located in it
+    ("金水区", {"jinshui.txt"}),
+    ("河南", {"jinshui.txt", "luoyang.txt"}),         # a province: its city's and its district's reports
+    ("江苏省", {"suzhou.txt"}),
+])
+def test_place_filter_takes_the_place_and_what_lies_in_it(places_graph, place, docs):
+    assert _docs(places_graph.search("地区生产总值", k=10)) == set(PLACE_DOCS)  # unfiltered: every report
+    assert _docs(places_graph.search("地区生产总值", k=10, place=place)) == docs
+
+
+@pytest.mark.parametrize("doc,docs", [
+    ("luoyang.txt", {"luoyang.txt"}), ("luoyang", {"luoyang.txt"}), ("/elsewhere/suzhou.txt", {"suzhou.txt"}),
+    ("洛阳市2025", {"luoyang.txt"}),                 # part of a title
+    ("政府工作报告", set(PLACE_DOCS)),                # a title part several documents share
+])
+def test_doc_filter_by_file_name_or_title_part(places_graph, doc, docs):
+    assert _docs(places_graph.search("地区生产总值", k=10, doc=doc)) == docs
+
+
+def test_filters_combine_and_unknown_ones_are_errors(places_graph):
+    assert places_graph.search("地区生产总值", k=10, place="河南", doc="苏州") == []  # nothing in both
+    for place in ("火星", "上海", "二七区"):  # unknown; not in the graph; in the graph but no document
+        with pytest.raises(InputError, match="no document of this corpus is about"):
+            places_graph.search("地区生产总值", place=place)
+    with pytest.raises(InputError, match="no document matches 'nope.txt'"):
+        places_graph.search("地区生产总值", doc="nope.txt")
+
+
+def test_filters_on_the_cli_and_over_http(places_ws, places_graph):
+    out = run_kg("search", "地区生产总值", "--place", "河南", "--doc", "洛阳", "-f", "json", "--workspace", places_ws,
+                 check=True)
+    assert _docs(json.loads(out.stdout)) == {"luoyang.txt"}
+    assert "no document of this corpus is about '火星'" in one_line_error(
+        run_kg("search", "地区生产总值", "--place", "火星", "--workspace", places_ws))
+    assert "no document matches" in one_line_error(
+        run_kg("search", "地区生产总值", "--doc", "nope", "--workspace", places_ws))
+
+    from fastapi.testclient import TestClient
+
+    from kg.server import ServerConfig, create_app
+
+    with TestClient(create_app(places_graph, config=ServerConfig(workers=1, warm=False))) as http:
+        r = http.get("/search", params={"q": "地区生产总值", "place": "郑州"})
+        assert r.status_code == 200 and _docs(r.json()) == {"jinshui.txt"}
+        r = http.get("/search", params={"q": "地区生产总值", "doc": "苏州市2025"})
+        assert r.status_code == 200 and _docs(r.json()) == {"suzhou.txt"}
+        for params, word in (({"place": "火星"}, "火星"), ({"doc": "nope"}, "nope")):
+            r = http.get("/search", params={"q": "地区生产总值", **params})
+            assert r.status_code == 400 and set(r.json()) == {"error"} and word in r.json()["error"]
+        r = http.get("/search", params={"q": "<script>alert(1)</script>"})
+        assert r.status_code == 200 and r.json() == []

@@ -1,4 +1,4 @@
-/* govkg web page: ask, search, SPARQL, graph view. Talks only to this server.
+/* govkg web page: ask, search, SPARQL, graph, indicator and document views. Talks only to this server.
    Every text that comes from the corpus or the graph is inserted with textContent, never as markup. */
 (function () {
   "use strict";
@@ -10,8 +10,7 @@
     "prov": "http://www.w3.org/ns/prov#", "dcterms": "http://purl.org/dc/terms/",
     "org": "http://www.w3.org/ns/org#", "owl": "http://www.w3.org/2002/07/owl#"
   };
-  var GROUP_NAMES = {Place: "地点", Metric: "指标", Agency: "机构", Program: "项目/政策", Observation: "数据",
-                     Passage: "段落", Document: "文档", Other: "其他"};
+  var GROUP_NAMES = GovkgGraph.TYPE_NAMES;  /* one name and one colour per type: graph.js */
   var STATUS = {Actual: "实际", Target: "目标"};
 
   function $(id) { return document.getElementById(id); }
@@ -30,12 +29,6 @@
     (children || []).forEach(function (c) {
       node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
     });
-    return node;
-  }
-
-  function svgEl(tag, attrs) {
-    var node = document.createElementNS("http://www.w3.org/2000/svg", tag);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
     return node;
   }
 
@@ -65,9 +58,11 @@
     });
   }
 
+  /* the server's messages are English (they are the CLI's too): the page says in Chinese that it is an error */
+  function problem(text) { return /^[\u4e00-\u9fff]/.test(text) ? text : "出错：" + text; }
   function setStatus(id, text, isError) {
     var node = $(id);
-    node.textContent = text || "";
+    node.textContent = isError && text ? problem(text) : text || "";
     node.classList.toggle("error", !!isError);
   }
 
@@ -84,7 +79,7 @@
   }
 
   /* ---------------------------------------------------------------- tabs */
-  var TABS = ["ask", "search", "sparql", "graph", "indicator"];
+  var TABS = ["ask", "search", "sparql", "graph", "indicator", "document"];
   function showTab(hash) {
     var name = (hash || "").split("?")[0];
     if (TABS.indexOf(name) < 0) name = "ask";
@@ -92,6 +87,7 @@
       $("tab-" + t).hidden = t !== name;
       document.querySelector("#tabs a[data-tab='" + t + "']").classList.toggle("active", t === name);
     });
+    if (name === "sparql" && editor) editor.refresh();  /* CodeMirror measures itself only when visible */
   }
   /* Every view is in the URL: #ask?q=…, #search?q=…&k=…, #sparql?query=…, #graph?iri=…,
      #indicator?indicator=…; Back, Forward and reload bring it back. */
@@ -103,20 +99,26 @@
   function restoreView() {
     var tab = location.hash.slice(1).split("?")[0], p = viewParams();
     showTab(tab);
+    if (tab === "document" && !p.get("file")) { showDocumentList(); return; }
     if (location.hash.indexOf("?") < 0) return;
     if (tab === "ask" && p.get("q")) { $("ask-q").value = p.get("q"); runAsk(); }
     else if (tab === "search" && p.get("q")) {
       $("search-q").value = p.get("q");
       if (p.get("k")) $("search-k").value = p.get("k");
+      $("search-place").value = p.get("place") || "";
+      $("search-doc").value = p.get("doc") || "";
       runSearch();
-    } else if (tab === "sparql" && p.get("query")) { $("sparql-q").value = p.get("query"); runSparql(); }
-    else if (tab === "graph" && p.get("iri")) loadGraph(p.get("iri"));
+    } else if (tab === "sparql" && p.get("query")) { setQueryText(p.get("query")); runSparql(); }
+    else if (tab === "graph" && p.get("iri")) loadGraph(p.get("iri"), p.getAll("open"), true);
     else if (tab === "indicator") indicatorFromHash();
+    else if (tab === "document") {
+      openDocument(p.get("file"), {ps: p.get("ps"), pe: p.get("pe"), qs: p.get("qs"), qe: p.get("qe")}, true);
+    }
   }
   window.addEventListener("popstate", restoreView);
 
   /* ---------------------------------------------------------------- passage viewer */
-  var viewerPassage = null;
+  var viewerPassage = null, viewerQuote = null;
 
   /* Show a passage with [hlStart, hlEnd) (document offsets) highlighted; `quote` is searched for
      when the offsets do not point at it. */
@@ -138,6 +140,7 @@
       }
       var box = $("viewer-text");
       box.replaceChildren();
+      viewerQuote = a >= 0 ? {qs: p.start + a, qe: p.start + b} : null;
       if (a >= 0) {
         var mark = el("mark", {text: text.slice(a, b)});
         box.append(text.slice(0, a), mark, text.slice(b));
@@ -153,6 +156,10 @@
     });
   }
   $("viewer-close").addEventListener("click", function () { $("viewer").hidden = true; });
+  $("viewer-document").addEventListener("click", function () {
+    if (!viewerPassage) return;
+    openDocument(viewerPassage.doc, Object.assign({ps: viewerPassage.start, pe: viewerPassage.end}, viewerQuote || {}));
+  });
   $("viewer-graph").addEventListener("click", function () {
     if (viewerPassage) { loadGraph(viewerPassage.passage); }
   });
@@ -254,11 +261,15 @@
   function runSearch() {
     var q = $("search-q").value.trim();
     if (!q) return;
-    setView("search", {q: q, k: $("search-k").value});
+    var params = {q: q, k: $("search-k").value};
+    if ($("search-place").value.trim()) params.place = $("search-place").value.trim();
+    if ($("search-doc").value) params.doc = $("search-doc").value;
+    setView("search", params);
     setStatus("search-status", "检索中…");
     var list = $("search-results");
-    api("/search", {q: q, k: $("search-k").value}).then(function (hits) {
-      setStatus("search-status", hits.length + " 个段落");
+    api("/search", params).then(function (hits) {
+      setStatus("search-status", hits.length ? hits.length + " 个段落" :
+                "没有与“" + q + "”匹配良好的段落：换个说法，或用指标、地名、项目名检索");
       list.replaceChildren();
       hits.forEach(function (h, i) {
         list.appendChild(el("li", {}, [
@@ -275,29 +286,108 @@
   }
 
   /* ---------------------------------------------------------------- SPARQL */
+  /* CodeMirror 5 (vendored) over the textarea: SPARQL highlighting, completion of prefixes, keywords
+     and the ontology's and data's terms (from /vocabulary), the error position marked in place, a
+     Cancel that closes the request (the server then kills the worker running it), results sortable
+     by any column and paged. */
+  var editor = null, vocabulary = null, errorMarks = [];
+  var KEYWORDS = ["SELECT", "DISTINCT", "WHERE", "FILTER", "OPTIONAL", "UNION", "MINUS", "GRAPH", "BIND", "VALUES",
+                  "ORDER BY", "GROUP BY", "HAVING", "LIMIT", "OFFSET", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX",
+                  "COUNT", "SUM", "AVG", "MIN", "MAX", "SAMPLE", "GROUP_CONCAT", "CONTAINS", "STRSTARTS", "REGEX",
+                  "LANG", "LANGMATCHES", "STR", "xsd:decimal", "NOT EXISTS", "EXISTS", "DESC", "ASC"];
+  function queryText() { return editor ? editor.getValue() : $("sparql-q").value; }
+  function setQueryText(q) { if (editor) editor.setValue(q); else $("sparql-q").value = q; }
+
+  function sparqlHint(cm) {
+    var cur = cm.getCursor(), line = cm.getLine(cur.line);
+    var start = cur.ch;
+    while (start > 0 && /[\w:\-\u4e00-\u9fff]/.test(line.charAt(start - 1))) start--;
+    var word = line.slice(start, cur.ch), lower = word.toLowerCase(), list = [];
+    var terms = (vocabulary && vocabulary.terms) || [];
+    if (word.indexOf(":") >= 0) {
+      terms.forEach(function (t) {
+        if (t.short.toLowerCase().indexOf(lower) === 0 || (t.label && t.label.indexOf(word.split(":")[1]) >= 0 && word.split(":")[1]))
+          list.push({text: t.short, displayText: t.short + (t.label ? "  " + t.label : "") + (t.kind === "class" ? "  (类)" : "")});
+      });
+    } else {
+      Object.keys((vocabulary && vocabulary.prefixes) || PREFIXES).forEach(function (p) {
+        if (p.indexOf(lower) === 0) list.push({text: p + ":", displayText: p + ":  前缀"});
+      });
+      KEYWORDS.forEach(function (k) { if (lower && k.toLowerCase().indexOf(lower) === 0) list.push(k); });
+      terms.forEach(function (t) {  /* by local name or Chinese label: 位于 → gk:locatedIn */
+        var local = t.short.split(":")[1] || "";
+        if (lower && (local.toLowerCase().indexOf(lower) === 0 || (t.label && t.label.indexOf(word) >= 0)))
+          list.push({text: t.short, displayText: t.short + (t.label ? "  " + t.label : "")});
+      });
+    }
+    return {list: list.slice(0, 60), from: CodeMirror.Pos(cur.line, start), to: CodeMirror.Pos(cur.line, cur.ch)};
+  }
+
+  function setupEditor() {
+    if (typeof CodeMirror === "undefined") return;  /* the plain textarea still works */
+    editor = CodeMirror.fromTextArea($("sparql-q"), {
+      mode: "application/sparql-query", lineNumbers: true, matchBrackets: true, indentUnit: 2, lineWrapping: true,
+      extraKeys: {"Ctrl-Enter": function () { runSparql(); }, "Cmd-Enter": function () { runSparql(); },
+                  "Ctrl-Space": "autocomplete"},
+      hintOptions: {hint: sparqlHint, completeSingle: false}
+    });
+    editor.on("change", function () { clearErrorMarks(); updateDownloads(); });
+    editor.on("inputRead", function (cm, change) {  /* completion opens as a prefixed name is typed */
+      var typed = change.text.join("");
+      if (/^[\w:]$/.test(typed)) {
+        var cur = cm.getCursor(), before = cm.getLine(cur.line).slice(0, cur.ch);
+        if (/\b[a-z]+:[\w\-]*$/i.test(before)) cm.showHint();
+      }
+    });
+    api("/vocabulary").then(function (v) { vocabulary = v; }).catch(function () { /* completion without terms */ });
+  }
+
+  function clearErrorMarks() {
+    errorMarks.forEach(function (m) { m.clear ? m.clear() : editor.removeLineClass(m, "background", "cm-error-line"); });
+    errorMarks = [];
+  }
+  /* the parser says "error at LINE:COLUMN": mark that line and the character there */
+  function markError(message) {
+    var m = /error at (\d+):(\d+)/.exec(message);
+    if (!m || !editor) return;
+    var line = Number(m[1]) - 1, ch = Math.max(0, Number(m[2]) - 1);
+    if (line >= editor.lineCount()) return;
+    var text = editor.getLine(line);
+    if (ch >= text.length) ch = Math.max(0, text.length - 1);  /* at the end: the last character */
+    var handle = editor.addLineClass(line, "background", "cm-error-line");
+    errorMarks.push(handle);
+    errorMarks.push(editor.markText({line: line, ch: ch}, {line: line, ch: ch + 1},
+                                    {className: "cm-error-at", title: message}));
+    editor.scrollIntoView({line: line, ch: ch});
+  }
+
   var examples = [];
   function loadExamples() {
     return api("/examples").then(function (list) {
       examples = list;
       var sel = $("sparql-examples");
       sel.replaceChildren();
-      list.forEach(function (x, i) { sel.appendChild(el("option", {value: String(i), text: x.name + " — " + x.title})); });
-      if (list.length && !$("sparql-q").value) $("sparql-q").value = list[0].query;
+      list.forEach(function (x, i) { sel.appendChild(el("option", {value: String(i), text: (x.title_zh || x.title) + "（" + x.name + "）"})); });
+      if (list.length && !queryText()) setQueryText(list[0].query);
     });
   }
   $("sparql-examples").addEventListener("change", function (ev) {
     var x = examples[Number(ev.target.value)];
-    if (x) $("sparql-q").value = x.query;
+    if (x) setQueryText(x.query);
   });
 
   function updateDownloads() {
-    var q = $("sparql-q").value;
+    var q = queryText();
     ["csv", "tsv", "json"].forEach(function (f) {
       $("dl-" + f).href = "/sparql?" + new URLSearchParams({query: q, format: f}).toString();
     });
   }
   $("sparql-q").addEventListener("input", updateDownloads);
 
+  function termText(term) {
+    if (!term) return "";
+    return term.type === "uri" ? shortIri(term.value) : term.value;
+  }
   function termCell(term) {
     if (!term) return el("td");
     if (term.type === "uri") {
@@ -307,27 +397,79 @@
     }
     if (term.type === "bnode") return el("td", {text: "_:" + term.value});
     if (term.type === "triple") return el("td", {text: "<< " + JSON.stringify(term.value) + " >>"});
+    /* a language tag or datatype is shown on hover, not in the cell */
     var cell = el("td", {text: term.value});
-    if (term["xml:lang"] && term["xml:lang"] !== "zh") cell.appendChild(el("span", {className: "lang", text: "@" + term["xml:lang"]}));
+    if (term["xml:lang"]) cell.title = "@" + term["xml:lang"];
+    else if (term.datatype) cell.title = shortIri(term.datatype);
+    if (term.datatype && /#(integer|decimal|double|float|int|long)$/.test(term.datatype)) cell.className = "num";
     return cell;
   }
 
+  /* results: sorted by a clicked column (again: the other way), PAGE_ROWS a page */
+  var PAGE_ROWS = 100;
+  var results = {vars: [], rows: [], sortBy: null, desc: false, page: 0};
+  function compareTerms(a, b) {
+    var x = termText(a), y = termText(b), nx = parseFloat(x), ny = parseFloat(y);
+    if (a && b && a.datatype && b.datatype && !isNaN(nx) && !isNaN(ny)) return nx - ny;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  function renderResults() {
+    var table = $("sparql-table"), r = results;
+    var head = el("tr", {}, r.vars.map(function (v) {
+      var mark = r.sortBy === v ? (r.desc ? " ▼" : " ▲") : "";
+      return el("th", {text: "?" + v + mark, title: "按 ?" + v + " 排序", "data-var": v, onclick: function () {
+        r.desc = r.sortBy === v ? !r.desc : false;
+        r.sortBy = v;
+        r.rows.sort(function (a, b) { return (r.desc ? -1 : 1) * compareTerms(a[v], b[v]); });
+        r.page = 0;
+        renderResults();
+      }});
+    }));
+    var tbody = el("tbody");
+    r.rows.slice(r.page * PAGE_ROWS, (r.page + 1) * PAGE_ROWS).forEach(function (b) {
+      tbody.appendChild(el("tr", {}, r.vars.map(function (v) { return termCell(b[v]); })));
+    });
+    table.replaceChildren(el("thead", {}, [head]), tbody);
+    var pages = Math.ceil(r.rows.length / PAGE_ROWS);
+    $("sparql-pager").hidden = pages <= 1;
+    $("sparql-page").textContent = "第 " + (r.page + 1) + " / " + pages + " 页（每页 " + PAGE_ROWS + " 行）";
+    $("sparql-prev").disabled = r.page === 0;
+    $("sparql-next").disabled = r.page >= pages - 1;
+  }
+  $("sparql-prev").addEventListener("click", function () { results.page--; renderResults(); });
+  $("sparql-next").addEventListener("click", function () { results.page++; renderResults(); });
+
+  var running = null;  /* the AbortController of the query being run */
+  function setRunning(on) {
+    $("sparql-run").disabled = on;
+    $("sparql-cancel").hidden = !on;
+    $("sparql-spinner").hidden = !on;
+  }
+  $("sparql-cancel").addEventListener("click", function () { if (running) running.abort(); });
+
   function runSparql() {
-    var q = $("sparql-q").value;
+    if (running) return;  /* one query at a time: Cancel stops it */
+    var q = queryText();
     if (q.length <= 4000) setView("sparql", {query: q});  /* longer queries stay out of the URL */
     updateDownloads();
+    clearErrorMarks();
     var table = $("sparql-table"), pre = $("sparql-graph"), err = $("sparql-error");
-    table.replaceChildren(); pre.hidden = true; err.hidden = true;
+    table.replaceChildren(); pre.hidden = true; err.hidden = true; $("sparql-pager").hidden = true;
     setStatus("sparql-status", "运行中…");
-    var t0 = performance.now();
-    fetch("/sparql", {method: "POST", headers: {"Content-Type": "application/sparql-query",
-                      "Accept": "application/sparql-results+json, text/turtle;q=0.9"}, body: q})
+    var t0 = performance.now(), controller = new AbortController();
+    running = controller;
+    setRunning(true);
+    fetch("/sparql", {method: "POST", signal: controller.signal,
+                      headers: {"Content-Type": "application/sparql-query",
+                                "Accept": "application/sparql-results+json, text/turtle;q=0.9"}, body: q})
       .then(function (resp) {
         return resp.text().then(function (body) {
           var ms = Math.round(performance.now() - t0);
           if (!resp.ok) {
-            setStatus("sparql-status", "HTTP " + resp.status + " · " + ms + " ms");
-            err.hidden = false; err.textContent = errorMessage(resp, body);
+            var message = errorMessage(resp, body);
+            setStatus("sparql-status", "出错 · HTTP " + resp.status + " · " + ms + " ms");
+            err.hidden = false; err.textContent = problem(message);
+            markError(message);
             return;
           }
           var capped = resp.headers.get("X-SPARQL-MaxRows");
@@ -340,34 +482,109 @@
           }
           var data = JSON.parse(body);
           if ("boolean" in data) {
-            table.appendChild(el("tr", {}, [el("td", {text: "ASK → " + data["boolean"]})]));
+            table.appendChild(el("tr", {}, [el("td", {text: "ASK → " + (data["boolean"] ? "是 true" : "否 false")})]));
             setStatus("sparql-status", "ASK · " + ms + " ms");
             return;
           }
-          var vars = data.head.vars;
-          var head = el("tr", {}, vars.map(function (v) { return el("th", {text: "?" + v}); }));
-          var thead = el("thead", {}, [head]), tbody = el("tbody");
-          data.results.bindings.forEach(function (b) {
-            tbody.appendChild(el("tr", {}, vars.map(function (v) { return termCell(b[v]); })));
-          });
-          table.append(thead, tbody);
+          results = {vars: data.head.vars, rows: data.results.bindings, sortBy: null, desc: false, page: 0};
+          renderResults();
           setStatus("sparql-status", data.results.bindings.length + " 行 · " + ms + " ms" + note);
         });
-      }).catch(function (e) { setStatus("sparql-status", ""); err.hidden = false; err.textContent = e.message; });
+      }).catch(function (e) {
+        if (e.name === "AbortError") { setStatus("sparql-status", "已取消：服务器已停止这条查询"); return; }
+        setStatus("sparql-status", ""); err.hidden = false; err.textContent = "请求失败：" + e.message;
+      }).then(function () { running = null; setRunning(false); });
   }
   $("sparql-run").addEventListener("click", runSparql);
   $("sparql-q").addEventListener("keydown", function (ev) {
     if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); runSparql(); }
   });
 
-  /* ---------------------------------------------------------------- graph view (self-drawn SVG) */
-  function legend() {
-    var box = $("graph-legend");
-    box.replaceChildren();
-    Object.keys(GROUP_NAMES).forEach(function (g) {
-      box.appendChild(el("span", {}, [el("span", {className: "dot g-" + g}), GROUP_NAMES[g] + " " + g]));
-    });
+  /* ---------------------------------------------------------------- graph view (vis-network, graph.js) */
+  /* The same drawing as the HTML export (kg/static/graph.js). A click on a node describes it, a
+     double click (or 展开) opens its neighbours in place, 以此为中心 starts again from it. The view is
+     in the URL: #graph?iri=CENTRE&open=A&open=B, so Back, Forward and reload bring it back. */
+  var graph = null, neighbourhoods = {}, graphView = {iri: null, open: []}, graphSteps = 0;
+
+  function ensureGraph() {
+    if (!graph) {
+      graph = GovkgGraph($("graph-canvas"), {physics: true, edgeLabels: true,
+                                             onSelect: selectNode, onExpand: function (id) { expandNode(id); }});
+      graph.legend($("graph-legend"));
+      window.govkg.graph = graph;
+    }
+    return graph;
   }
+
+  function neighbourhood(iri) {
+    if (neighbourhoods[iri]) return Promise.resolve(neighbourhoods[iri]);
+    return api("/neighbourhood", {iri: iri}).then(function (g) { neighbourhoods[iri] = g; return g; });
+  }
+
+  function graphItems(g, near) {
+    var nodes = [g.center].concat(g.nodes).map(function (n) {
+      var centre = n.iri === g.center.iri;
+      return {id: n.iri, label: n.label, type: n.group || n.type, near: centre ? null : near, size: centre && !near ? 22 : null};
+    });
+    var edges = g.edges.map(function (e) {
+      return {source: e.source, target: e.target, predicate: e.predicate, label: e.name || e.label};
+    });
+    return {nodes: nodes, edges: edges};
+  }
+
+  function graphUrl() {
+    var p = new URLSearchParams({iri: graphView.iri});
+    graphView.open.forEach(function (x) { p.append("open", x); });
+    return p;
+  }
+  function pushGraphView() {
+    var hash = "graph?" + graphUrl().toString();
+    if (location.hash.slice(1) !== hash) { history.pushState(null, "", "#" + hash); graphSteps++; }
+    $("graph-back").disabled = graphSteps === 0;
+  }
+
+  function omittedText(g) {
+    if (!g.omitted.length) return "";
+    return "（另有 " + g.omitted.map(function (o) {
+      return o.count + " 个" + (GROUP_NAMES[o.group] || "") + "（" + (o.direction === "in" ? "← " : "→ ") + o.predicate + "）";
+    }).join("、") + " 未显示）";
+  }
+
+  /* a fresh view centred on iri, then the nodes in `open` expanded (from the URL) */
+  function loadGraph(iri, open, fromUrl) {
+    graphView = {iri: iri, open: []};
+    if (!fromUrl) pushGraphView();
+    showTab("graph");
+    setStatus("graph-status", "载入中…");
+    return neighbourhood(iri).then(function (g) {
+      ensureGraph().clear();
+      var items = graphItems(g, null);
+      graph.add(items.nodes, items.edges);  /* not selected: a selected node shows all its links' labels */
+      describe(g);
+      setStatus("graph-status", g.nodes.length + " 个相邻节点" + omittedText(g) + " · 双击节点展开");
+      return (open || []).reduce(function (p, x) { return p.then(function () { return expandNode(x, true); }); },
+                                 Promise.resolve());
+    }).catch(function (e) { setStatus("graph-status", e.message, true); });
+  }
+
+  function expandNode(iri, fromUrl) {
+    if (!graph || !graph.has(iri)) return Promise.resolve();
+    return neighbourhood(iri).then(function (g) {
+      var items = graphItems(g, iri);
+      var added = graph.add(items.nodes, items.edges);
+      if (graphView.open.indexOf(iri) < 0) graphView.open.push(iri);
+      if (!fromUrl) pushGraphView();
+      describe(g);
+      setStatus("graph-status", "展开“" + g.center.label + "”：新增 " + added + " 个节点" + omittedText(g) +
+                "，共 " + graph.nodes.length + " 个");
+    }).catch(function (e) { setStatus("graph-status", e.message, true); });
+  }
+
+  function selectNode(iri) {
+    neighbourhood(iri).then(describe).catch(function (e) { setStatus("graph-status", e.message, true); });
+  }
+
+  $("graph-back").addEventListener("click", function () { history.back(); });
 
   $("graph-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
@@ -388,89 +605,113 @@
 
   function truncate(s, n) { return s.length > n ? s.slice(0, n - 1) + "…" : s; }
 
-  function loadGraph(iri) {
-    setView("graph", {iri: iri});
-    showTab("graph");
-    setStatus("graph-status", "载入中…");
-    return api("/neighbourhood", {iri: iri}).then(function (g) {
-      setStatus("graph-status", g.nodes.length + " 个相邻节点" +
-        (g.omitted.length ? "（另有 " + g.omitted.map(function (o) { return o.count + " 个" + (GROUP_NAMES[o.group] || "") + "（" + (o.direction === "in" ? "← " : "→ ") + o.predicate + "）"; }).join("、") + " 未显示）" : ""));
-      drawGraph(g);
-      describe(g);
-    }).catch(function (e) { setStatus("graph-status", e.message, true); });
-  }
-
-  function drawGraph(g) {
-    var svg = $("graph-svg");
-    svg.replaceChildren();
-    var W = 900, H = 640, cx = W / 2, cy = H / 2;
-    var nodes = g.nodes.slice();
-    /* keep nodes of one predicate together around the circle */
-    var order = {};
-    g.edges.forEach(function (e, i) {
-      var other = e.source === g.center.iri ? e.target : e.source;
-      if (!(other in order)) order[other] = i;
-    });
-    nodes.sort(function (a, b) { return (order[a.iri] || 0) - (order[b.iri] || 0); });
-    var pos = {};
-    pos[g.center.iri] = [cx, cy];
-    var rings = nodes.length > 40 ? 2 : 1;
-    nodes.forEach(function (n, i) {
-      var ring = rings === 2 ? i % 2 : 0;
-      var r = rings === 2 ? (ring ? 285 : 185) : 250;
-      var angle = (2 * Math.PI * i) / Math.max(1, nodes.length) - Math.PI / 2;
-      pos[n.iri] = [cx + r * Math.cos(angle) * 1.35, cy + r * Math.sin(angle)];
-    });
-    var edgeLayer = svgEl("g"), nodeLayer = svgEl("g");
-    svg.append(edgeLayer, nodeLayer);
-    g.edges.forEach(function (e) {
-      var a = pos[e.source], b = pos[e.target];
-      if (!a || !b) return;
-      var line = svgEl("line", {x1: a[0], y1: a[1], x2: b[0], y2: b[1], "class": "edge"});
-      var t = svgEl("title"); t.textContent = e.label; line.appendChild(t);
-      edgeLayer.appendChild(line);
-    });
-    function drawNode(n, center) {
-      var p = pos[n.iri];
-      var group = n.group || n.type || "Other";
-      if (!GROUP_NAMES[group]) group = "Other";
-      var c = svgEl("circle", {cx: p[0], cy: p[1], r: center ? 14 : 8, "class": "node g-" + group + (center ? " center" : ""),
-                               "data-iri": n.iri});
-      var t = svgEl("title"); t.textContent = n.label + "\n" + n.iri; c.appendChild(t);
-      c.addEventListener("click", function () {
-        if (n.type === "Passage") showPassage(n.iri);
-        if (!center) loadGraph(n.iri);
-      });
-      var label = svgEl("text", {x: p[0], y: p[1] + (center ? 30 : 20), "text-anchor": "middle",
-                                 "class": "label" + (center ? " center" : "")});
-      label.textContent = truncate(n.label, center ? 24 : 12);
-      nodeLayer.append(c, label);
-    }
-    nodes.forEach(function (n) { drawNode(n, false); });
-    drawNode(g.center, true);
-  }
-
   function describe(g) {
-    var box = $("graph-info");
+    var box = $("graph-info"), c = g.center;
     box.replaceChildren();
-    box.appendChild(el("h3", {text: g.center.label}));
-    box.appendChild(el("div", {className: "muted", text: (GROUP_NAMES[g.center.group] || g.center.type || "") + " · " + g.center.iri}));
+    box.appendChild(el("h3", {text: c.label}));
+    box.appendChild(el("div", {className: "muted", text: (GROUP_NAMES[c.group] || c.type || "") + " · " + c.iri}));
+    var actions = el("div", {className: "actions"}, [
+      el("button", {type: "button", text: "展开邻居", title: "把它的邻居加入图中（也可双击节点）",
+                    onclick: function () { expandNode(c.iri); }}),
+      el("button", {type: "button", text: "以此为中心", onclick: function () { loadGraph(c.iri); }})]);
+    if (c.type === "Passage") {
+      actions.appendChild(el("button", {type: "button", text: "查看原文", onclick: function () { showPassage(c.iri); }}));
+    }
+    if (c.type === "Document") {
+      var file = (g.properties.find(function (p) { return p.name === "gk:sourceFile"; }) || {}).value;
+      if (file) actions.appendChild(el("button", {type: "button", text: "阅读全文",
+                                                  onclick: function () { openDocument(file); }}));
+    }
+    box.appendChild(actions);
     var dl = el("dl");
     g.properties.forEach(function (p) {
-      dl.append(el("dt", {text: p.name}), el("dd", {text: truncate(p.value, 400) + (p.lang ? " @" + p.lang : "")}));
+      dl.append(el("dt", {text: p.name}), el("dd", {text: truncate(p.value, 400), title: p.lang ? "@" + p.lang : ""}));
     });
     box.appendChild(dl);
     var counts = {};
     g.edges.forEach(function (e) {
-      var k = (e.source === g.center.iri ? "→ " : "← ") + e.label;
+      var k = (e.source === c.iri ? "→ " : "← ") + (e.name || e.label);
       counts[k] = (counts[k] || 0) + 1;
     });
     var ul = el("ul");
     Object.keys(counts).sort().forEach(function (k) { ul.appendChild(el("li", {text: k + " × " + counts[k]})); });
     box.append(el("div", {className: "muted", text: "关系"}), ul);
-    if (g.center.type === "Passage") {
-      box.appendChild(el("button", {type: "button", text: "查看原文", onclick: function () { showPassage(g.center.iri); }}));
+  }
+
+  /* ---------------------------------------------------------------- documents */
+  /* The list of documents by title, and one document to read: its normalized text in sections
+     (each headed by its role: 上年工作回顾, 主要预期目标 …, with the year and status it reports on),
+     a cited passage highlighted and its quote marked. #document?file=…&ps=&pe=&qs=&qe= */
+  function renderDocumentList() {
+    var list = $("document-list");
+    list.replaceChildren.apply(list, Object.keys(DOCS).sort().map(function (file) {
+      var d = DOCS[file];
+      return el("li", {}, [el("button", {type: "button", className: "linkish", text: d.title || file,
+                                         onclick: function () { openDocument(file); }}),
+                           el("span", {className: "muted", text: " " + [d.kind_name, d.place, d.date ||
+                                       (d.report_year ? d.report_year + "年" : null), d.passages + " 个段落", file]
+                                       .filter(Boolean).join(" · ")})]);
+    }));
+    setStatus("document-status", Object.keys(DOCS).length + " 份文件");
+  }
+
+  function showDocumentList() {
+    $("document-view").hidden = true;
+    $("document-list").hidden = false;
+    renderDocumentList();
+  }
+
+  var STATUS_NAMES = {Actual: "实际", Target: "目标"};
+  function openDocument(file, mark, fromUrl) {
+    mark = mark || {};
+    if (!fromUrl) {
+      var p = {file: file};
+      ["ps", "pe", "qs", "qe"].forEach(function (k) { if (mark[k] != null) p[k] = mark[k]; });
+      setView("document", p);
     }
+    showTab("document");
+    setStatus("document-status", "载入中…");
+    return api("/document", {file: file}).then(function (d) {
+      setStatus("document-status", "");
+      $("document-list").hidden = true;
+      $("document-view").hidden = false;
+      $("document-title").textContent = d.title || d.file;
+      $("document-meta").textContent = [d.kind_name, d.place, d.date || (d.report_year ? d.report_year + "年" : null),
+                                        d.passages.length + " 个段落", d.sections.length + " 节", d.file]
+                                       .filter(Boolean).join(" · ");
+      var nav = $("document-sections"), box = $("document-text");
+      nav.replaceChildren(el("button", {type: "button", className: "linkish", text: "← 全部文件",
+                                        onclick: function () { setView("document", {}); showDocumentList(); }}));
+      box.replaceChildren();
+      var ps = Number(mark.ps), pe = Number(mark.pe), qs = Number(mark.qs), qe = Number(mark.qe);
+      var hasP = mark.ps != null && pe > ps, hasQ = mark.qs != null && qe > qs;
+      var target = null;
+      d.sections.forEach(function (s, i) {
+        var name = (s.role_name || "正文") + (s.year ? " · " + s.year + "年" : "") +
+                   (s.status ? " · " + (STATUS_NAMES[s.status] || s.status) : "");
+        var block = el("section", {className: "doc-section", id: "doc-section-" + i});
+        block.appendChild(el("h4", {text: name}));
+        /* the section's text, cut where the passage and the quote begin and end */
+        var cuts = [s.start, s.end];
+        [ps, pe, qs, qe].forEach(function (x) { if (x > s.start && x < s.end) cuts.push(x); });
+        cuts = Array.from(new Set(cuts)).sort(function (a, b) { return a - b; });
+        var para = el("div", {className: "doc-body"});
+        for (var k = 0; k + 1 < cuts.length; k++) {
+          var a = cuts[k], b = cuts[k + 1], piece = d.text.slice(a, b);
+          var inP = hasP && a >= ps && b <= pe, inQ = hasQ && a >= qs && b <= qe;
+          if (inQ) { var m = el("mark", {className: "quote", text: piece}); para.appendChild(m); target = target || m; }
+          else if (inP) { var sp = el("span", {className: "cited", text: piece}); para.appendChild(sp); target = target || sp; }
+          else para.appendChild(document.createTextNode(piece));
+        }
+        block.appendChild(para);
+        box.appendChild(block);
+        var heading = s.heading ? truncate(s.heading, 22) : "";
+        nav.appendChild(el("button", {type: "button", className: "linkish", text: name + (heading ? "：" + heading : ""),
+                                      title: s.heading || name,
+                                      onclick: function () { block.scrollIntoView({block: "start"}); }}));
+      });
+      if (target) target.scrollIntoView({block: "center"});
+    }).catch(function (e) { setStatus("document-status", e.message, true); });
   }
 
   /* ---------------------------------------------------------------- indicator view */
@@ -616,10 +857,13 @@
 
   function init() {
     loadOverview();
+    setupEditor();
     api("/documents").then(function (docs) {
-      docs.forEach(function (d) { DOCS[d.file] = d; });
+      docs.forEach(function (d) {
+        DOCS[d.file] = d;
+        $("search-doc").appendChild(el("option", {value: d.file, text: truncate(d.title || d.file, 30)}));
+      });
     }).catch(function () { /* file names are shown instead */ }).then(restoreView);
-    legend();
     api("/health").then(function (h) {
       $("build-info").textContent = "build " + h.build + " · SPARQL 超时 " + h.sparql.timeout + " s · 上限 " + h.sparql.max_rows + " 行";
     }).catch(function () { /* the page still works */ });
@@ -627,6 +871,8 @@
       $("sparql-error").hidden = false; $("sparql-error").textContent = e.message;
     }).then(function () { document.body.setAttribute("data-ready", "1"); });
   }
-  window.govkg = {showPassage: showPassage, loadGraph: loadGraph, runSparql: runSparql, runIndicator: runIndicator};
+  window.govkg = {showPassage: showPassage, loadGraph: loadGraph, expandNode: expandNode, runSparql: runSparql,
+                  runIndicator: runIndicator, openDocument: openDocument, graph: null,
+                  editor: function () { return editor; }};
   init();
 })();
