@@ -23,7 +23,7 @@ class Browser:
     def __init__(self, playwright, server, width: int, height: int, mobile: bool = False):
         from .test_export import CHROMIUM, CHROMIUM_ARGS
 
-        self.server = server
+        self.server, self.width = server, width
         self.outside, self.errors, self.dialogs = [], [], []
         self.browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         self.context = self.browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
@@ -54,22 +54,23 @@ class Browser:
 
     def shot(self, name: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}_{self.width}.png"))
 
     def close(self) -> None:
         self.context.close()
         self.browser.close()
 
 
-@pytest.fixture
-def desktop(server):  # noqa: F811
+@pytest.fixture(params=[(1280, 800, False), (390, 844, True)], ids=["1280x800", "phone-390x844"])
+def desktop(server, request):  # noqa: F811  (every view driven at both sizes)
     from .test_export import ensure_chromium
 
     ensure_chromium()
     from playwright.sync_api import sync_playwright
 
+    width, height, mobile = request.param
     with sync_playwright() as p:
-        b = Browser(p, server, 1280, 800)
+        b = Browser(p, server, width, height, mobile=mobile)
         try:
             yield b
         finally:
@@ -104,7 +105,7 @@ def test_ask_cite_and_read_the_document(desktop):
     page.click("#ask-answer .cite")
     page.wait_for_selector("#viewer-text mark")
     assert page.inner_text("#viewer-text mark") == first_quote == "优良天数231天"
-    desktop.shot("desktop_ask")
+    desktop.shot("ask")
     # the citation in its document: the passage highlighted, the quote marked, the sections named
     page.click("#viewer-document")
     page.wait_for_selector("#document-text mark.quote")
@@ -114,7 +115,7 @@ def test_ask_cite_and_read_the_document(desktop):
     assert title and ".txt" not in title  # a title, not a file name
     assert page.locator("#document-sections button").count() >= 2
     assert page.locator("#document-text .doc-section h4").count() >= 1
-    desktop.shot("desktop_document")
+    desktop.shot("document")
     page.reload()  # the document view comes back from the URL, quote marked
     page.wait_for_selector("#document-text mark.quote")
     assert page.inner_text("#document-text mark.quote") == first_quote
@@ -132,7 +133,7 @@ def test_search_marks_words_and_refuses_noise(desktop):
     assert 1 <= page.locator("#search-results li").count() <= 5 and page.input_value("#search-q") == "中欧班列"
     assert "中欧班列" in page.inner_text("#search-results li:first-child .text mark")
     assert "《" in page.inner_text("#search-results li:first-child .head")  # a document by its title
-    desktop.shot("desktop_search")
+    desktop.shot("search")
     page.fill("#search-q", "<script>alert(1)</script>")
     page.click("#search-form button[type=submit]")
     page.wait_for_selector("#search-status:has-text('没有')")
@@ -178,7 +179,7 @@ def test_sparql_editor(desktop, http):  # noqa: F811
     page.wait_for_selector(".CodeMirror-hints li")
     hints = page.locator(".CodeMirror-hints li").all_inner_texts()
     assert any(h.startswith("gk:locatedIn") and "位于" in h for h in hints), hints
-    desktop.shot("desktop_sparql_completion")
+    desktop.shot("sparql_completion")
     page.keyboard.press("Enter")
     page.keyboard.type(" ?c } LIMIT 300")
     assert "?p gk:locatedIn ?c } LIMIT 300" in page.evaluate("window.govkg.editor().getValue()")
@@ -190,7 +191,7 @@ def test_sparql_editor(desktop, http):  # noqa: F811
     first = page.inner_text("#sparql-table tbody tr:first-child")
     page.click("#sparql-next")
     assert "第 2 / " in page.inner_text("#sparql-page") and page.inner_text("#sparql-table tbody tr:first-child") != first
-    desktop.shot("desktop_sparql")
+    desktop.shot("sparql")
 
     # a malformed query: the message, and the place it points at marked in the editor
     page.evaluate("window.govkg.editor().setValue('SELECT ?x WHERE {\\n  ?x ?y\\n}')")
@@ -216,7 +217,7 @@ def test_sparql_editor(desktop, http):  # noqa: F811
     page.click("#sparql-run")
     page.wait_for_selector("#sparql-spinner:not([hidden])")
     assert page.is_disabled("#sparql-run")
-    desktop.shot("desktop_sparql_running")
+    desktop.shot("sparql_running")
     page.click("#sparql-cancel")
     page.wait_for_selector("#sparql-status:has-text('已取消')")
     assert page.is_enabled("#sparql-run") and page.is_hidden("#sparql-spinner")
@@ -258,7 +259,7 @@ def test_graph_expand_in_place_and_history(desktop):
     assert "位于" in page.evaluate("window.govkg.graph.edges.get().map(e => e.label).join(' ')")
     page.evaluate("window.govkg.graph.network.fit()")
     page.wait_for_timeout(500)
-    desktop.shot("desktop_graph")
+    desktop.shot("graph")
     # reload: the same view, expansions included; Back: the view before the expansion
     page.reload()
     assert wait_nodes(page, second - 1) == second
@@ -288,7 +289,7 @@ def test_indicator_chart_from_a_shared_url(desktop):
     assert page.locator("#indicator-chart canvas").count() >= 1
     assert "郑州市" in page.inner_text("#indicator-table") and "优良天数" in page.inner_text("#indicator-status-line")
     assert page.input_value("#indicator-name") == "优良天数"
-    desktop.shot("desktop_indicator")
+    desktop.shot("indicator")
     page.click("#indicator-table tbody tr:first-child button")
     page.wait_for_selector("#viewer-text mark")
     assert "优良天数" in page.inner_text("#viewer-text mark")
