@@ -11,7 +11,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from .test_server import ARTIFACTS, GKR, QUESTION, RUNAWAY_COUNT, TIMEOUT, http, server  # noqa: F401 (fixtures)
+from .test_server import ARTIFACTS, GKR, QUESTION, RUNAWAY_COUNT, http, server, wait_cancelled  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.slow
 ZHENGZHOU = GKR + "place/郑州市"
@@ -221,13 +221,7 @@ def test_sparql_editor(desktop, http):  # noqa: F811
     page.click("#sparql-cancel")
     page.wait_for_selector("#sparql-status:has-text('已取消')")
     assert page.is_enabled("#sparql-run") and page.is_hidden("#sparql-spinner")
-    deadline = time.monotonic() + TIMEOUT + 5
-    while time.monotonic() < deadline:
-        now = http.get("/health").json()["sparql"]
-        if now["cancelled"] > before["cancelled"] and now["idle"] == now["workers"]:
-            break
-        time.sleep(0.1)
-    assert now["cancelled"] == before["cancelled"] + 1 and now["timeouts"] == before["timeouts"]
+    wait_cancelled(http, before)
     # the query is in the URL: reload runs it again (a short one)
     page.evaluate("window.govkg.editor().setValue('SELECT (COUNT(*) AS ?n) WHERE { ?s a gk:Place }')")
     page.click("#sparql-run")
