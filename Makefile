@@ -43,6 +43,7 @@ bench: install
 	    --facts ../shared/eval/facts_provinces_dev.jsonl --entities ../shared/eval/entities_provinces_dev.jsonl --repeat 3; \
 	  $(BIN)/python bench/places_bench.py; \
 	  $(BIN)/python bench/incremental_bench.py ../shared/provinces; \
+	  $(BIN)/python bench/build_bench.py ../shared/provinces --repeat 3; \
 	fi
 
 clean:

@@ -147,9 +147,10 @@ def ingest_cached(corpus: Path, cache: DocumentCache | None, use_cache: bool, pr
 
 def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = None,
           progress: Callable[[str, str], None] | None = None, model: str | None = None,
-          force: bool = False) -> BuildReport:
+          force: bool = False, jobs: int | None = None) -> BuildReport:
     """Build a workspace from a corpus folder. The previous build stays in use until this one
-    is complete; any failure leaves it untouched."""
+    is complete; any failure leaves it untouched. jobs: processes that extract documents (default:
+    one per core; 1 extracts in this process)."""
     started = time.perf_counter()
     corpus = Path(corpus)
     ws = Workspace(workspace)
@@ -169,14 +170,24 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
         documents, skipped, parts, keys = ingest_cached(corpus, cache, not force, lambda name: say("ingest", name))
         cached = set(parts)
 
-        # passages are embedded in a background thread while extraction and the graph run
-        embedding = PendingEmbeddings(documents, model, cache_root(ws.root),
-                                      progress=lambda text: say("~encoding", text))
+        # documents not in the cache are extracted by `jobs` processes, forked here, before the
+        # encoding thread starts (see DocumentPool); passages are embedded in that thread while
+        # extraction and the graph run
+        from .extract import DocumentPool, extract, pending
+
+        todo = pending(documents, parts)
+        jobs = extraction_jobs(jobs, len(todo))
+        pool = DocumentPool(jobs) if jobs > 1 else None
+        if pool is not None:
+            pool.submit(todo)
         build_dir = ws.new_build_dir()
         try:
-            from .extract import extract
-
-            extraction = extract(documents, progress=lambda name: say("extract", name), parts=parts)
+            embedding = PendingEmbeddings(documents, model, cache_root(ws.root),
+                                          progress=lambda text: say("~encoding", text))
+            extraction = extract(documents, progress=lambda name: say("extract", name), parts=parts, pool=pool)
+            if pool is not None:
+                pool.close()
+                pool = None
             for doc in documents:
                 if doc.doc_id not in cached and keys.get(doc.doc_id):
                     cache.save(keys[doc.doc_id], doc, parts[doc.doc_id])
@@ -226,10 +237,22 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
         except BaseException:
             import shutil
 
+            if pool is not None:
+                pool.close()
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
     return BuildReport(build_dir, documents, skipped, counts, violations,
                        time.perf_counter() - started, reused=len(cached))
+
+
+def extraction_jobs(jobs: int | None, documents: int) -> int:
+    """How many processes extract `documents` documents: as asked (default: one per core), never
+    more than the documents, and one (no pool) for fewer than three, where forking costs more than
+    it saves."""
+    if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
+        raise InputError(f"--jobs must be a whole number ≥ 1, not {jobs!r}")
+    wanted = jobs if jobs is not None else (os.cpu_count() or 1)
+    return 1 if documents < 3 else min(wanted, documents)
 
 
 def class_counts(g) -> dict[str, int]:

@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
                    "or a local sentence-transformers folder")
     b.add_argument("--force", action="store_true",
                    help="rebuild even if corpus, code and model are unchanged since the current build")
+    b.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                   help="processes that extract documents, beside the encoding thread (default: one per core; "
+                   "1: all in this process). The graph is the same whatever N")
 
     s = sub.add_parser("sparql", parents=[common], help="run a read-only SPARQL query",
                        description="Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE). The gk:, gkr:, "
@@ -158,6 +161,16 @@ def _read_query(arg: str) -> str:
     return arg
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, not {text!r}")
+    return value
+
+
 def cmd_build(args) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -166,18 +179,18 @@ def cmd_build(args) -> int:
 
     err = Console(stderr=True)
     if args.quiet:
-        report = build(args.corpus, args.workspace, model=args.model, force=args.force)
+        report = build(args.corpus, args.workspace, model=args.model, force=args.force, jobs=args.jobs)
     elif not sys.stderr.isatty() and os.environ.get("KG_PROGRESS") != "1":
         lines = StageLines(sys.stderr)  # a log (script, CI): one line per stage, and every ~10 s
         try:
-            report = build(args.corpus, args.workspace, model=args.model, force=args.force, progress=lines)
+            report = build(args.corpus, args.workspace, model=args.model, force=args.force, jobs=args.jobs, progress=lines)
         finally:
             lines.finish()
     else:
         with Progress(SpinnerColumn(), TextColumn("[bold]{task.fields[stage]:<10}"), BarColumn(),
                       TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True) as bar:
             task = bar.add_task("", total=None, stage="start")
-            report = build(args.corpus, args.workspace, model=args.model, force=args.force,
+            report = build(args.corpus, args.workspace, model=args.model, force=args.force, jobs=args.jobs,
                            progress=lambda stage, item: stage.startswith("~")
                            or bar.update(task, stage=stage, description=item, advance=1))
     if report.unchanged:

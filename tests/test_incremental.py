@@ -55,3 +55,28 @@ def test_an_edited_document_is_extracted_again(tmp_path):
     assert report.reused == 1
     values = {r["v"] for r in kg.open(ws).sparql("SELECT ?v WHERE { ?o gk:value ?v }")}
     assert "9.9" in values
+
+
+@pytest.mark.slow
+def test_documents_extracted_by_two_processes_give_the_same_workspace(tmp_path, monkeypatch):
+    """kg build --jobs 2 (a forked DocumentPool) and --jobs 1 (all in one process): the same
+    triples, the same passage vectors."""
+    import numpy as np
+
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))  # one embedding cache: encoded once
+    serial = build(CORPUS, tmp_path / "serial", force=True, jobs=1)
+    parallel = build(CORPUS, tmp_path / "parallel", force=True, jobs=2)  # force: nothing from the document cache
+    assert parallel.reused == 0 and len(parallel.documents) == len(serial.documents) >= 3
+    assert _triples(tmp_path / "serial") == _triples(tmp_path / "parallel")
+    a, b = (np.load(report.build_dir / "search" / "vectors.npy") for report in (serial, parallel))
+    assert a.shape == b.shape and len(a) > 0 and np.allclose(a, b, atol=1e-6)
+
+
+def test_jobs_must_be_a_positive_number():
+    from kg.build import extraction_jobs
+    from kg.errors import InputError
+
+    assert extraction_jobs(4, 3) == 3 and extraction_jobs(2, 10) == 2 and extraction_jobs(1, 10) == 1
+    assert extraction_jobs(4, 2) == 1 and extraction_jobs(None, 10) >= 1  # two documents: not worth a fork
+    with pytest.raises(InputError):
+        extraction_jobs(0, 10)

@@ -42,24 +42,91 @@ class Extraction:
         return obs.doc_id, obs.passage
 
 
-def extract(documents, progress=None, parts: dict | None = None) -> Extraction:
+def extract(documents, progress=None, parts: dict | None = None, jobs: int = 1,
+            pool: "DocumentPool | None" = None) -> Extraction:
     """All documents' extraction: each document on its own (extract_document, or its result
     from `parts`, doc_id -> Extraction, which receives the new ones), then what spans documents: entities
-    and metrics merged by key, every place's ancestors, conflicts between documents."""
+    and metrics merged by key, every place's ancestors, conflicts between documents.
+    jobs > 1: the documents are extracted by that many processes (a DocumentPool; or `pool`, to
+    which the caller has submitted them already); the result is the same as with one process,
+    since documents are merged in their order either way."""
     gaz = gazetteer()
+    todo = pending(documents, parts)
+    done: dict[str, Extraction] = {}
+    own = pool is None and jobs > 1 and len(todo) > 1
+    if own:
+        pool = DocumentPool(jobs)
+        pool.submit(todo)
+    if pool is not None:
+        names = {doc.doc_id: doc.source_file for doc in documents}
+        try:
+            for doc_id, part in pool.results():
+                if progress:
+                    progress(names[doc_id])
+                done[doc_id] = part
+        finally:
+            if own:
+                pool.close()
     result = Extraction()
     for doc in documents:
-        if progress:
-            progress(doc.source_file)
         part = parts.get(doc.doc_id) if parts is not None else None
+        if progress and doc.doc_id not in done:  # (the pool's were reported as they finished)
+            progress(doc.source_file)
         if part is None:
-            part = extract_document(doc, gaz)
+            part = done.get(doc.doc_id) or extract_document(doc, gaz)
             if parts is not None:
                 parts[doc.doc_id] = part  # the caller may cache it
         merge_into(result, part)
     _add_home_divisions(result, gaz)
     result.conflicts = find_conflicts(result.observations, result.passage_for)
     return result
+
+
+def pending(documents, parts: dict | None) -> list:
+    """The documents whose extraction is not in `parts` yet."""
+    return [doc for doc in documents if parts is None or parts.get(doc.doc_id) is None]
+
+
+class DocumentPool:
+    """Worker processes that extract documents, one document a task, results in completion order.
+    Forked after the gazetteer and jieba's dictionary are loaded, so a worker starts with them at
+    no cost (copy-on-write). With the fork start method every worker is created at the first
+    submit, before the pool's own manager thread starts; build() submits before it starts its
+    encoding thread, so nothing is forked while another thread of ours is running."""
+
+    def __init__(self, jobs: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        gazetteer()
+        _warm_jieba()
+        self.executor = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+        self.futures: list = []
+
+    def submit(self, documents) -> None:
+        self.futures += [self.executor.submit(_extract_one, doc) for doc in documents]
+
+    def results(self):
+        """(doc_id, Extraction) for every submitted document, as they finish."""
+        from concurrent.futures import as_completed
+
+        futures, self.futures = self.futures, []
+        for future in as_completed(futures):
+            yield future.result()
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _extract_one(doc):
+    return doc.doc_id, extract_document(doc)
+
+
+def _warm_jieba() -> None:
+    import jieba
+    import jieba.posseg  # noqa: F401  (its dictionary too)
+
+    jieba.initialize()
 
 
 def merge_into(result: Extraction, part: Extraction) -> None:
