@@ -42,31 +42,20 @@ class Extraction:
         return obs.doc_id, obs.passage
 
 
-def extract(documents, progress=None, parts: dict | None = None, jobs: int = 1,
-            pool: "DocumentPool | None" = None) -> Extraction:
+def extract(documents, progress=None, parts: dict | None = None, pool: "DocumentPool | None" = None) -> Extraction:
     """All documents' extraction: each document on its own (extract_document, or its result
     from `parts`, doc_id -> Extraction, which receives the new ones), then what spans documents: entities
     and metrics merged by key, every place's ancestors, conflicts between documents.
-    jobs > 1: the documents are extracted by that many processes (a DocumentPool; or `pool`, to
-    which the caller has submitted them already); the result is the same as with one process,
-    since documents are merged in their order either way."""
+    pool: a DocumentPool to which the caller has submitted the documents not in `parts` (kg build
+    --jobs); the result is the same as without one, since documents are merged in their order."""
     gaz = gazetteer()
-    todo = pending(documents, parts)
     done: dict[str, Extraction] = {}
-    own = pool is None and jobs > 1 and len(todo) > 1
-    if own:
-        pool = DocumentPool(jobs)
-        pool.submit(todo)
     if pool is not None:
         names = {doc.doc_id: doc.source_file for doc in documents}
-        try:
-            for doc_id, part in pool.results():
-                if progress:
-                    progress(names[doc_id])
-                done[doc_id] = part
-        finally:
-            if own:
-                pool.close()
+        for doc_id, part in pool.results():
+            if progress:
+                progress(names[doc_id])
+            done[doc_id] = part
     result = Extraction()
     for doc in documents:
         part = parts.get(doc.doc_id) if parts is not None else None
