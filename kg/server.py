@@ -21,7 +21,6 @@ import sys
 import threading
 import time
 from contextlib import asynccontextmanager
-from pathlib import Path
 from urllib.parse import parse_qs
 
 from fastapi import Query, Request  # at module level: FastAPI resolves the annotations by name
