@@ -28,7 +28,12 @@ run: install
 	@echo "  $(BIN)/kg search '中欧班列去年跑了多少趟' -k 3"
 	@echo "  $(BIN)/kg ask '2024年郑州市优良天数是多少'"
 
-test: install
+# the tests also run kg build --ray on a local Ray cluster: Ray is installed for them (not for make run)
+$(VENV)/.ray-installed: $(STAMP)
+	$(BIN)/pip install -q -e '.[ray]'
+	touch $@
+
+test: install $(VENV)/.ray-installed
 	$(BIN)/pytest -q
 
 test-fast: install

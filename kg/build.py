@@ -147,10 +147,11 @@ def ingest_cached(corpus: Path, cache: DocumentCache | None, use_cache: bool, pr
 
 def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = None,
           progress: Callable[[str, str], None] | None = None, model: str | None = None,
-          force: bool = False, jobs: int | None = None) -> BuildReport:
+          force: bool = False, jobs: int | None = None, ray: str | None = None) -> BuildReport:
     """Build a workspace from a corpus folder. The previous build stays in use until this one
     is complete; any failure leaves it untouched. jobs: processes that extract documents (default:
-    one per core; 1 extracts in this process)."""
+    one per core; 1 extracts in this process). ray: a Ray cluster's address ("local": a Ray
+    started for this build) that extracts the documents and encodes the passages (kg/cluster.py)."""
     started = time.perf_counter()
     corpus = Path(corpus)
     ws = Workspace(workspace)
@@ -176,6 +177,11 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
         from .extract import DocumentPool, extract, pending
 
         todo = pending(documents, parts)
+        if ray is not None:  # the cluster extracts them and fills the embedding cache (kg/cluster.py)
+            from .cluster import run_on_ray
+
+            parts.update(run_on_ray(ray, todo, documents, model, cache_root(ws.root), progress=say))
+            todo = []
         jobs = extraction_jobs(jobs, len(todo))
         pool = DocumentPool(jobs) if jobs > 1 else None
         if pool is not None:

@@ -48,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                    help="processes that extract documents, beside the encoding thread (default: one per core; "
                    "1: all in this process). The graph is the same whatever N")
+    b.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
+                   help="extract the documents and encode the passages on a Ray cluster (ADDRESS: host:port of "
+                   "its head; without it, a Ray started for this build); the graph, store and index are "
+                   "written here. Needs pip install 'govkg[ray]' here and on the workers")
 
     s = sub.add_parser("sparql", parents=[common], help="run a read-only SPARQL query",
                        description="Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE). The gk:, gkr:, "
@@ -179,18 +183,18 @@ def cmd_build(args) -> int:
 
     err = Console(stderr=True)
     if args.quiet:
-        report = build(args.corpus, args.workspace, model=args.model, force=args.force, jobs=args.jobs)
+        report = build(args.corpus, args.workspace, model=args.model, force=args.force, jobs=args.jobs, ray=args.ray)
     elif not sys.stderr.isatty() and os.environ.get("KG_PROGRESS") != "1":
         lines = StageLines(sys.stderr)  # a log (script, CI): one line per stage, and every ~10 s
         try:
-            report = build(args.corpus, args.workspace, model=args.model, force=args.force, jobs=args.jobs, progress=lines)
+            report = build(args.corpus, args.workspace, model=args.model, force=args.force, jobs=args.jobs, ray=args.ray, progress=lines)
         finally:
             lines.finish()
     else:
         with Progress(SpinnerColumn(), TextColumn("[bold]{task.fields[stage]:<10}"), BarColumn(),
                       TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True) as bar:
             task = bar.add_task("", total=None, stage="start")
-            report = build(args.corpus, args.workspace, model=args.model, force=args.force, jobs=args.jobs,
+            report = build(args.corpus, args.workspace, model=args.model, force=args.force, jobs=args.jobs, ray=args.ray,
                            progress=lambda stage, item: stage.startswith("~")
                            or bar.update(task, stage=stage, description=item, advance=1))
     if report.unchanged:
