@@ -1,13 +1,15 @@
 """Build throughput on one machine: documents extracted in one process (--jobs 1) against a pool of
 processes (--jobs N, default: one per core), in one run, seconds per stage.
 
-    .venv/bin/python bench/build_bench.py ../shared/provinces [--repeat 3] [--jobs 2] [--cold]
+    .venv/bin/python bench/build_bench.py ../shared/provinces [--repeat 3] [--jobs 2] [--cold] [--ray ADDRESS]
 
 Two situations:
 - re-extraction (the default): passage vectors are in the embedding cache, every document is
   extracted again (--force), as after a change of the extraction code or vocabulary. This times
   the stages that are not encoding. Median of --repeat builds of each kind, interleaved.
-- --cold also times one build of each kind from an empty cache, encoding included.
+- --cold also times one build of each kind from an empty cache, encoding included; with --ray
+  ADDRESS also one cold build through that Ray cluster (kg build --ray; --ray here: a head and a
+  worker node started on this machine for it).
 
 A stage's seconds are from its first progress event to the next stage's first event (the
 encoding thread, which overlaps them, is reported on its own: first to last event).
@@ -29,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 STAGES = ("ingest", "extract", "graph", "validate", "store", "index")
 
 
-def timed_build(corpus: Path, workspace: Path, cache: Path, jobs: int) -> dict:
+def timed_build(corpus: Path, workspace: Path, cache: Path, jobs: int, ray: str | None = None) -> dict:
     from kg.build import build
 
     os.environ["KG_CACHE_DIR"] = str(cache)
@@ -42,9 +44,9 @@ def timed_build(corpus: Path, workspace: Path, cache: Path, jobs: int) -> dict:
         first.setdefault(stage, now)
         last[stage] = now
 
-    build(corpus, workspace, force=True, jobs=jobs, progress=progress)
+    build(corpus, workspace, force=True, jobs=jobs, ray=ray, progress=progress)
     total = time.perf_counter() - started
-    seen = [s for s in STAGES if s in first]
+    seen = [s for s in ("ray",) + STAGES if s in first]
     out = {}
     for i, stage in enumerate(seen):
         end = first[seen[i + 1]] if i + 1 < len(seen) else total
@@ -62,6 +64,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--cold", action="store_true", help="also one build of each kind from an empty cache")
+    ap.add_argument("--ray", metavar="ADDRESS", help="with --cold: also a cold build through this Ray cluster "
+                    "(here: a head and a worker node started on this machine by the bench)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kg-build-bench-"))
     results: dict[str, dict] = {}
@@ -72,6 +76,16 @@ def main() -> int:
                 cache = work / f"cold-cache-{jobs}"
                 results[f"cold {name}"] = timed_build(args.corpus, work / f"cold-{jobs}", cache, jobs)
                 shutil.rmtree(cache, ignore_errors=True)
+            if args.ray:
+                from kg.cluster import LocalCluster
+
+                cluster = LocalCluster(work) if args.ray == "here" else None
+                try:
+                    results["cold --ray"] = timed_build(args.corpus, work / "cold-ray", work / "cold-cache-ray", 1,
+                                                        cluster.address if cluster else args.ray)
+                finally:
+                    if cluster:
+                        cluster.stop()
         warm = work / "warm-cache"
         timed_build(args.corpus, work / "warm-up", warm, args.jobs)  # fills the embedding cache
         runs: dict[str, list[dict]] = {name: [] for name in kinds}
@@ -82,7 +96,7 @@ def main() -> int:
             results[f"re-extraction {name}"] = {k: statistics.median(r[k] for r in rs) for k in rs[0]}
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    keys = ["ingest", "extract", "ingest+extract", "graph", "validate", "store", "index", "encoding", "total"]
+    keys = ["ray", "ingest", "extract", "ingest+extract", "graph", "validate", "store", "index", "encoding", "total"]
     print(f"{'':38}" + "".join(f"{k:>15}" for k in keys))
     for name, r in results.items():
         print(f"{name:38}" + "".join(f"{r.get(k, 0):>15.1f}" for k in keys))

@@ -129,3 +129,77 @@ def run_on_ray(address: str | None, todo: list, documents: list, model: str | No
     finally:
         if started_here:
             ray.shutdown()
+
+
+# ------------------------------------------------------------------ a cluster on this machine
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LocalCluster:
+    """A Ray cluster on this machine, for the tests and bench/build_bench.py: `ray start --head`
+    and one `ray start --address` worker on loopback, each in the foreground (--block) in its own
+    process group, so stop() ends exactly these nodes (by PID), not every Ray of the user.
+    Logs go to `root`/head.log and worker.log."""
+
+    def __init__(self, root: Path):
+        import os
+        import subprocess
+        import sys
+
+        ray_cli = Path(sys.executable).parent / "ray"
+        self.port = free_port()
+        self.address = f"127.0.0.1:{self.port}"
+        self.nodes: list[subprocess.Popen] = []
+        env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+        common = ["--block", "--num-cpus", "1", "--disable-usage-stats"]
+        # the head's session folder must be short: Ray's Unix sockets live in it
+        self.temp = Path(f"/tmp/kgray{self.port}")
+        self.nodes.append(subprocess.Popen(
+            [str(ray_cli), "start", "--head", "--node-ip-address", "127.0.0.1", "--port", str(self.port),
+             "--include-dashboard", "false", "--temp-dir", str(self.temp), *common],
+            stdout=open(root / "head.log", "wb"), stderr=subprocess.STDOUT, env=env, start_new_session=True))
+        self._wait_for_nodes(1, root / "head.log")
+        self.nodes.append(subprocess.Popen(
+            [str(ray_cli), "start", "--address", self.address, "--node-ip-address", "127.0.0.1", *common],
+            stdout=open(root / "worker.log", "wb"), stderr=subprocess.STDOUT, env=env, start_new_session=True))
+        self._wait_for_nodes(2, root / "worker.log")
+
+    def _wait_for_nodes(self, n: int, log: Path, limit: float = 180) -> None:
+        import subprocess
+        import sys
+        import time
+
+        probe = ("import ray; ray.init(address='%s', logging_level='ERROR', log_to_driver=False); "
+                 "print(sum(1 for x in ray.nodes() if x['Alive'])); ray.shutdown()" % self.address)
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if any(p.poll() is not None for p in self.nodes):
+                raise AssertionError(f"a Ray node exited: {log.read_text(errors='replace')[-2000:]}")
+            proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+            if proc.returncode == 0 and proc.stdout.strip().splitlines()[-1:] == [str(n)]:
+                return
+            time.sleep(2)
+        raise AssertionError(f"the Ray cluster did not reach {n} nodes: {log.read_text(errors='replace')[-2000:]}")
+
+    def stop(self) -> None:
+        import os
+        import shutil
+        import signal
+        import subprocess
+
+        for p in reversed(self.nodes):  # worker first; each node's process group, by PID
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGTERM)
+        for p in self.nodes:
+            try:
+                p.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+        shutil.rmtree(self.temp, ignore_errors=True)
