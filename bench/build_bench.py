@@ -46,7 +46,7 @@ def timed_build(corpus: Path, workspace: Path, cache: Path, jobs: int, ray: str 
 
     build(corpus, workspace, force=True, jobs=jobs, ray=ray, progress=progress)
     total = time.perf_counter() - started
-    seen = [s for s in ("ray",) + STAGES if s in first]
+    seen = sorted((s for s in ("ray",) + STAGES if s in first), key=first.get)  # in the order they ran
     out = {}
     for i, stage in enumerate(seen):
         end = first[seen[i + 1]] if i + 1 < len(seen) else total
