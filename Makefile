@@ -49,6 +49,8 @@ bench: install
 	  $(BIN)/python bench/places_bench.py; \
 	  $(BIN)/python bench/incremental_bench.py ../shared/provinces; \
 	  $(BIN)/python bench/build_bench.py ../shared/provinces --repeat 3; \
+	  $(BIN)/kg build --corpus ../shared/provinces --workspace .kg-provinces && \
+	  $(BIN)/python bench/encoder_bench.py --passages .kg-provinces; \
 	fi
 
 clean:

@@ -15,8 +15,8 @@
 5. scale: a synthetic corpus of N passages (default 100k; sentences of the real passages shuffled,
    vectors mixed from theirs plus noise; made in a temp folder, never committed) written as a real
    search index, searched through the same Searcher, in a child process whose peak memory is read;
-   exact vs HNSW latency and HNSW recall@10 against exact; the flat-search latency curve that
-   sets vectors.ANN_THRESHOLD.
+   exact, HNSW and IVF-PQ: index size (what it holds in RAM), latency, and recall@10 against
+   exact; the flat-search latency curve that sets vectors.ANN_THRESHOLD.
 Numbers depend on the machine and on other load: README "Search" shows a run on 2 cores.
 """
 from __future__ import annotations
@@ -220,8 +220,10 @@ def scale_worker(ws: Path, n: int, kind: str, folder: Path, questions: list[str]
     make_s = time.perf_counter() - t
     t = time.perf_counter()
     info = ks.write_search_files(folder / ks.INDEX_DIR, rows, vecs, model_info, index_kind=kind)
+    faiss_mb = (folder / ks.INDEX_DIR / "vectors.faiss").stat().st_size / 2**20  # what it holds in RAM
     out_file.write_text(json.dumps({"n": n, "kind": kind, "make_s": make_s, "index_s": time.perf_counter() - t,
                                     "ann_recall_at_10": info["search"].get("ann_recall_at_10"),
+                                    "index_mb": faiss_mb,
                                     "build_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}),
                         encoding="utf-8")
 
@@ -239,7 +241,7 @@ def scale_search_worker(folder: Path, questions: list[str], out_file: Path) -> N
         lat.append(time.perf_counter() - t)
     res.update({"p50_ms": 1000 * statistics.median(lat), "p95_ms": 1000 * float(np.percentile(lat, 95)),
                 "search_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
-    if kind == "hnsw":  # recall of the real questions' top-10 against exact search
+    if kind != "flat":  # recall of the real questions' top-10 against exact search
         qv = searcher.encoder.encode_queries(questions)
         res["question_recall_at_10"] = kv.recall_against_exact(np.asarray(searcher.vectors), qv, searcher.index)
     out_file.write_text(json.dumps(res), encoding="utf-8")
@@ -266,7 +268,7 @@ def flat_curve(dim: int, sizes: list[int]) -> list[list]:
 def bench_scale(ws: Path, n: int, questions: list[str], tmp: Path, results: dict) -> None:
     print(f"\n=== scale-up: {n} synthetic passages ===", flush=True)
     rows = []
-    for kind in ("flat", "hnsw"):
+    for kind in ("flat", "hnsw", "ivfpq"):
         folder = tmp / f"scale-{kind}"
         out_file = tmp / f"scale-{kind}.json"
         code = ("import sys; sys.path.insert(0, %r); from pathlib import Path; import bench.search_bench as b; "
@@ -280,11 +282,11 @@ def bench_scale(ws: Path, n: int, questions: list[str], tmp: Path, results: dict
         results.setdefault("scale", {})[kind] = res
         shutil.rmtree(folder, ignore_errors=True)
         recall = res.get("question_recall_at_10") or res.get("ann_recall_at_10")
-        rows.append([n, kind, f"{res['index_s']:.1f}", f"{res['build_peak_rss_mb']:.0f}", f"{res['p50_ms']:.1f}",
+        rows.append([n, kind, f"{res['index_s']:.1f}", f"{res['index_mb']:.0f}", f"{res['build_peak_rss_mb']:.0f}", f"{res['p50_ms']:.1f}",
                      f"{res['p95_ms']:.1f}", f"{res['search_peak_rss_mb']:.0f}",
                      f"{recall:.3f}" if recall else "1 (exact)"])
     table("search at scale (fused, model loaded, k=10; recall: the questions' top-10 vector hits vs exact)",
-          ["passages", "index", "index build s", "build peak MB", "p50 ms", "p95 ms", "search peak MB",
+          ["passages", "index", "index build s", "index MB", "build peak MB", "p50 ms", "p95 ms", "search peak MB",
            "recall@10 vs exact"], rows)
     curve = flat_curve(384, [25_000, 50_000, 100_000, 200_000, 400_000])
     results["flat_curve"] = curve

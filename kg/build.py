@@ -15,6 +15,7 @@ from typing import Callable
 
 from . import graph as kg_graph
 from .errors import InputError, KGError
+from .forked import Forked
 from .ingest import Document, corpus_files, read_document
 from .workspace import Workspace
 
@@ -151,8 +152,10 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
           force: bool = False, jobs: int | None = None, ray: str | None = None) -> BuildReport:
     """Build a workspace from a corpus folder. The previous build stays in use until this one
     is complete; any failure leaves it untouched. jobs: processes that extract documents (default:
-    one per core; 1 extracts in this process). ray: a Ray cluster's address ("local": a Ray
-    started for this build) that extracts the documents and encodes the passages (kg/cluster.py)."""
+    one per core; 1 does everything in this process); above 1, SHACL validation and the store
+    also run in forked processes while this one writes the search index. ray: a Ray cluster's
+    address ("local": a Ray started for this build) that extracts the documents and encodes the
+    passages (kg/cluster.py)."""
     started = time.perf_counter()
     corpus = Path(corpus)
     ws = Workspace(workspace)
@@ -183,11 +186,13 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
 
             parts.update(run_on_ray(ray, todo, documents, model, cache_root(ws.root), progress=say))
             todo = []
-        jobs = extraction_jobs(jobs, len(todo))
-        pool = DocumentPool(jobs) if jobs > 1 else None
+        workers = extraction_jobs(jobs, len(todo))
+        forking = (jobs if jobs is not None else os.cpu_count() or 1) > 1  # the stages after the graph
+        pool = DocumentPool(workers) if workers > 1 else None
         if pool is not None:
             pool.submit(todo)
         build_dir = ws.new_build_dir()
+        stages: dict[str, Forked] = {}  # stages running in forked processes (--jobs > 1)
         try:
             embedding = PendingEmbeddings(documents, model, cache_root(ws.root),
                                           progress=lambda text: say("~encoding", text))
@@ -204,12 +209,24 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
                 kg_graph.add_document(g, doc)
                 kg_graph.add_structure(g, doc, extraction.structures[doc.doc_id])
             kg_graph.add_extraction(g, extraction)
+            from .search import build_search_index, lexicon_from_graph
+
+            counts, triples, lexicon = class_counts(g), len(g), lexicon_from_graph(g)
+            kg_graph.add_ontology(g)
+            # SHACL validation reads the finished graph and only reports: with --jobs > 1 it runs in a
+            # forked process (kg/forked.py) while this one writes the store and the search index.
+            # (Not the store: Oxigraph's loader uses a thread pool, which a forked child would lack.)
             say("validate", "SHACL shapes")
-            violations = kg_graph.validate(g)
+            if forking:
+                import pyshacl  # noqa: F401 -- imported before forking, not in the child
+
+                stages["validate"] = Forked(kg_graph.validate, g, None, True)
+            else:
+                violations = kg_graph.validate(g, has_ontology=True)
             say("store", "Oxigraph")
             checkpoint("store")
-            kg_graph.write_store(g, build_dir / "store")
-            counts = class_counts(g)
+            kg_graph.write_store(g, build_dir / "store", has_ontology=True)
+            checkpoint("index")
             manifest = {
                 "format": 1,
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -222,20 +239,19 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
                     "skipped": [{"file": f, "reason": r} for f, r in skipped],
                 },
                 "counts": counts,
-                "triples": len(g),
+                "triples": triples,
                 "conflicts": len(extraction.conflicts),
-                "shacl": {"conforms": not violations, "violations": len(violations),
-                          "sample": [str(v) for v in violations[:20]]},
                 "versions": package_versions(),
             }
             # passage search: embeddings (cached by text hash), FAISS, BM25 (kg/search.py)
-            from .search import build_search_index, lexicon_from_graph
-
-            checkpoint("index")
             manifest["fingerprint"] = fingerprint
-            manifest.update(build_search_index(documents, build_dir, lexicon=lexicon_from_graph(g),
+            manifest.update(build_search_index(documents, build_dir, lexicon=lexicon,
                                                progress=say, pending=embedding,
                                                structures=extraction.structures))
+            if "validate" in stages:
+                violations = stages.pop("validate").result()
+            manifest["shacl"] = {"conforms": not violations, "violations": len(violations),
+                                 "sample": [str(v) for v in violations[:20]]}
             manifest["checksums"] = build_checksums(build_dir)
             checkpoint("publish")
             ws.publish(build_dir, manifest)
@@ -244,6 +260,8 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
         except BaseException:
             import shutil
 
+            for stage in stages.values():
+                stage.cancel()
             if pool is not None:
                 pool.close()
             shutil.rmtree(build_dir, ignore_errors=True)

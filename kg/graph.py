@@ -7,6 +7,7 @@ refused before they reach it.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ PREFIXES = {
 
 # ------------------------------------------------------------------ IRIs
 
+@functools.lru_cache(maxsize=1 << 16)  # the same labels come back in every document
 def _segment(text: str) -> str:
     """An IRI path segment: Chinese stays readable (IRIs allow it), anything that is not an
     unreserved ASCII character, or is a space/control/format character, is percent-encoded."""
@@ -288,12 +290,21 @@ class Violation:
         return f"{self.focus} {self.path}: {self.message}"
 
 
-def validate(g: Graph, shapes_file: Path | None = None) -> list[Violation]:
-    """SHACL validation against ontology/shapes.ttl (with the ontology's class hierarchy)."""
+def add_ontology(g: Graph) -> Graph:
+    """Mix the ontology into the finished graph, in place: the store holds it (SPARQL reads the
+    labels of terms) and SHACL needs its class hierarchy. Once here, rather than a copy of the
+    whole graph for each (pyshacl's ont_graph clones the data graph)."""
+    g += load_ontology()
+    return g
+
+
+def validate(g: Graph, shapes_file: Path | None = None, has_ontology: bool = False) -> list[Violation]:
+    """SHACL validation against ontology/shapes.ttl (with the ontology's class hierarchy, mixed
+    in unless `has_ontology`: see add_ontology)."""
     from pyshacl import validate as shacl_validate
 
     shapes = Graph().parse(shapes_file or ONTOLOGY_DIR / "shapes.ttl", format="turtle")
-    conforms, report, _ = shacl_validate(g, shacl_graph=shapes, ont_graph=load_ontology(),
+    conforms, report, _ = shacl_validate(g, shacl_graph=shapes, ont_graph=None if has_ontology else load_ontology(),
                                          inference="none", allow_warnings=True)
     if conforms:
         return []
@@ -306,13 +317,13 @@ def validate(g: Graph, shapes_file: Path | None = None) -> list[Violation]:
     return sorted(out, key=lambda v: (v.focus, v.path))
 
 
-def write_store(g: Graph, path: Path) -> None:
-    """Bulk-load the graph (plus the ontology, so SPARQL can read labels of terms) into a new
-    on-disk Oxigraph store."""
+def write_store(g: Graph, path: Path, has_ontology: bool = False) -> None:
+    """Bulk-load the graph (plus the ontology, so SPARQL can read labels of terms, unless
+    `has_ontology`) into a new on-disk Oxigraph store."""
     import pyoxigraph as ox
 
     store = ox.Store(str(path))
-    data = (g + load_ontology()).serialize(format="nt", encoding="utf-8")
+    data = (g if has_ontology else g + load_ontology()).serialize(format="nt", encoding="utf-8")
     store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
     store.flush()
     store.optimize()

@@ -3,7 +3,8 @@
 Build side, `build_search_index()` writes `<build>/search/`:
     passages.json   IRI, document, offsets, text and genre prior of every passage, in index order
     vectors.npy     normalized passage vectors (row i = passage i)
-    vectors.faiss   FAISS inner-product index (exact below vectors.ANN_THRESHOLD, HNSW above)
+    vectors.faiss   FAISS inner-product index (exact below vectors.ANN_THRESHOLD, HNSW above, IVF-PQ
+                    past vectors.IVFPQ_THRESHOLD)
     bm25/           bm25s index over jieba tokens + character bigrams
     userdict.txt    entity and metric names added to jieba's dictionary (from the graph)
     index.json      model, index kind, fusion parameters
@@ -314,8 +315,13 @@ def write_search_files(out: Path, rows: list[dict], vectors: np.ndarray, model_i
     }
     if ann_recall is not None:
         search_info["ann_recall_at_10"] = ann_recall
+    if kind == "hnsw":
         search_info["hnsw"] = {"M": kv.HNSW_M, "efConstruction": kv.HNSW_EF_CONSTRUCTION,
                                "efSearch": kv.HNSW_EF_SEARCH}
+    if kind == "ivfpq":
+        search_info["ivfpq"] = {"lists": int(index.nlist), "bytes_per_vector": int(index.pq.M),
+                                "nprobe": kv.IVF_NPROBE, "rerank": kv.RERANK,
+                                "ivfpq_threshold": kv.IVFPQ_THRESHOLD}
     info = {"model": model_info, "search": search_info}
     kv.write_json(out / "index.json", info)
     return info
@@ -488,8 +494,8 @@ class Searcher:
         return self.encoder.encode_queries([query])[0]
 
     def _vector_top(self, qv: np.ndarray, c: int) -> np.ndarray:
-        _, ids = self.index.search(qv[None, :].astype(np.float32), c)
-        return ids[0][ids[0] >= 0]
+        ids = kv.search_index(self.index, self.vectors, qv[None, :], c)[0]
+        return ids[ids >= 0]
 
     # -- the relevance floor
     def query_terms(self, query: str) -> list[tuple[str, ...]]:

@@ -58,6 +58,14 @@ ANN_THRESHOLD = 200_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 512
+# Past this many passages the index is IVF-PQ: vectors compressed to PQ_BYTES each (HNSW keeps all
+# 1,536 bytes of a 384-d vector in memory, plus its links), the top candidates re-scored exactly
+# from vectors.npy, which is memory-mapped. Measured by bench/search_bench.py --scale (README
+# "Scaling"): the memory an index needs in RAM, and its recall against exact search.
+IVFPQ_THRESHOLD = 500_000
+PQ_BYTES = 48
+IVF_NPROBE = 32
+RERANK = 4  # candidates drawn from the compressed codes per hit wanted
 
 
 def _version(package: str) -> str | None:
@@ -415,23 +423,54 @@ def _faiss():
     return faiss
 
 
-def build_index(vectors: np.ndarray, kind: str | None = None, threshold: int = ANN_THRESHOLD):
-    """Inner-product index over normalized vectors: exact (flat) below `threshold`, HNSW above."""
+def index_kind(n: int, threshold: int = ANN_THRESHOLD, pq_threshold: int = IVFPQ_THRESHOLD) -> str:
+    return "ivfpq" if n >= pq_threshold else "hnsw" if n >= threshold else "flat"
+
+
+def build_index(vectors: np.ndarray, kind: str | None = None, threshold: int = ANN_THRESHOLD,
+                pq_threshold: int = IVFPQ_THRESHOLD):
+    """Inner-product index over normalized vectors: exact (flat) below `threshold`, HNSW up to
+    `pq_threshold`, IVF-PQ above (search it with `search_index`)."""
     faiss = _faiss()
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     n, dim = vectors.shape
-    kind = kind or ("hnsw" if n >= threshold else "flat")
+    kind = kind or index_kind(n, threshold, pq_threshold)
     if kind == "flat":
         index = faiss.IndexFlatIP(dim)
     elif kind == "hnsw":
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
         index.hnsw.efSearch = HNSW_EF_SEARCH
+    elif kind == "ivfpq":
+        # about 4 * sqrt(n) lists, each trained on >= 39 vectors (faiss's minimum for k-means)
+        lists = max(1, min(int(4 * np.sqrt(n)), n // 39))
+        m = next(m for m in (PQ_BYTES, 32, 24, 16, 12, 8, 4, 2, 1) if dim % m == 0)
+        index = faiss.IndexIVFPQ(faiss.IndexFlatIP(dim), dim, lists, m, 8, faiss.METRIC_INNER_PRODUCT)
+        sample = vectors[np.random.default_rng(0).choice(n, min(n, lists * 64), replace=False)]
+        index.train(sample)
+        index.nprobe = IVF_NPROBE
     else:
         raise ValueError(f"unknown index kind {kind}")
     if n:
         index.add(vectors)
     return index, kind
+
+
+def search_index(index, vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
+    """Row ids of the top `k` passages for each query (-1 pads). An IVF-PQ index only holds
+    compressed codes: RERANK times more candidates are drawn and re-scored with the exact
+    vectors (memory-mapped), so its ranking is exact within them."""
+    queries = np.ascontiguousarray(queries, dtype=np.float32)
+    if not hasattr(index, "pq"):
+        return index.search(queries, k)[1]
+    _, candidates = index.search(queries, k * RERANK)
+    out = np.full((len(queries), k), -1, np.int64)
+    for row, (q, ids) in enumerate(zip(queries, candidates)):
+        ids = np.sort(ids[ids >= 0])
+        if len(ids):
+            best = ids[np.argsort(-(np.asarray(vectors[ids], np.float32) @ q), kind="stable")[:k]]
+            out[row, :len(best)] = best
+    return out
 
 
 def save_index(index, path: Path) -> None:
@@ -449,6 +488,8 @@ def load_index(path: Path):
         raise WorkspaceError(f"vector index {path.name} is corrupt ({first}): run `kg build` again") from None
     if hasattr(index, "hnsw"):
         index.hnsw.efSearch = HNSW_EF_SEARCH
+    if hasattr(index, "nprobe"):
+        index.nprobe = IVF_NPROBE
     return index
 
 
@@ -456,7 +497,7 @@ def recall_against_exact(vectors: np.ndarray, queries: np.ndarray, index, k: int
     """Share of the exact top-k that `index` returns (how approximate an ANN index is)."""
     exact, _ = build_index(vectors, "flat")
     _, want = exact.search(queries, k)
-    _, got = index.search(queries, k)
+    got = search_index(index, vectors, queries, k)
     hits = sum(len(set(w) & set(g)) for w, g in zip(want.tolist(), got.tolist()))
     return hits / float(want.size or 1)
 

@@ -2,6 +2,8 @@
 and the result equals a full --force build triple for triple."""
 from __future__ import annotations
 
+import json
+
 import os
 import shutil
 
@@ -68,6 +70,10 @@ def test_documents_extracted_by_two_processes_give_the_same_workspace(tmp_path, 
     parallel = build(CORPUS, tmp_path / "parallel", force=True, jobs=2)  # force: nothing from the document cache
     assert parallel.reused == 0 and len(parallel.documents) == len(serial.documents) >= 3
     assert _triples(tmp_path / "serial") == _triples(tmp_path / "parallel")
+    # validation ran in a forked process with --jobs 2: the same report
+    manifests = [json.loads((r.build_dir / "manifest.json").read_text()) for r in (serial, parallel)]
+    assert [{k: m[k] for k in ("counts", "triples", "shacl")} for m in manifests] == \
+        [{k: manifests[0][k] for k in ("counts", "triples", "shacl")}] * 2
     a, b = (np.load(report.build_dir / "search" / "vectors.npy") for report in (serial, parallel))
     assert a.shape == b.shape and len(a) > 0 and np.allclose(a, b, atol=1e-6)
 

@@ -237,6 +237,36 @@ def test_exact_index_below_threshold_hnsw_above_with_high_recall():
     index, kind = kv.build_index(data, threshold=1000)
     assert kind == "hnsw"
     assert kv.recall_against_exact(data, queries, index, k=10) >= 0.95
+    # past the second threshold: IVF-PQ, compressed codes re-scored exactly from the vectors
+    index, kind = kv.build_index(data, threshold=1000, pq_threshold=3000)
+    assert kind == "ivfpq" and index.pq.M == 32 and index.nprobe == kv.IVF_NPROBE  # 64-d: 32 bytes
+    assert kv.recall_against_exact(data, queries, index, k=10) >= 0.9
+    top = kv.search_index(index, data, queries[:5], 10)
+    exact = queries[:5] @ data.T
+    for q, ids in zip(exact, top):  # re-scored: the ids come out in exact score order
+        assert (np.diff(q[ids]) <= 1e-6).all()
+
+
+def test_an_ivfpq_index_is_saved_loaded_and_searched(tmp_path, search_ws):
+    """The whole search folder with an IVF-PQ index: written, opened as `kg search` opens it (the
+    probe count restored), and the fused search finds what the exact index finds."""
+    from kg.search import write_search_files
+
+    exact = Searcher(search_ws / "current")
+    copies = 10_000 // exact.n + 1  # enough vectors to train 256 codes per sub-vector
+    rows = [dict(r) for _ in range(copies) for r in exact.rows]
+    vectors = np.tile(np.asarray(exact.vectors), (copies, 1))
+    folder = tmp_path / "build"
+    info = write_search_files(folder / "search", rows, vectors, exact.model_info, index_kind="ivfpq")
+    # (its recall here means little: every passage is there 1,000 times over)
+    assert info["search"]["index"] == "ivfpq" and "ann_recall_at_10" in info["search"]
+    assert info["search"]["ivfpq"]["bytes_per_vector"] == kv.PQ_BYTES
+    compressed = Searcher(folder)
+    assert compressed.index.nprobe == kv.IVF_NPROBE
+    for query in ("医保缴费什么时候截止", "中欧班列开行多少班"):
+        a = exact.search(query, k=1)[0]["text"]
+        b = compressed.search(query, k=1)[0]["text"]
+        assert a == b
 
 
 def test_unknown_model_and_bad_folder(tmp_path):

@@ -93,7 +93,9 @@ class DocumentPool:
         self.futures: list = []
 
     def submit(self, documents) -> None:
-        self.futures += [self.executor.submit(_extract_one, doc) for doc in documents]
+        # longest first: the last task to finish is a short one, so no worker idles long at the end
+        for doc in sorted(documents, key=lambda d: -len(d.text)):
+            self.futures.append(self.executor.submit(_extract_one, doc))
 
     def results(self):
         """(doc_id, Extraction) for every submitted document, as they finish."""
