@@ -265,10 +265,11 @@ def flat_curve(dim: int, sizes: list[int]) -> list[list]:
     return rows
 
 
-def bench_scale(ws: Path, n: int, questions: list[str], tmp: Path, results: dict) -> None:
+def bench_scale(ws: Path, n: int, questions: list[str], tmp: Path, results: dict,
+                kinds=("flat", "hnsw", "ivfpq")) -> None:
     print(f"\n=== scale-up: {n} synthetic passages ===", flush=True)
     rows = []
-    for kind in ("flat", "hnsw", "ivfpq"):
+    for kind in kinds:
         folder = tmp / f"scale-{kind}"
         out_file = tmp / f"scale-{kind}.json"
         code = ("import sys; sys.path.insert(0, %r); from pathlib import Path; import bench.search_bench as b; "
@@ -298,6 +299,7 @@ def main() -> None:
     ap.add_argument("--models", default=kv.DEFAULT_MODEL)
     ap.add_argument("--corpus", default=str(ROOT / "data" / "corpus"))
     ap.add_argument("--scale", type=int, default=100_000, help="synthetic passages (0: skip)")
+    ap.add_argument("--kinds", default="flat,hnsw,ivfpq", help="index kinds of the scale-up")
     ap.add_argument("--json", default=str(ROOT / "bench" / "out" / "search_bench.json"))
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
@@ -308,7 +310,7 @@ def main() -> None:
             bench_model(model.strip(), Path(args.corpus), tmp, results)
         if args.scale and kv.DEFAULT_MODEL in results:
             bench_scale(tmp / f"ws-{kv.DEFAULT_MODEL}", args.scale, results[kv.DEFAULT_MODEL]["questions"], tmp,
-                        results)
+                        results, args.kinds.split(","))
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     print(f"\nload average at the end {os.getloadavg()[0]:.2f}; results in {args.json}")

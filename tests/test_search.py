@@ -239,7 +239,7 @@ def test_exact_index_below_threshold_hnsw_above_with_high_recall():
     assert kv.recall_against_exact(data, queries, index, k=10) >= 0.95
     # past the second threshold: IVF-PQ, compressed codes re-scored exactly from the vectors
     index, kind = kv.build_index(data, threshold=1000, pq_threshold=3000)
-    assert kind == "ivfpq" and index.pq.M == 32 and index.nprobe == kv.IVF_NPROBE  # 64-d: 32 bytes
+    assert kind == "ivfpq" and index.pq.M == 64 // kv.PQ_DIMS and index.nprobe == kv.IVF_NPROBE
     assert kv.recall_against_exact(data, queries, index, k=10) >= 0.9
     top = kv.search_index(index, data, queries[:5], 10)
     exact = queries[:5] @ data.T
@@ -260,7 +260,7 @@ def test_an_ivfpq_index_is_saved_loaded_and_searched(tmp_path, search_ws):
     info = write_search_files(folder / "search", rows, vectors, exact.model_info, index_kind="ivfpq")
     # (its recall here means little: every passage is there 1,000 times over)
     assert info["search"]["index"] == "ivfpq" and "ann_recall_at_10" in info["search"]
-    assert info["search"]["ivfpq"]["bytes_per_vector"] == kv.PQ_BYTES
+    assert info["search"]["ivfpq"]["bytes_per_vector"] == exact.vectors.shape[1] // kv.PQ_DIMS
     compressed = Searcher(folder)
     assert compressed.index.nprobe == kv.IVF_NPROBE
     for query in ("医保缴费什么时候截止", "中欧班列开行多少班"):
