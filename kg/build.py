@@ -152,8 +152,8 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
           force: bool = False, jobs: int | None = None, ray: str | None = None) -> BuildReport:
     """Build a workspace from a corpus folder. The previous build stays in use until this one
     is complete; any failure leaves it untouched. jobs: processes that extract documents (default:
-    one per core; 1 does everything in this process); above 1, SHACL validation and the store
-    also run in forked processes while this one writes the search index. ray: a Ray cluster's
+    one per core; 1 does everything in this process); above 1, SHACL validation also runs in a
+    forked process while this one writes the store and the search index. ray: a Ray cluster's
     address ("local": a Ray started for this build) that extracts the documents and encodes the
     passages (kg/cluster.py)."""
     started = time.perf_counter()

