@@ -72,6 +72,44 @@ def test_shacl_reports_a_broken_shape():
     assert all(v.focus == str(passage) for v in violations)
 
 
+def test_shacl_checks_each_kind_of_constraint():
+    """ontology/shapes.ttl has one property shape per constraint (see its header): each kind still
+    reports, on the node that breaks it, and a well-formed observation passes."""
+    from rdflib import RDF, RDFS, XSD
+
+    GK = kg_graph.GK
+    doc = read_document(CORPUS / "001_2bba6ff831ee998f.txt")
+    g = kg_graph.new_graph()
+    kg_graph.add_document(g, doc)
+    place, metric = kg_graph.resource("place", "江城市"), kg_graph.metric_iri("地区生产总值")
+    g.add((place, RDF.type, GK.Place))
+    g.add((place, RDFS.label, Literal("江城市", lang="zh")))
+    g.add((metric, RDF.type, GK.Metric))
+    g.add((metric, RDFS.label, Literal("地区生产总值", lang="zh")))
+
+    def observation(name):
+        obs = kg_graph.resource("obs", "test", name)
+        for p, o in ((RDF.type, GK.Observation), (GK.metric, metric), (GK.place, place), (GK.status, GK.Actual),
+                     (GK.value, Literal("5.4", datatype=XSD.decimal)), (GK.year, Literal("2024", datatype=XSD.gYear)),
+                     (GK.quote, Literal("增长5.4%")), (kg_graph.PROV.wasDerivedFrom, kg_graph.passage_iri(doc.doc_id, 0))):
+            g.add((obs, p, o))
+        return obs
+
+    good, bad_status, bad_class = observation("good"), observation("status"), observation("class")
+    g.set((bad_status, GK.status, GK.Planned))                     # sh:in
+    g.set((bad_class, GK.place, metric))                           # sh:class: a metric is not a place
+    agency = kg_graph.entity_iri("Agency", ("发展改革委",))
+    g.add((agency, RDF.type, GK.Agency))                            # no label: a shape with four target classes
+    indicator = kg_graph.indicator_iri("地区生产总值增长")
+    g.add((indicator, RDF.type, GK.Indicator))
+    g.add((indicator, RDFS.label, Literal("地区生产总值增长", lang="zh")))
+    g.add((indicator, GK.indicatorKind, Literal("speed")))          # sh:in on a literal
+    found = {(v.focus, v.path.rsplit("#", 1)[-1]) for v in kg_graph.validate(g)}
+    assert found == {(str(bad_status), "status"), (str(bad_class), "place"), (str(agency), "label"),
+                     (str(indicator), "indicatorKind")}
+    assert not any(focus == str(good) for focus, _ in found)
+
+
 def test_iris_are_percent_encoded_where_needed():
     iri = kg_graph.resource("place", "郑州 市/<x>#1")
     assert str(iri) == "https://w3id.org/govkg/resource/place/郑州%20市%2F%3Cx%3E%231"
