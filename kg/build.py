@@ -4,6 +4,7 @@ Stages are called in one direction; each returns plain data the next consumes.
 """
 from __future__ import annotations
 
+import gc
 import importlib.metadata
 import os
 import sys
@@ -152,8 +153,8 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
           force: bool = False, jobs: int | None = None, ray: str | None = None) -> BuildReport:
     """Build a workspace from a corpus folder. The previous build stays in use until this one
     is complete; any failure leaves it untouched. jobs: processes that extract documents (default:
-    one per core; 1 does everything in this process); above 1, SHACL validation also runs in a
-    forked process while this one writes the store and the search index. ray: a Ray cluster's
+    one per core; 1 does everything in this process); above 1, the lexical search index and then
+    SHACL validation also run in forked processes, beside the graph and the store. ray: a Ray cluster's
     address ("local": a Ray started for this build) that extracts the documents and encodes the
     passages (kg/cluster.py)."""
     started = time.perf_counter()
@@ -203,15 +204,26 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
             for doc in documents:
                 if doc.doc_id not in cached and keys.get(doc.doc_id):
                     cache.save(keys[doc.doc_id], doc, parts[doc.doc_id])
+            # What extraction made lives until the build ends: frozen, so that the collector does
+            # not scan it again at each of its passes while the graph grows (the graph, ~20% faster).
+            gc.freeze()
+            # The lexical half of the search index needs only the passages and the names extraction
+            # found: with --jobs > 1 a forked process writes it while this one builds the graph.
+            from .search import INDEX_DIR, build_search_index, lexicon_of, search_rows, write_lexical_files
+
+            lexical_job = (build_dir / INDEX_DIR, search_rows(documents, extraction.structures, embedding.rows),
+                           lexicon_of(extraction))
+            if forking:
+                import bm25s  # noqa: F401 -- imported before forking, not in the child
+
+                stages["lexical"] = Forked(write_lexical_files, *lexical_job)
             g = kg_graph.new_graph()
             for doc in documents:
                 say("graph", doc.source_file)
                 kg_graph.add_document(g, doc)
                 kg_graph.add_structure(g, doc, extraction.structures[doc.doc_id])
             kg_graph.add_extraction(g, extraction)
-            from .search import build_search_index, lexicon_from_graph
-
-            counts, triples, lexicon = class_counts(g), len(g), lexicon_from_graph(g)
+            counts, triples = class_counts(g), len(g)
             kg_graph.add_ontology(g)
             # SHACL validation reads the finished graph and only reports: with --jobs > 1 it runs in a
             # forked process (kg/forked.py) while this one writes the store and the search index.
@@ -245,9 +257,10 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
             }
             # passage search: embeddings (cached by text hash), FAISS, BM25 (kg/search.py)
             manifest["fingerprint"] = fingerprint
-            manifest.update(build_search_index(documents, build_dir, lexicon=lexicon,
-                                               progress=say, pending=embedding,
-                                               structures=extraction.structures))
+            say("index", "BM25")
+            lexical = stages.pop("lexical").result() if "lexical" in stages else write_lexical_files(*lexical_job)
+            manifest.update(build_search_index(documents, build_dir, progress=say, pending=embedding,
+                                               lexical=lexical))
             if "validate" in stages:
                 violations = stages.pop("validate").result()
             manifest["shacl"] = {"conforms": not violations, "violations": len(violations),
@@ -266,6 +279,8 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
                 pool.close()
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
+        finally:
+            gc.unfreeze()  # a later build in this process (kg serve, tests) collects this one's objects
     return BuildReport(build_dir, documents, skipped, counts, violations,
                        time.perf_counter() - started, reused=len(cached))
 

@@ -6,7 +6,7 @@ Build side, `build_search_index()` writes `<build>/search/`:
     vectors.faiss   FAISS inner-product index (exact below vectors.ANN_THRESHOLD, HNSW above, IVF-PQ
                     past vectors.IVFPQ_THRESHOLD)
     bm25/           bm25s index over jieba tokens + character bigrams
-    userdict.txt    entity and metric names added to jieba's dictionary (from the graph)
+    userdict.txt    entity and metric names added to jieba's dictionary (lexicon_of the extraction)
     index.json      model, index kind, fusion parameters
 
 Query side, `Searcher.search()`: the top CANDIDATES of each ranking are pooled; both scores of
@@ -162,24 +162,21 @@ class Tokenizer:
         return tokens
 
 
-def lexicon_from_graph(g) -> list[str]:
-    """Labels and aliases of places, agencies, programs, metrics (whatever extraction found)."""
-    from rdflib import RDF, RDFS
-    from rdflib.namespace import SKOS
-
-    from .graph import GK
-
-    skip = {GK.Document, GK.Passage, GK.Observation}
-    words = set()
-    for pred in (RDFS.label, SKOS.prefLabel, SKOS.altLabel):
-        for s, _, label in g.triples((None, pred, None)):
-            types = set(g.objects(s, RDF.type))
-            if not types or types & skip:
-                continue
-            text = str(label).strip()
-            if 2 <= len(text) <= 30 and re.search(r"[\u4e00-\u9fff]", text):
-                words.add(text)
-    return sorted(words)
+def lexicon_of(extraction) -> list[str]:
+    """Names and aliases of the places, agencies, programs, metrics and indicators extraction found
+    (the labels the graph gives them), for jieba's dictionary: taken from the extraction rather than
+    the graph, so that the lexical index can be built while the graph is."""
+    names: set[str] = set()
+    for place in extraction.places:
+        names.update((place.name, *place.aliases))
+    for entity in extraction.entities.values():
+        names.update((entity.name, *entity.aliases))
+    for label, aliases in extraction.metrics.items():
+        names.update((label, *aliases))
+    for ind in extraction.indicators:
+        names.update((ind.name, *ind.synonyms))
+    return sorted(t for t in (str(n).strip() for n in names)
+                  if 2 <= len(t) <= 30 and re.search(r"[\u4e00-\u9fff]", t))
 
 
 # ------------------------------------------------------------------ build
@@ -245,30 +242,40 @@ class PendingEmbeddings:
         return self._result
 
 
+def search_rows(documents, structures: dict | None = None, rows: list[dict] | None = None) -> list[dict]:
+    """passage_rows (or `rows`, the same list made earlier, e.g. by PendingEmbeddings) with each
+    passage's passage_meta."""
+    rows = passage_rows(documents) if rows is None else rows
+    if structures:
+        for row, meta in zip(rows, passage_meta(documents, structures)):
+            row.update(meta)
+    return rows
+
+
 def build_search_index(documents, build_dir: Path, model: str | None = None,
                        cache_dir: Path | None = None, lexicon: Iterable[str] = (),
                        progress: Callable[[str, str], None] | None = None,
                        ann_threshold: int = kv.ANN_THRESHOLD,
-                       pending: PendingEmbeddings | None = None, structures: dict | None = None) -> dict:
+                       pending: PendingEmbeddings | None = None, structures: dict | None = None,
+                       lexical: dict | None = None) -> dict:
     """Embed (through the cache), index and save every passage of `documents`; returns the
     manifest entries {"model": ..., "search": ...}. With `pending` (started earlier by the
-    build), its vectors are used."""
+    build), its vectors are used; with `lexical` (what write_lexical_files returned, the build
+    having run it already, beside the graph), the lexical half is not written again."""
     say = progress or (lambda stage, item: None)
     started = time.perf_counter()
     say("embed", "passages")
     if pending is None:
         pending = PendingEmbeddings(documents, model, cache_dir)
-    rows = pending.rows
-    if structures:
-        for row, meta in zip(rows, passage_meta(documents, structures)):
-            row.update(meta)
+    out = Path(build_dir) / INDEX_DIR
+    if lexical is None:
+        lexical = write_lexical_files(out, search_rows(documents, structures, pending.rows), lexicon, progress=say)
     emb = pending.wait()
-    info = write_search_files(Path(build_dir) / INDEX_DIR, rows, emb.vectors, emb.model, lexicon,
-                              ann_threshold=ann_threshold, progress=say)
+    info = write_vector_files(out, emb.vectors, emb.model, lexical, ann_threshold=ann_threshold, progress=say)
     info["search"].update({"embedded": emb.embedded, "cached": emb.cached,
                            "encode_seconds": round(emb.encode_seconds, 3),
                            "seconds": round(time.perf_counter() - started, 3)})
-    kv.write_json(Path(build_dir) / INDEX_DIR / "index.json", info)
+    kv.write_json(out / "index.json", info)
     return info
 
 
@@ -276,39 +283,58 @@ def write_search_files(out: Path, rows: list[dict], vectors: np.ndarray, model_i
                        lexicon: Iterable[str] = (), ann_threshold: int = kv.ANN_THRESHOLD,
                        index_kind: str | None = None, progress=None) -> dict:
     """Write the search folder for `rows` (passage, doc, start, end, text) and their vectors."""
+    lexical = write_lexical_files(out, rows, lexicon, progress=progress)
+    return write_vector_files(out, vectors, model_info, lexical, ann_threshold=ann_threshold,
+                              index_kind=index_kind, progress=progress)
+
+
+def write_lexical_files(out: Path, rows: list[dict], lexicon: Iterable[str] = (), progress=None) -> dict:
+    """The half of the search folder that needs no vectors: passages.json, the BM25 index and
+    jieba's extra words. Returns what index.json says of it. (kg build runs it in a forked
+    process while the graph is built: it reads only `rows` and `lexicon`, and writes only here.)"""
     import bm25s
 
     say = progress or (lambda stage, item: None)
     out.mkdir(parents=True, exist_ok=True)
-    texts = [r["text"] for r in rows]
-    np.save(out / "vectors.npy", np.asarray(vectors, np.float32))
-    say("index", "FAISS")
-    index, kind = kv.build_index(vectors, kind=index_kind, threshold=ann_threshold)
-    kv.save_index(index, out / "vectors.faiss")
-    ann_recall = None
-    if kind != "flat" and len(rows):  # how approximate: recall@10 against exact search
-        rng = np.random.default_rng(0)
-        sample = np.asarray(vectors[rng.choice(len(rows), min(200, len(rows)), replace=False)], np.float32)
-        sample = sample + rng.normal(scale=0.02, size=sample.shape).astype(np.float32)
-        sample /= np.linalg.norm(sample, axis=1, keepdims=True)
-        ann_recall = round(kv.recall_against_exact(vectors, sample, index, k=10), 4)
-
     say("index", "BM25")
     tokenizer = Tokenizer(lexicon)
     (out / "userdict.txt").write_text("\n".join(tokenizer.words) + ("\n" if tokenizer.words else ""),
                                       encoding="utf-8")
     if rows:
         retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-        retriever.index([tokenizer(t) or ["\x00empty"] for t in texts], show_progress=False)
+        retriever.index([tokenizer(r["text"]) or ["\x00empty"] for r in rows], show_progress=False)
         retriever.save(str(out / "bm25"), show_progress=False)
-    for r in rows:
-        r["status"] = round(passage_status(r["text"]), 4)
+    rows = [dict(r, status=round(passage_status(r["text"]), 4)) for r in rows]
     (out / "passages.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    return {"passages": len(rows), "lexicon_words": len(tokenizer.words)}
+
+
+def write_vector_files(out: Path, vectors: np.ndarray, model_info: dict, lexical: dict,
+                       ann_threshold: int = kv.ANN_THRESHOLD, index_kind: str | None = None,
+                       progress=None) -> dict:
+    """The other half: vectors.npy, the FAISS index and index.json (with `lexical`, what
+    write_lexical_files said). Returns index.json's content."""
+    say = progress or (lambda stage, item: None)
+    out.mkdir(parents=True, exist_ok=True)
+    n = lexical["passages"]
+    if len(vectors) != n:
+        raise ValueError(f"{len(vectors)} vectors for {n} passages")
+    np.save(out / "vectors.npy", np.asarray(vectors, np.float32))
+    say("index", "FAISS")
+    index, kind = kv.build_index(vectors, kind=index_kind, threshold=ann_threshold)
+    kv.save_index(index, out / "vectors.faiss")
+    ann_recall = None
+    if kind != "flat" and n:  # how approximate: recall@10 against exact search
+        rng = np.random.default_rng(0)
+        sample = np.asarray(vectors[rng.choice(n, min(200, n), replace=False)], np.float32)
+        sample = sample + rng.normal(scale=0.02, size=sample.shape).astype(np.float32)
+        sample /= np.linalg.norm(sample, axis=1, keepdims=True)
+        ann_recall = round(kv.recall_against_exact(vectors, sample, index, k=10), 4)
 
     model_info = {k: v for k, v in model_info.items() if v is not None}
     search_info = {
-        "passages": len(rows), "index": kind, "dim": int(np.asarray(vectors).shape[1]) if len(rows) else
-        int(model_info.get("dim", 0)), "ann_threshold": ann_threshold, "lexicon_words": len(tokenizer.words),
+        "passages": n, "index": kind, "dim": int(np.asarray(vectors).shape[1]) if n else
+        int(model_info.get("dim", 0)), "ann_threshold": ann_threshold, "lexicon_words": lexical["lexicon_words"],
         "fusion": {"method": "z-score pool", "lexical": LEXICAL_WEIGHT, "vector": VECTOR_WEIGHT,
                    "status_prior": STATUS_WEIGHT, "candidates": CANDIDATES,
                    "bm25": {"k1": BM25_K1, "b": BM25_B}},

@@ -76,6 +76,16 @@ def test_documents_extracted_by_two_processes_give_the_same_workspace(tmp_path, 
         [{k: manifests[0][k] for k in ("counts", "triples", "shacl")}] * 2
     a, b = (np.load(report.build_dir / "search" / "vectors.npy") for report in (serial, parallel))
     assert a.shape == b.shape and len(a) > 0 and np.allclose(a, b, atol=1e-6)
+    # the lexical half of the search index was written by a forked process with --jobs 2: the same
+    # passages, words and BM25 ranking (bm25s numbers its vocabulary in a process's hash order)
+    for name in ("passages.json", "userdict.txt"):
+        assert (serial.build_dir / "search" / name).read_bytes() == (parallel.build_dir / "search" / name).read_bytes()
+    from kg.search import Searcher
+
+    searchers = [Searcher(r.build_dir) for r in (serial, parallel)]
+    for question in ("城镇新增就业", "地区生产总值增长"):
+        scores = [s.lexical_scores(question) for s in searchers]
+        assert scores[0].max() > 0 and np.allclose(scores[0], scores[1], atol=1e-5)
 
 
 def test_jobs_must_be_a_positive_number():

@@ -446,3 +446,24 @@ def test_filters_on_the_cli_and_over_http(places_ws, places_graph):
             assert r.status_code == 400 and set(r.json()) == {"error"} and word in r.json()["error"]
         r = http.get("/search", params={"q": "<script>alert(1)</script>"})
         assert r.status_code == 200 and r.json() == []
+
+
+def test_the_lexicon_is_the_graphs_names(kgraph):
+    """lexicon_of (from the extraction, so that the lexical index can be built beside the graph)
+    gives the labels the graph holds for places, agencies, programs, metrics and indicators."""
+    import re
+
+    from kg.build import ingest_corpus
+    from kg.extract import extract
+    from kg.search import lexicon_of
+
+    from .conftest import CORPUS
+
+    documents, _ = ingest_corpus(CORPUS)
+    rows = kgraph.sparql("""SELECT DISTINCT ?label WHERE {
+        ?s a ?type ; rdfs:label|skos:prefLabel|skos:altLabel ?label .
+        FILTER (?type IN (gk:Place, gk:Agency, gk:Program, gk:Metric, gk:Indicator))
+        FILTER NOT EXISTS { ?s a gk:Observation } }""")
+    labels = sorted({t for t in (str(r["label"]).strip() for r in rows)
+                     if 2 <= len(t) <= 30 and re.search(r"[\u4e00-\u9fff]", t)})
+    assert len(labels) > 500 and lexicon_of(extract(documents)) == labels
