@@ -47,9 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true",
                    help="rebuild even if corpus, code and model are unchanged since the current build")
     b.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
-                   help="processes that extract documents, beside the encoding thread; above 1, SHACL "
-                   "validation also runs in a process of its own (default: one per core; 1: all in this "
-                   "process). The workspace is the same whatever N")
+                   help="processes that extract documents, beside the encoding thread; above 1, the BM25 "
+                   "index and SHACL validation also run in processes of their own (default: one per "
+                   "core; 1: all in this process). The workspace is the same whatever N")
     b.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
                    help="extract the documents and encode the passages on a Ray cluster (ADDRESS: host:port of "
                    "its head; without it, a Ray started for this build); the graph, store and index are "
