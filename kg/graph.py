@@ -8,6 +8,7 @@ refused before they reach it.
 from __future__ import annotations
 
 import functools
+import gc
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -170,11 +171,15 @@ def add_indicator(g: Graph, ind) -> URIRef:
     return iri
 
 
-def add_extraction(g: Graph, ex) -> None:
-    """Places (with hierarchy and aliases), agencies, programs, metrics, observations with their
-    source passage and quote, passage mentions, and conflict flags."""
-    from .extract.numbers import decimal_text
+def observation_iri(obs) -> URIRef:
+    return resource("obs", obs.doc_id, f"{obs.start}-{obs.end}")
 
+
+def add_shared(g: Graph, ex) -> None:
+    """What documents have in common: places (with hierarchy and aliases), agencies, programs,
+    metrics and indicators, and the conflict flags between observations of different documents.
+    (Each document's own nodes -- add_document, add_structure, add_observations, add_mentions --
+    point into these, never the other way but for conflicts.)"""
     for place in ex.places:
         iri = place_iri(place)
         g.add((iri, RDF.type, GK.Place))
@@ -221,11 +226,19 @@ def add_extraction(g: Graph, ex) -> None:
     for label, ind in metric_indicator.items():
         if metric_iri(label) != indicator_iri(ind.name):
             g.add((metric_iri(label), GK.indicator, indicator_iri(ind.name)))
-    obs_iris = {}
-    for obs in ex.observations:
+    for a, b in ex.conflicts:
+        g.add((observation_iri(a), GK.conflictsWith, observation_iri(b)))
+        g.add((observation_iri(b), GK.conflictsWith, observation_iri(a)))
+
+
+def add_observations(g: Graph, ex, observations) -> None:
+    """Observations (of one document, or any) with their value, unit, year, place, status, source
+    passage and quote."""
+    from .extract.numbers import decimal_text
+
+    for obs in observations:
         doc_id, order = ex.passage_for(obs)
-        iri = resource("obs", obs.doc_id, f"{obs.start}-{obs.end}")
-        obs_iris[id(obs)] = iri
+        iri = observation_iri(obs)
         g.add((iri, RDF.type, GK.Observation))
         g.add((iri, GK.metric, metric_iri(obs.metric)))
         g.add((iri, GK.value, Literal(decimal_text(obs.value), datatype=XSD.decimal)))
@@ -260,10 +273,11 @@ def add_extraction(g: Graph, ex) -> None:
         if obs.normalized_value is not None:
             g.add((iri, GK.normalizedValue, Literal(decimal_text(obs.normalized_value), datatype=XSD.decimal)))
             g.add((iri, GK.normalizedUnit, Literal(obs.normalized_unit or "")))
-    for a, b in ex.conflicts:
-        g.add((obs_iris[id(a)], GK.conflictsWith, obs_iris[id(b)]))
-        g.add((obs_iris[id(b)], GK.conflictsWith, obs_iris[id(a)]))
-    for (doc_id, order), things in ex.mentions.items():
+
+
+def add_mentions(g: Graph, mentions) -> None:
+    """What passages mention: ((doc_id, passage order), things) pairs, as in Extraction.mentions."""
+    for (doc_id, order), things in mentions:
         piri = passage_iri(doc_id, order)
         for kind, value in things:
             if kind == "place":
@@ -290,25 +304,33 @@ class Violation:
         return f"{self.focus} {self.path}: {self.message}"
 
 
-def add_ontology(g: Graph) -> Graph:
-    """Mix the ontology into the finished graph, in place: the store holds it (SPARQL reads the
-    labels of terms) and SHACL needs its class hierarchy. Once here, rather than a copy of the
-    whole graph for each (pyshacl's ont_graph clones the data graph)."""
-    g += load_ontology()
-    return g
+# The classes of a document's own nodes (GraphWriter's parts); every other class is shared.
+DOCUMENT_CLASSES = frozenset(GK[c] for c in ("Document", "Section", "Passage", "Observation"))
+SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
-def validate(g: Graph, shapes_file: Path | None = None, has_ontology: bool = False) -> list[Violation]:
-    """SHACL validation against ontology/shapes.ttl (with the ontology's class hierarchy, mixed
-    in unless `has_ontology`: see add_ontology)."""
+def shapes_graph(document: bool | None = None) -> Graph:
+    """ontology/shapes.ttl; with `document` True only the shapes that target DOCUMENT_CLASSES, with
+    False only the others (each shape has its own targets: see the file's header)."""
+    shapes = Graph().parse(ONTOLOGY_DIR / "shapes.ttl", format="turtle")
+    if document is not None:
+        for shape in set(shapes.subjects(SH.targetClass, None)):
+            if (set(shapes.objects(shape, SH.targetClass)) <= DOCUMENT_CLASSES) != document:
+                shapes.remove((shape, None, None))
+    return shapes
+
+
+def validate(g: Graph, shapes: Graph | None = None, has_ontology: bool = False) -> list[Violation]:
+    """SHACL validation against `shapes` (default: all of ontology/shapes.ttl), with the ontology's
+    class hierarchy (mixed into `g` already when `has_ontology`, which spares pyshacl a copy of the
+    whole graph)."""
     from pyshacl import validate as shacl_validate
 
-    shapes = Graph().parse(shapes_file or ONTOLOGY_DIR / "shapes.ttl", format="turtle")
-    conforms, report, _ = shacl_validate(g, shacl_graph=shapes, ont_graph=None if has_ontology else load_ontology(),
+    conforms, report, _ = shacl_validate(g, shacl_graph=shapes if shapes is not None else shapes_graph(),
+                                         ont_graph=None if has_ontology else load_ontology(),
                                          inference="none", allow_warnings=True)
     if conforms:
         return []
-    SH = Namespace("http://www.w3.org/ns/shacl#")
     out = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         out.append(Violation(str(report.value(result, SH.focusNode)),
@@ -317,17 +339,137 @@ def validate(g: Graph, shapes_file: Path | None = None, has_ontology: bool = Fal
     return sorted(out, key=lambda v: (v.focus, v.path))
 
 
-def write_store(g: Graph, path: Path, has_ontology: bool = False) -> None:
-    """Bulk-load the graph (plus the ontology, so SPARQL can read labels of terms, unless
-    `has_ontology`) into a new on-disk Oxigraph store."""
-    import pyoxigraph as ox
+class GraphWriter:
+    """Writes the graph into a new Oxigraph store a part at a time, so that a build holds in memory
+    only the part being built (whole documents, about PART_TRIPLES triples) and never the whole
+    graph (about 950 bytes a triple in rdflib, 50 triples a passage).
 
-    store = ox.Store(str(path))
-    data = (g if has_ontology else g + load_ontology()).serialize(format="nt", encoding="utf-8")
-    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
-    store.flush()
-    store.optimize()
-    del store
+    Each part is counted, appended as N-Triples to a file beside the store and validated against
+    the shapes; close() bulk-loads the file and the ontology. First comes the shared part
+    (add_shared: places, agencies, programs, metrics), validated with the shapes of those classes.
+    Then parts of whole documents (a document's nodes -- itself, its sections, passages and
+    observations -- are all in one part), validated with the shapes of DOCUMENT_CLASSES and the
+    types of the shared nodes they point to, which is all their sh:class constraints read. The two
+    reports together are the whole graph's (tests/test_graph.py). With `fork`, each part is
+    validated in a forked process (kg/forked.py) while the build goes on, one at a time."""
+
+    PART_TRIPLES = 200_000
+
+    def __init__(self, path: Path, fork: bool = False):
+        self.path = Path(path)
+        self.nt_path = self.path.with_name(self.path.name + ".nt")
+        self._nt = open(self.nt_path, "wb")
+        self.fork = fork
+        self.counts: dict[str, int] = {}
+        self.triples = 0
+        self._types: dict = {}  # shared node -> its rdf:type objects
+        self._ontology = load_ontology()
+        self._shapes = {kind: shapes_graph(kind) for kind in (False, True)}  # document shapes or not
+        self._violations: list[Violation] = []
+        self._queued: list[tuple] = []  # parts written out, not yet validated: (graph, context, shapes)
+        self._validating = None  # the Forked validation of the parts before
+
+    def add_shared(self, g: Graph) -> None:
+        """The shared part (add_shared), before any other; it is the writer's afterwards."""
+        for s, _, o in g.triples((None, RDF.type, None)):
+            self._types.setdefault(s, []).append(o)
+        self._write(g, [], self._shapes[False])
+
+    def add_part(self, g: Graph) -> None:
+        """A part made of whole documents (add_document, add_structure, add_observations,
+        add_mentions); it is the writer's afterwards (validation adds to it)."""
+        context = [(o, RDF.type, t) for o in set(g.objects()) if o in self._types for t in self._types[o]]
+        self._write(g, context, self._shapes[True])
+        self._validate()
+
+    def _write(self, g: Graph, context, shapes: Graph) -> None:
+        # The parts handed over before are garbage now, but rdflib graphs hold reference cycles and
+        # the build pauses the cyclic collector (kg/build.py): collected here, or they would add up.
+        gc.collect()
+        if not len(g):
+            return
+        for name, n in class_counts(g).items():
+            self.counts[name] = self.counts.get(name, 0) + n
+        self.triples += len(g)
+        g.serialize(self._nt, format="nt", encoding="utf-8")
+        self._queued.append((g, context, shapes))
+        if not self.fork:
+            self._validate()
+
+    def _validate(self) -> None:
+        """Validate what is queued: here, or (fork) in one forked process while the build goes on
+        (the shared part waits for the first document part, to save a fork), one at a time, so
+        that at most one part is held beside the one being built."""
+        queued, self._queued = self._queued, []
+        if not queued:
+            return
+        if not self.fork:
+            self._violations += _validate_parts(queued, self._ontology)
+            return
+        from .forked import Forked
+
+        self._collect()
+        self._validating = Forked(_validate_parts, queued, self._ontology)
+
+    def _collect(self) -> None:
+        if self._validating is not None:
+            self._violations += self._validating.result()
+            self._validating = None
+
+    def close(self) -> None:
+        """Load the store (the ontology with it: SPARQL reads the labels of terms)."""
+        import pyoxigraph as ox
+
+        gc.collect()  # the last part (see _write)
+        self._ontology.serialize(self._nt, format="nt", encoding="utf-8")
+        self._nt.close()
+        store = ox.Store(str(self.path))
+        store.bulk_load(path=str(self.nt_path), format=ox.RdfFormat.N_TRIPLES)
+        store.flush()
+        store.optimize()
+        del store
+        self.nt_path.unlink()
+
+    def violations(self) -> list[Violation]:
+        """Every part's violations (waiting for the last validation)."""
+        self._validate()
+        self._collect()
+        return sorted(self._violations, key=lambda v: (v.focus, v.path))
+
+    def cancel(self) -> None:
+        if self._validating is not None:
+            self._validating.cancel()
+            self._validating = None
+        if not self._nt.closed:
+            try:
+                self._nt.close()
+            except OSError:  # the build is failing already (a full disk, say); its folder goes
+                pass
+
+
+def _validate_parts(parts, ontology: Graph) -> list[Violation]:
+    """The violations of each (graph, context, shapes): `g`'s of `shapes`, with `context` (types of
+    nodes described in another part) and the ontology added to `g` for the checks that read them."""
+    out = []
+    for g, context, shapes in parts:
+        for t in context:
+            g.add(t)
+        for t in ontology:
+            g.add(t)
+        out += validate(g, shapes, has_ontology=True)
+    return out
+
+
+def class_counts(g: Graph) -> dict[str, int]:
+    """Instances of the ontology's classes in `g`, by class name (the manifest's counts)."""
+    counts: dict[str, int] = {}
+    for cls in ("Document", "Passage", "Place", "Agency", "Program", "Metric", "Observation"):
+        counts[cls] = 0
+    for _, _, cls in g.triples((None, RDF.type, None)):
+        if str(cls).startswith(str(GK)):
+            name = str(cls).rsplit("#", 1)[-1]
+            counts[name] = counts.get(name, 0) + 1
+    return counts
 
 
 # ------------------------------------------------------------------ queries

@@ -57,9 +57,8 @@ def test_validation_in_a_child_equals_validation_here():
     passage = kg_graph.passage_iri(doc.doc_id, 0)
     g.remove((passage, kg_graph.GK.inDocument, None))
     g.add((passage, kg_graph.GK.charStart, Literal(10**6)))
-    kg_graph.add_ontology(g)
-    here = kg_graph.validate(g, has_ontology=True)
-    assert here and Forked(kg_graph.validate, g, None, True).result() == here
+    here = kg_graph.validate(g)
+    assert here and Forked(kg_graph.validate, g).result() == here
 
 
 def test_the_child_does_not_hold_the_parents_lock(tmp_path):

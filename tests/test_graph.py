@@ -160,3 +160,57 @@ def test_example_programs_of_place(kgraph):
 
 def _zhengzhou_and_below(kgraph):
     return {r["name"] for r in kgraph.sparql(_example("places_under_city"))} | {"郑州市"}
+
+
+@pytest.mark.parametrize("fork", [False, True])
+def test_a_graph_written_in_parts_equals_the_whole(tmp_path, fork):
+    """kg build writes the graph a part at a time (GraphWriter): the same store and the same SHACL
+    report as the whole graph at once, here with every document a part of its own and faults
+    planted in the shared part and in a document's part."""
+    import pyoxigraph as ox
+    from rdflib import RDF, RDFS
+
+    from kg.build import ingest_corpus
+    from kg.extract import extract
+
+    documents, _ = ingest_corpus(CORPUS)
+    ex = extract(documents)
+    GK = kg_graph.GK
+    obs = ex.observations[0]
+    untyped = kg_graph.place_iri(obs.place)  # shared: the place of an observation loses its types
+    unlabelled = next(kg_graph.place_iri(p) for p in ex.places if p != obs.place)  # and a place its label
+
+    def shared_graph():
+        g = kg_graph.new_graph()
+        kg_graph.add_shared(g, ex)
+        g.remove((untyped, RDF.type, None))
+        g.remove((unlabelled, RDFS.label, None))
+        return g
+
+    def document_graph(doc):
+        g = kg_graph.new_graph()
+        kg_graph.add_document(g, doc)
+        kg_graph.add_structure(g, doc, ex.structures[doc.doc_id])
+        kg_graph.add_observations(g, ex, [o for o in ex.observations if o.doc_id == doc.doc_id])
+        kg_graph.add_mentions(g, [(k, v) for k, v in ex.mentions.items() if k[0] == doc.doc_id])
+        g.remove((kg_graph.observation_iri(obs), GK.year, None))  # a document's part: no year
+        return g
+
+    whole = shared_graph()
+    for doc in documents:
+        whole += document_graph(doc)
+    expected = kg_graph.validate(whole)
+    assert {v.path.rsplit("#", 1)[-1] for v in expected} >= {"place", "year", "label"}
+
+    writer = kg_graph.GraphWriter(tmp_path / "store", fork=fork)
+    writer.add_shared(shared_graph())
+    for doc in documents:
+        writer.add_part(document_graph(doc))
+    writer.close()
+    assert writer.violations() == expected
+    assert writer.triples == len(whole) and writer.counts["Observation"] == len(ex.observations)
+    whole += kg_graph.load_ontology()
+    at_once = ox.Store()
+    at_once.load(whole.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    assert {str(q) for q in ox.Store.read_only(str(tmp_path / "store"))} == {str(q) for q in at_once}
+    assert not (tmp_path / "store.nt").exists()
