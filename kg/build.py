@@ -10,7 +10,6 @@ import os
 import sys
 import platform
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -226,30 +225,9 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
             # (Not forked: Oxigraph's loader uses a thread pool, which a forked child would lack.)
             if forking:
                 import pyshacl  # noqa: F401 -- imported before forking, not in the child
-            say("graph", "places, agencies, programs, metrics")
             writer = kg_graph.GraphWriter(build_dir / "store", fork=forking)
             stages["graph"] = writer
-            shared = kg_graph.new_graph()
-            kg_graph.add_shared(shared, extraction)
-            writer.add_shared(shared)
-            del shared
-            observations, mentions = defaultdict(list), defaultdict(list)
-            for obs in extraction.observations:
-                observations[obs.doc_id].append(obs)
-            for (doc_id, order), things in extraction.mentions.items():
-                mentions[doc_id].append(((doc_id, order), things))
-            part = kg_graph.new_graph()
-            for doc in documents:
-                say("graph", doc.source_file)
-                kg_graph.add_document(part, doc)
-                kg_graph.add_structure(part, doc, extraction.structures[doc.doc_id])
-                kg_graph.add_observations(part, extraction, observations.pop(doc.doc_id, ()))
-                kg_graph.add_mentions(part, mentions.pop(doc.doc_id, ()))
-                if len(part) >= writer.PART_TRIPLES:
-                    writer.add_part(part)
-                    part = kg_graph.new_graph()
-            writer.add_part(part)
-            del part
+            kg_graph.write_graph(documents, extraction, writer, progress=lambda name: say("graph", name))
             counts, triples = writer.counts, writer.triples
             say("store", "Oxigraph")
             checkpoint("store")

@@ -1,9 +1,9 @@
 """A build stage run in a forked child process while the build goes on (kg build --jobs N > 1).
 
-After the graph is built, SHACL validation only reads it and reports, while the Oxigraph store and
-the search index are written: validation can run beside them, on another core. A forked child sees
-the graph as it was at the fork (copy-on-write), so nothing is serialized to hand it over; only the
-stage's result (a list of violations) comes back through a pipe.
+SHACL validation of a part of the graph only reads it and reports, and the lexical search index
+needs only the passages: they can run beside the rest of the build, on another core. A forked child
+sees the parent's objects as they were at the fork (copy-on-write), so nothing is serialized to hand
+them over; only the stage's result (a list of violations, a few numbers) comes back through a pipe.
 
 Only for pure-Python work: a child has just the forking thread, so a library whose thread pool was
 started in the parent (Oxigraph's loader, ONNX Runtime) would wait forever for its threads there.

@@ -11,6 +11,7 @@ import functools
 import gc
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -445,6 +446,33 @@ class GraphWriter:
                 self._nt.close()
             except OSError:  # the build is failing already (a full disk, say); its folder goes
                 pass
+
+
+def write_graph(documents, extraction, writer: GraphWriter, progress=None) -> None:
+    """The whole graph through `writer`: the shared part, then the documents in their order, whole,
+    a new part every PART_TRIPLES triples. progress(name) before each."""
+    say = progress or (lambda name: None)
+    say("places, agencies, programs, metrics")
+    shared = new_graph()
+    add_shared(shared, extraction)
+    writer.add_shared(shared)
+    del shared
+    observations, mentions = defaultdict(list), defaultdict(list)
+    for obs in extraction.observations:
+        observations[obs.doc_id].append(obs)
+    for (doc_id, order), things in extraction.mentions.items():
+        mentions[doc_id].append(((doc_id, order), things))
+    part = new_graph()
+    for doc in documents:
+        say(doc.source_file)
+        add_document(part, doc)
+        add_structure(part, doc, extraction.structures[doc.doc_id])
+        add_observations(part, extraction, observations.pop(doc.doc_id, ()))
+        add_mentions(part, mentions.pop(doc.doc_id, ()))
+        if len(part) >= writer.PART_TRIPLES:
+            writer.add_part(part)
+            part = new_graph()
+    writer.add_part(part)
 
 
 def _validate_parts(parts, ontology: Graph) -> list[Violation]:
