@@ -35,7 +35,7 @@ def checkpoint(stage: str) -> None:
 class BuildReport:
     build_dir: Path
     documents: list[Document]
-    skipped: list[tuple[str, str]]  # (file, reason)
+    skipped: list[tuple[str, str]]  # (file, reason): not read, or read but not extracted
     counts: dict[str, int]
     violations: list[kg_graph.Violation] = field(default_factory=list)
     seconds: float = 0.0
@@ -202,6 +202,10 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
             if pool is not None:
                 pool.close()
                 pool = None
+            # a document whose extraction failed keeps its passages (search) but gives no facts
+            names = {d.doc_id: d.source_file for d in documents}
+            skipped += [(names[doc_id], f"{reason}; no facts from it, its passages are searchable")
+                        for doc_id, reason in extraction.failed.items()]
             for doc in documents:
                 if doc.doc_id not in cached and keys.get(doc.doc_id):
                     cache.save(keys[doc.doc_id], doc, parts[doc.doc_id])

@@ -160,7 +160,7 @@ def normalize_paragraphs(raw: str) -> list[str]:
     raw = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
     raw = raw.replace("\ufeff", "").replace("\u200b", "")
     raw = fold_width(raw)
-    lines = raw.split("\n")
+    lines = strip_page_furniture(raw.split("\n"))
     widths = [len(clean_line(x)) for x in lines if clean_line(x)]
     typical = sorted(widths)[len(widths) // 2] if widths else 0
     # hard-wrapped text (PDF extraction) breaks most lines mid-sentence; text saved one paragraph a
@@ -199,11 +199,21 @@ def normalize_paragraphs(raw: str) -> list[str]:
         heading_next = bool(prev_raw) and prev_raw[-1] in _SENTENCE_END + "”：:" and bool(_HEADING_LINE.match(line))
         dateline = bool(re.match(r"^(?:——|――|—|（(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)", line))  # ——2026年1月27日在…
         title_line = _is_title_line(line) or _is_title_line(prev_raw)  # 2026年某省政府工作报告 stands alone
+        # a page's headline (its first line, short, not a sentence) stands alone too; a title broken
+        # over two short lines (…预算执行 / 情况和…草案的报告) is one line again
+        headline = not paragraphs and current == prev_raw and 6 <= len(prev_raw) <= 80 \
+            and prev_raw[-1] not in _SENTENCE_END + "0123456789." and not _is_title_line(prev_raw + line) \
+            and (not wrapped or not re.search(r"[，,、]", prev_raw))  # a hard-wrapped first line runs on
+        broken_title = (bool(prev_raw) and len(prev_raw) <= 40 and len(line) <= 40 and not _is_title_line(prev_raw)
+                        and not re.search(r"[，,。；;：:！？]", prev_raw) and _is_title_line(prev_raw + line))
+        title_line = (title_line or headline) and not broken_title
         # one paragraph a line: a line that ends a sentence, or a short one without a comma, is whole
         line_paragraph = not wrapped and bool(prev_raw) and (
             prev_raw[-1] in _SENTENCE_END + _CLOSERS + "：:"
             or (len(prev_raw) <= 40 and not re.search(r"[，,、]", prev_raw) and not prev_raw[-1].isdigit()))
-        if current and (indented or _is_heading(line) or _is_heading(current) or short_end or heading_next or dateline
+        if broken_title:
+            pass
+        elif current and (indented or _is_heading(line) or _is_heading(current) or short_end or heading_next or dateline
                         or title_line or line_paragraph
                         or typical > LINE_IS_PARAGRAPH):
             paragraphs.append(current)
@@ -216,6 +226,51 @@ def normalize_paragraphs(raw: str) -> list[str]:
     return _join_broken_paragraphs(paragraphs)
 
 
+def _furniture_pattern() -> re.Pattern:
+    from . import vocab
+
+    return re.compile("|".join(f"(?:{row[1]})" for row in vocab.table("page_furniture")))
+
+
+_FURNITURE: list[re.Pattern] = []
+_MENU_ITEM = re.compile(r"[\u4e00-\u9fa5]{1,6}|[A-Za-z]{1,12}")  # 首页, 政务公开, English: a menu entry
+
+
+def strip_page_furniture(lines: list[str]) -> list[str]:
+    """A saved web page's furniture removed, each such line left blank (a paragraph break):
+    navigation, metadata, sharing and footer lines (vocab/page_furniture.tsv), the site's menu
+    above a breadcrumb (当前位置：首页 > …), and runs of three or more menu entries before the
+    document starts. The document's own lines are never touched."""
+    if not _FURNITURE:
+        _FURNITURE.append(_furniture_pattern())
+    furniture = _FURNITURE[0]
+    out = list(lines)
+    cleaned = [clean_line(x) for x in lines]
+    # the page header ends at its breadcrumb: above it, only short lines (menus, logins)
+    for i, line in enumerate(cleaned[:60]):
+        if re.search(r"当前位置|當前位置|现在的位置|現在的位置|所在位置|您的位置", line) or re.match(r"(?:首页|首頁)\s*>", line):
+            if all(len(x) <= 30 and not re.search(f"[{_SENTENCE_END}]", x) for x in cleaned[:i]):
+                out[:i + 1] = [""] * (i + 1)
+    started = False  # the document's first sentence: menus come only before it
+    run: list[int] = []
+    for i, line in enumerate(cleaned):
+        if not line:
+            continue
+        if furniture.fullmatch(line):
+            out[i] = ""
+            continue
+        if not started and _MENU_ITEM.fullmatch(line):
+            run.append(i)
+            continue
+        if len(run) >= 4:
+            for j in run:
+                out[j] = ""
+        run = []
+        if re.search(f"[{_SENTENCE_END}]", line) or len(line) > 60:
+            started = True
+    return out
+
+
 def _join_broken_paragraphs(paragraphs: list[str]) -> list[str]:
     """A page or column break inside a sentence shows up as a blank line: a long paragraph
     that stops mid-sentence continues in the next one (unless that is a heading)."""
@@ -225,7 +280,7 @@ def _join_broken_paragraphs(paragraphs: list[str]) -> list[str]:
         mid_sentence = len(prev) >= 40 or bool(re.search(r"[，,、；;（(《“]", prev))
         if (prev and mid_sentence and prev[-1] not in _SENTENCE_END + _CLOSERS + "：:"
                 and not _is_heading(prev) and not _is_heading(para) and _CJK_CHAR.match(para[0])
-                and not _looks_like_heading(prev)
+                and not _looks_like_heading(prev) and not (len(out) == 1 and len(prev) <= 80)  # a headline
                 and not (len(prev) <= 30 and not re.search(r"[，,。；;：:、！？]", prev))):
             out[-1] = _join(out[-1], para)
         else:
@@ -308,7 +363,10 @@ def split_passages(text: str) -> list[Passage]:
 
 # ---------------------------------------------------------------- title and date
 
-_DATE_STATED = re.compile(r"(?:发布(?:日期|时间)|日期|时间)\s*[:：]\s*(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})")
+_DATE_STATED = re.compile(r"(?:发布(?:日期|时间)|發布(?:日期|時間)|发布于|日期|时间|時間)\s*[:：]?\s*(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})")
+# a page's own date on a line of its header: 2024-11-22 (after a site name, before a time or a count)
+_DATE_ISO = re.compile(r"(?<![\d.])((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d.])")
+_DATE_LINE = re.compile(r"^((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日$")
 _DATE_FULL = re.compile(r"(20\d{2}|19\d{2})年(\d{1,2})月(\d{1,2})日")
 _DATE_MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日")
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})年")
@@ -318,15 +376,21 @@ _BREADCRUMB = re.compile(r"当前位置|首页\s*>|>\s*正文|^\s*(?:上一篇|�
 
 def detect_title(paragraphs: list[str]) -> tuple[str, str]:
     """(title, confidence). A markdown heading or a short line naming a document type is sure;
-    otherwise the first short line without a sentence end is a guess."""
+    a page's first line, short and not a sentence, is its headline; otherwise the first short
+    line without a sentence end is a guess."""
     head = [p for p in paragraphs[:12] if not _BREADCRUMB.search(p)]
+    titled = [p for p in head if len(p) <= 60 and _TITLE_WORDS.search(p) and not re.search(f"[{_SENTENCE_END}]", p)]
+    if titled and titled[0] in head[:3]:  # the page opens with its title
+        return titled[0], "high"
     for p in head:
         if p.startswith("#"):
             return p.lstrip("#").strip(), "high"
-    for p in head:
-        # a caption ("政府工作报告。 贵州日报记者 摄") names a document type too, but is sentences
-        if len(p) <= 40 and _TITLE_WORDS.search(p) and not re.search(f"[{_SENTENCE_END}]", p):
-            return p, "high"
+    if titled:  # a caption ("政府工作报告。 贵州日报记者 摄") names a document type too, but is sentences
+        return titled[0], "high"
+    first = head[0] if head else ""
+    if 6 <= len(first) <= 80 and first[-1] not in _SENTENCE_END + "，,：:" and not re.search("[。；;]", first) \
+            and not _DATE_STATED.search(first) and not re.match(r"^[(（【]", first):
+        return first, "medium"  # a news headline: 衡阳:一季度重大项目集中开工,144个项目、总投资513亿元
     for p in head:
         if 4 <= len(p) <= 40 and p[-1] not in _SENTENCE_END + "，,：:" and not _DATE_STATED.search(p):
             return p, "low"
@@ -350,7 +414,14 @@ def detect_date(text: str) -> tuple[str | None, str]:
     """(ISO date, confidence): a stated publication date ('发布日期: 2024-02-09') is 'stated';
     a dateline near the top ('12月24日') takes its year from the text and is 'inferred'."""
     m = _DATE_STATED.search(text[:2000])
-    if m:
+    if m is None:  # a header line: "武汉通2024-11-22 55", "2025年02月09日" alone, "2023" over "12/05"
+        lines = [x.strip() for x in text[:1500].split("\n") if x.strip()][:12]
+        for line, nxt in zip(lines, lines[1:] + [""]):
+            m = (_DATE_ISO.search(line) if len(line) <= 60 else None) or _DATE_LINE.match(line) \
+                or _DATE_ISO.fullmatch(f"{line}/{nxt}")
+            if m:
+                break
+    if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
         y, mo, d = (int(x) for x in m.groups())
         return f"{y:04d}-{mo:02d}-{d:02d}", "stated"
     top = text[:400]
@@ -360,8 +431,11 @@ def detect_date(text: str) -> tuple[str | None, str]:
         return f"{y:04d}-{mo:02d}-{d:02d}", "stated"
     m = re.search(r"本报讯[^)）]*[)）]\s*" + _DATE_MONTH_DAY.pattern, top) or _DATE_MONTH_DAY.search(text[:300])
     year = dominant_year(text)
-    if year and "去年" in text and not re.search(rf"{year + 1}年", text):
-        year += 1  # an undated article that reports the year as 去年 was written the year after
+    early = m is not None and int(m.group(1)) <= 3 and re.search(r"全年|一年来|过去一年", text)
+    if year and ("去年" in text or early) and not re.search(rf"{year + 1}年", text):
+        # an undated article that reports the year as 去年, or whole-year figures in its first
+        # months (1月20日 … 全年), was written the year after
+        year += 1
     if m and year:
         mo, d = int(m.group(1)), int(m.group(2))
         if 1 <= mo <= 12 and 1 <= d <= 31:
@@ -402,7 +476,11 @@ def read_document(path: Path) -> Document:
     if "replaced" in encoding:
         warnings.append(f"{text.count(chr(0xFFFD))} undecodable byte sequence(s) replaced by U+FFFD")
     title, title_conf = detect_title(paragraphs)
-    date, date_conf = detect_date(norm)
+    # the page's date is often on a furniture line that normalization drops: read it from the page
+    head = "\n".join(clean_line(x) for x in fold_width(unicodedata.normalize("NFC", text[:4000])).splitlines())
+    date, date_conf = detect_date(head)
+    if date is None:
+        date, date_conf = detect_date(norm)
     doc = Document(
         doc_id=doc_id_for(path), source_file=path.name, encoding=encoding,
         sha256=hashlib.sha256(data).hexdigest(), text=norm, title=title,

@@ -120,7 +120,8 @@ def _dateline(head: list[tuple[int, str]]) -> tuple[int | None, str | None]:
 
 def _report_year(kind, title_years, dateline_year, publication_year, text) -> int | None:
     if title_years:
-        return max(title_years) if kind == "PlanReport" else title_years[0]
+        # a plan report and a piece on a work report (2025年成绩单与2026年新目标) plan for the later year
+        return max(title_years) if kind in ("PlanReport", "WorkReport") else title_years[0]
     if dateline_year:
         return dateline_year
     if kind in ("WorkReport", "PlanReport") and publication_year:
@@ -135,9 +136,48 @@ def _report_year(kind, title_years, dateline_year, publication_year, text) -> in
     return year or publication_year
 
 
+# how a text refers to its own government, by level: 全区/我区/区委/区长 … (the subject's level)
+_SELF_REFERENCE = {
+    level: re.compile(rf"[全我本该]{level}|(?:(?<![\u4e00-\u9fa5])|(?<=[代副]))"
+                      rf"{level}(?:委|政府|人民政府|长|人大|政协|委书记|财政局|统计局|发改委)")
+    for level in ("省", "市", "州", "盟", "区", "县", "旗")}
+
+
+def _self_level(text: str) -> str | None:
+    """The level a text speaks of itself at (区 in 全区上下/区委书记/区长…), or None: the lowest
+    level named at least twice, provided it is not outnumbered by the level above it tenfold."""
+    counts = {level: len(pattern.findall(text)) for level, pattern in _SELF_REFERENCE.items()}
+    for level in ("区", "县", "旗", "州", "盟", "市", "省"):
+        if counts[level] >= 2:
+            return level
+    return None
+
+
+def _place_at_level(text: str, gaz: Gazetteer, home: Home, level: str) -> Place | None:
+    """The place of that level the text names most (蔡甸 for 全区 in a Wuhan article), inside
+    the home city where one is known."""
+    counts: dict[Place, int] = {}
+    order: dict[Place, int] = {}
+    for m in find_places(text, gaz, home):
+        p = m.place
+        if m.deictic or p.level == 4:
+            continue
+        fits = (p.level == 3 and (p.name.endswith(level) or (level == "区" and p.zone))) if level in ("区", "县", "旗") \
+            else (p.level == 2 and p.name.endswith(level)) if level in ("州", "盟") \
+            else (p.name.endswith("市") and p.level in (2, 3)) if level == "市" else False
+        if fits and (home.province is None or p.province() == home.province):
+            counts[p] = counts.get(p, 0) + 1
+            order.setdefault(p, m.start)
+    if not counts:
+        return None
+    return max(counts, key=lambda p: (counts[p], -order[p]))
+
+
 def _home(text: str, gaz: Gazetteer, title: str, dateline_place: str | None) -> Home:
     """City and province used to resolve names, and the subject: the place opening the title,
-    else the dateline's, else the counted home."""
+    else the dateline's, else the counted home. A text that speaks of itself as a district, a
+    county or a prefecture (全区、区委、区长…) is about the place of that level it names most,
+    when that lies inside the title's place (坪山区 in an article titled 深圳…)."""
     counted = find_home(text, gaz, "")
     subject = None
     for source in (title, dateline_place or ""):
@@ -153,6 +193,15 @@ def _home(text: str, gaz: Gazetteer, title: str, dateline_place: str | None) -> 
                 subject, end = m.place, m.end
         if subject is not None:
             break
+    level = _self_level(text)
+    region = (subject or counted.subject or counted.province)
+    if level == "区" and region is not None and region.level == 1:
+        level = None  # 全区 of an autonomous region (内蒙古自治区) is the region itself
+    if level is not None and level != "省" and (subject is None or subject.level < 3):
+        scope = Home(subject.city() or counted.city, subject.province(), subject) if subject is not None else counted
+        local = _place_at_level(text, gaz, scope, level)
+        if local is not None and (subject is None or subject == local or subject in set(local.ancestors())):
+            subject = local
     if subject is None:
         return counted
     city = subject.city()

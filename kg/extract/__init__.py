@@ -37,6 +37,7 @@ class Extraction:
     conflicts: list[tuple[Observation, Observation]] = field(default_factory=list)
     home_cities: set[Place] = field(default_factory=set)
     structures: dict[str, object] = field(default_factory=dict)  # doc_id -> kg.structure.DocStructure
+    failed: dict[str, str] = field(default_factory=dict)  # doc_id -> why its extraction failed
 
     def passage_for(self, obs: Observation) -> tuple[str, int]:
         return obs.doc_id, obs.passage
@@ -126,6 +127,7 @@ def merge_into(result: Extraction, part: Extraction) -> None:
     import copy
 
     result.structures.update(part.structures)
+    result.failed.update(part.failed)
     result.home_cities |= part.home_cities
     result.places |= part.places
     for key, entity in part.entities.items():
@@ -146,15 +148,67 @@ def merge_into(result: Extraction, part: Extraction) -> None:
 
 def extract_document(doc, gaz=None) -> Extraction:
     """One document's places, agencies, programs, metrics, observations and mentions: depends on
-    nothing but the document (and the code and vocabulary), so a build can cache it."""
+    nothing but the document (and the code and vocabulary), so a build can cache it.
+
+    A document whose extraction raises is one bad document, not a bad build: it yields nothing
+    but the reason (Extraction.failed), its passages stay searchable, and the others go on."""
     result = Extraction()
-    _extract_document(doc, gaz or gazetteer(), result)
+    try:
+        _extract_document(doc, gaz or gazetteer(), result)
+    except (MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # noqa: BLE001 -- reported per document by the build
+        result = Extraction()
+        result.failed[doc.doc_id] = f"extraction failed ({type(exc).__name__}: {str(exc)[:120]})"
     return result
+
+
+def simplified_view(doc):
+    """The document as read by the rules: traditional characters (繁體 pages, 億元, 增長) mapped one
+    character to one simplified character, so every offset, passage and quote still indexes the
+    text as written. The document itself when nothing changes."""
+    text = to_simplified(doc.text)
+    if text == doc.text:
+        return doc
+    import dataclasses
+
+    passages = [dataclasses.replace(p, text=text[p.start:p.end]) for p in doc.passages]
+    return dataclasses.replace(doc, text=text, title=to_simplified(doc.title), passages=passages)
+
+
+# characters the table maps although simplified text uses them too (覆盖, 显著)
+_KEEP_AS_WRITTEN = set("覆著乾吒蹚槃濛")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to simplified Chinese, character by character (jionlp's table): the same length.
+    Only a text written in traditional characters is converted (a simplified text keeps even the
+    rare character the table would change)."""
+    if not text or text.isascii():
+        return text
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner on import
+        import jionlp
+    out = jionlp.tra2sim(text, mode="char")
+    if len(out) != len(text):
+        return text
+    changed = [i for i, (a, b) in enumerate(zip(text, out)) if a != b and a not in _KEEP_AS_WRITTEN]
+    han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    if len(changed) < max(3, han // 200):  # fewer than 1 in 200: a simplified text
+        return text
+    chars = list(text)
+    for i in changed:
+        chars[i] = out[i]
+    return "".join(chars)
 
 
 def _extract_document(doc, gaz, result: Extraction) -> None:
     from ..structure import analyse
 
+    written = doc
+    doc = simplified_view(doc)
     structure = analyse(doc, gaz)  # kind, subject place, report year, sections
     result.structures[doc.doc_id] = structure
     home = structure.home
@@ -178,7 +232,7 @@ def _extract_document(doc, gaz, result: Extraction) -> None:
     for m in agencies + programs:
         entity = result.entities.setdefault((m.kind, m.key), Entity(m.kind, m.name, m.key, place=m.place,
                                                                    national=m.national))
-        entity.aliases |= m.aliases | {m.surface}
+        entity.aliases |= m.aliases | {m.surface, written.text[m.start:m.end]}
         entity.parent = entity.parent or m.parent
         if m.place is not None:
             result.places.add(m.place)
@@ -193,6 +247,7 @@ def _extract_document(doc, gaz, result: Extraction) -> None:
     for obs, program in _counted_programs(doc.text, observations, programs):
         obs.program = program.key
     for obs in observations:
+        obs.quote = written.text[obs.start:obs.end]  # the quote as written (traditional stays traditional)
         order = passage_at(obs.start)
         passage = doc.passages[order]
         if not (passage.start <= obs.start and obs.end <= passage.end):

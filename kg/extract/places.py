@@ -29,6 +29,13 @@ _AMBIGUOUS_SHORT = {"中原", "上街", "长安", "和平", "新华", "城关", 
                     "城区", "郊区", "矿区", "市中", "江北", "河东", "河西", "西安", "吉林", "海南"}
 
 
+# the 55 ethnic minorities, as written in the names of autonomous prefectures, counties and banners
+_ETHNIC = ("蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|东乡|"
+           "纳西|景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|"
+           "鄂温克|德昂|保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各")
+_AUTONOMOUS = re.compile(rf"^(.{{2,}}?)(?:(?:{_ETHNIC})族)+自治(县|州|旗)$")
+
+
 @dataclass
 class Place:
     name: str  # canonical full name (郑州市)
@@ -83,6 +90,12 @@ def _short_forms(name: str, level: int, parent: Place | None) -> set[str]:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             out.add(name[: -len(suffix)])
             break
+    autonomous = _AUTONOMOUS.match(name)
+    if autonomous and level >= 2:  # 景谷傣族彝族自治县 -> 景谷县, 景谷; 湘西土家族苗族自治州 -> 湘西州
+        stem, suffix = autonomous.group(1), autonomous.group(2)
+        out |= {stem + suffix, stem}
+    if level == 3 and name.endswith("县") and len(name) >= 3 and not autonomous and _rare_or_place(name[:-1]):
+        out.add(name[:-1])  # 泗洪县 -> 泗洪 (resolved against the document's city, like 金水), never 资源
     if level == 3:
         for full, abbrs in _ZONE_ABBREVIATIONS:
             if name.endswith(full):
@@ -100,6 +113,17 @@ def _short_forms(name: str, level: int, parent: Place | None) -> set[str]:
         if m:
             out.add(m.group(1) + "区")  # 管城回族区 -> 管城区
     return {s for s in out if len(s) >= 2 and s not in _AMBIGUOUS_SHORT}
+
+
+def _rare_or_place(word: str) -> bool:
+    """A county's short form that is not a common word: jieba's dictionary tags it as a place
+    name (ns), or it is rare (资源县 -> 资源 and 大方县 -> 大方 are words, 泗洪 and 天祝 places)."""
+    import jieba
+    import jieba.posseg
+
+    jieba.initialize()
+    tag = jieba.posseg.dt.word_tag_tab.get(word)
+    return tag == "ns" or jieba.dt.FREQ.get(word, 0) < 100
 
 
 class Gazetteer:
@@ -240,7 +264,7 @@ class Home:
         return self.subject or self.city or self.province
 
 
-_DEICTIC = re.compile(r"(?:我|全|本|该)(省|市|区|县)|(?<![\u4e00-\u9fa5])(省|市)(?=[委政人财发教科工公民司自商文卫应审统住交水农林生市国])")
+_DEICTIC = re.compile(r"(?:我|全|本|该)(省|市|区|县|州|盟|旗)|(?<![\u4e00-\u9fa5])(省|市)(?=[委政人财发教科工公民司自商文卫应审统住交水农林生市国])")
 # words in which a place name is not a place mention (中原区 inside 中原科技城 is fine: longer
 # names win by regex order; these guard short forms used as adjectives)
 _NOT_PLACE_AFTER = re.compile(r"^(?:银行|大学|学院|日报|晚报|路|大道|街(?!道)|站|机场|港(?!区)|城市群|都市圈|商品交易所)")
@@ -308,8 +332,8 @@ def find_places(text: str, gaz: Gazetteer, home: Home, subject: Place | None = N
                 for i in range(m.start(), m.end()):
                     taken[i] = True
         towns = gaz.towns_of(home.city)
-        if towns:
-            pattern = _town_pattern(home.city, tuple(sorted(towns)))
+        pattern = _town_pattern(home.city, tuple(sorted(towns))) if towns else None
+        if pattern is not None:
             for m in pattern.finditer(text):
                 if not any(taken[m.start():m.end()]):
                     out.append(PlaceMention(m.start(), m.end(), m.group(0), towns[m.group(0)]))
@@ -317,11 +341,13 @@ def find_places(text: str, gaz: Gazetteer, home: Home, subject: Place | None = N
         if any(taken[m.start():m.end()]):
             continue
         level = m.group(1) or m.group(2)
-        target = {"省": home.province, "市": home.city}.get(level)
+        target = {"省": home.province, "市": home.city, "州": home.city, "盟": home.city}.get(level)
         local = subject or (home.subject if home.subject is not None and home.subject.level == 3 else None)
-        if level in ("区", "县") or (level == "市" and local is not None and local.level == 3
-                                     and local.name.endswith("市") and m.group(1)):
+        if level in ("区", "县", "旗") or (level == "市" and local is not None and local.level == 3
+                                           and local.name.endswith("市") and m.group(1)):
             target = local  # 我区 / 全县 / 全市 inside an article about a county-level city
+        if level in ("州", "盟") and (target is None or not target.name.endswith(level)):
+            target = None  # 全州 names an autonomous prefecture (a 盟 a league), never another city
         if target is not None:
             out.append(PlaceMention(m.start(), m.end(), m.group(0), target, deictic=True))
     return sorted(out, key=lambda x: x.start)
@@ -337,6 +363,8 @@ _NOT_AREA_PREFIX = {"国家", "城市", "产业", "现代", "生态", "滨水", 
 
 
 @lru_cache(maxsize=16)
-def _town_pattern(city: Place, names: tuple[str, ...]) -> re.Pattern:
-    # only full town names with their suffix (镇/乡/街道): bare names are too often words
-    return _compile(n for n in names if n.endswith(("镇", "乡", "街道")) and len(n) >= 3)
+def _town_pattern(city: Place, names: tuple[str, ...]) -> re.Pattern | None:
+    # only full town names with their suffix (镇/乡/街道): bare names are too often words; a city
+    # whose table lists none has no pattern (an empty one would match the empty string everywhere)
+    full = [n for n in names if n.endswith(("镇", "乡", "街道")) and len(n) >= 3]
+    return _compile(full) if full else None
