@@ -27,7 +27,7 @@ _SPACE = "[ \t\u00a0\u2002-\u200b\u3000\u202f\u205f]"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 _SPACE_NEXT_TO_CJK = re.compile(f"(?<=[{_CJK}]){_SPACE}+|{_SPACE}+(?=[{_CJK}])")
 # spaces between a number and a unit symbol or decimal parts: "2.8 %" -> "2.8%"
-_SPACE_BEFORE_SYMBOL = re.compile(rf"(?<=\d){_SPACE}+(?=[%‰℃])")
+_SPACE_BEFORE_SYMBOL = re.compile(rf"(?<=\d){_SPACE}+(?=[%‰℃])|(?<=\d\.){_SPACE}+(?=\d)")  # 2.8 % / 6. 1%
 _SENTENCE_END = "。！？!?；;…"
 _CLOSERS = "”’」』）)】》\"'"
 _SENTENCE = re.compile(rf"[^{_SENTENCE_END}\n]*(?:[{_SENTENCE_END}]+[{_CLOSERS}]*|\n|$)")

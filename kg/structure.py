@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from . import vocab
 from .vocab import five_year_period, named_period
-from .extract.places import Gazetteer, Home, Place, find_home, find_places
+from .extract.places import Gazetteer, Home, Place, find_home, find_places, most_specific
 
 KINDS = ("WorkReport", "StatisticalBulletin", "PlanReport", "News", "Other")
 ROLES = ("review_last_year", "review_five_year", "five_year_plan", "targets", "tasks", "body")
@@ -89,7 +89,8 @@ def analyse(doc, gaz: Gazetteer) -> DocStructure:
     publication_year = int(doc.date[:4]) if doc.date else None
     dateline_year, dateline_place = _dateline(paragraphs[:8])
     title_years = [int(y) for y in _YEAR.findall(title)]
-    report_year = _report_year(kind, title_years, dateline_year, publication_year, text)
+    report_year = _report_year(kind, title_years, dateline_year, publication_year, text,
+                               int(doc.date[5:7]) if doc.date else None)
     reviewed = report_year - 1 if kind in ("WorkReport", "PlanReport") and report_year else report_year
     if kind == "PlanReport" and len(title_years) >= 2:
         reviewed, report_year = min(title_years), max(title_years)
@@ -118,14 +119,15 @@ def _dateline(head: list[tuple[int, str]]) -> tuple[int | None, str | None]:
     return None, None
 
 
-def _report_year(kind, title_years, dateline_year, publication_year, text) -> int | None:
+def _report_year(kind, title_years, dateline_year, publication_year, text, publication_month=None) -> int | None:
     if title_years:
         # a plan report and a piece on a work report (2025年成绩单与2026年新目标) plan for the later year
         return max(title_years) if kind in ("PlanReport", "WorkReport") else title_years[0]
     if dateline_year:
         return dateline_year
     if kind in ("WorkReport", "PlanReport") and publication_year:
-        return publication_year
+        # delivered in the last months of a year (12月25日…), a report reviews that year, plans the next
+        return publication_year + 1 if publication_month and publication_month >= 10 else publication_year
     if kind == "StatisticalBulletin" and publication_year:
         return publication_year - 1  # a bulletin is published the year after the one it reports
     from .ingest import dominant_year
@@ -186,16 +188,14 @@ def _home(text: str, gaz: Gazetteer, title: str, dateline_place: str | None) -> 
         cleaned = _YEAR.sub("", source)
         mentions = [m for m in find_places(cleaned, gaz, counted) if not m.deictic]
         if mentions and mentions[0].start <= 2:
-            subject, end = mentions[0].place, mentions[0].end
-            for m in mentions[1:]:  # 郑州市金水区: the most specific of the names written together
-                if m.start != end:
-                    break
-                subject, end = m.place, m.end
+            subject = most_specific(mentions, 0)  # 郑州市金水区: the most specific of the names written together
+        elif mentions and source == title:  # …，历城区描绘2025年发展蓝图: the most specific place the title names
+            subject = max((most_specific(mentions, i) for i in range(len(mentions))), key=lambda p: p.level)
         if subject is not None:
             break
     level = _self_level(text)
     region = (subject or counted.subject or counted.province)
-    if level == "区" and region is not None and region.level == 1:
+    if level == "区" and region is not None and region.level == 1 and region.name.endswith("自治区"):
         level = None  # 全区 of an autonomous region (内蒙古自治区) is the region itself
     if level is not None and level != "省" and (subject is None or subject.level < 3):
         scope = Home(subject.city() or counted.city, subject.province(), subject) if subject is not None else counted

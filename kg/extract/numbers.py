@@ -24,7 +24,8 @@ BASE_UNITS = sorted("""元 美元 个基点 基点 个月 个工作日 小时 �
 _UNIT = ("(?:万亿|千亿|亿|千万|百万|万|千)?(?:" + "|".join(map(re.escape, BASE_UNITS)) + ")"
          r"(?:/(?:人|户|月|年|天|日|吨|亩|平方米|千瓦时|小时|人·月|人·年))?")  # per-unit values: 元/月
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
-_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# thousands separated by a comma, ASCII or full-width as some budget pages write them (878，631万元)
+_ARABIC = r"\d{1,3}(?:[,，]\d{3})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)?"
 QUANTITY = re.compile(
     rf"(?<![\d.A-Za-z第{_CN_DIGITS}])(?:(?P<num>{_ARABIC})|(?P<cn>[{_CN_DIGITS}]+))(?P<more>多|余)?(?P<unit>{_UNIT})"
     rf"(?P<after>{'|'.join(vocab.qualifiers('after'))})?")
@@ -78,7 +79,7 @@ def _plain(value: Decimal) -> Decimal:
 
 
 def _plain_decimal(text: str) -> Decimal:
-    return Decimal(text.replace(",", ""))
+    return Decimal(text.replace(",", "").replace("，", ""))
 
 
 def find_quantities(text: str) -> list[Quantity]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .numbers import Quantity, find_quantities
-from .places import Gazetteer, Home, Place, PlaceMention, find_places
+from .places import Gazetteer, Home, Place, PlaceMention, find_places, most_specific
 from ..ingest import sentence_spans
 from ..vocab import five_year_period, named_period
 
@@ -44,10 +44,11 @@ _VERBS = ("提高到|提高至|提升至|提升到|增长到|增长至|下降到
           "增长|增加|提高|提升|下降|降低|减少|回升|扩大|缩小|为|是|共计|合计|总计|累计|共|约|近|逾|开行|录得|保持在|"
           "保持|稳定在|控制在|接近|将近|大约|不足|不到|均|同比|环比|比上年|较上年|较去年|年均|平均|已|已经|预计|将|力争|确保|要|了|有|至|到|"
           "在|的|新增至|首次|分别|全部|整体|总体|合计达|年度|全年|连续|居|占|计|"
-          "比上年末|较上年末|比上年底|比年初|较年初|比上年同期|同比|按|实际|名义|" + vocab.alternation("growth_verbs") + "|"
+          "比上年末|较上年末|比上年底|比年初|较年初|比上年同期|同比|按|实际|名义|同口径|可比口径|" + vocab.alternation("growth_verbs") + "|"
           + "|".join(vocab.qualifiers("before")) + "|"
           + vocab.alternation("level_verbs"))
 _TRAILING_VERB = re.compile(rf"(?:{_VERBS}|每人|每户|每年|每月|每天|每日|一年)+$")
+_BUDGET_TOTAL = re.compile(r"(?:收入|支出)总量")  # a budget's 收入总量 (all its sources) is no 收入
 _GROWTH_VERB = re.compile(f"({vocab.alternation('growth_verbs')})")
 _DECLINE_VERB = re.compile(f"({vocab.alternation('decline_verbs')})")
 _LEADING = re.compile(
@@ -84,7 +85,14 @@ _COUNTED_NOUN = re.compile(r"^(?:以上|以下|左右|多|余)?((?![的和与及
                            r"纳入|通过|签约|开展|达|共|累计|均|分别|和|与|及|等|正在|已|将|在)")
 _COUNTED_HEAD = re.compile(r"^[\u4e00-\u9fa5]{0,4}?(?:项目|工程|企业|园区|基地|平台)(?=[，,。；;、（(]|$)")
 # a plan: a plan word (力争, 确保, 计划 …), a goal year (到2030年), 将 + a verb of action
-_PLAN_MARKERS = re.compile(rf"{_PLAN_WORDS}|到20\d\d年|预计")
+# 预计 marks a plan only when what follows is to come (预计可实现年产值, 预计将带动); 预计实现 /
+# 预计完成 a figure of a period under way or past is an estimate of the actual
+_FORECAST = r"预计(?=可|将|能|每年|年均|带动|新增|实现年|达产|建成|投产|到20)"
+_PLAN_MARKERS = re.compile(rf"{_PLAN_WORDS}|到20\d\d年|{_FORECAST}")
+# project news: 计划实施/计划建设 … 项目N个 counts the projects of a plan list, 计划(总)投资 is what
+# they are to cost (both facts about the list); 年度/年内/当期计划投资 is the year's target
+_LIST_PLAN = re.compile(r"计划(?=实施|建设|开工|安排|推进|总投资|投资)")
+_PERIOD_PLAN = re.compile(r"(?:年度|年内|当期|当年|今年|本年|全年)计划(?:完成)?投资")
 _ACTUAL_MARKERS = re.compile(rf"(?:{_ACTUAL_WORDS})(?!于)|累计")
 _QUOTED = re.compile(r"“[^”]{0,20}”|《[^》]{0,40}》|\"[^\"]{0,20}\"")
 _TOPIC_YEAR = re.compile(r"(?:^|[，,。；;：:！!？?\s])(?:据统计|初步核算|数据显示|统计显示)?[，,]?"
@@ -180,10 +188,20 @@ def document_context(doc, home: Home, structure=None) -> DocContext:
 
 # ------------------------------------------------------------------ extraction
 
+_INDUSTRY = re.compile(vocab.alternation("industries"))
+
+
+def _in_industry_name(text: str, i: int) -> bool:
+    """Whether text[i] (a 、) lies inside an industry's name (交通运输、仓储和邮政业)."""
+    return any(m.start() <= i < m.end() for m in _INDUSTRY.finditer(text, max(0, i - 16), i + 16))
+
+
 def _clause_start(text: str, pos: int, floor: int) -> int:
-    """Start of the clause that ends at pos; a parenthesis closed inside it is part of it."""
+    """Start of the clause that ends at pos; a parenthesis closed inside it is part of it, and so
+    is the 、 inside an industry's name."""
     i = pos
-    while i > floor and text[i - 1] not in "，,；;。！？!?：:、（(\n":
+    while i > floor and (text[i - 1] not in "，,；;。！？!?：:、（(\n"
+                         or (text[i - 1] == "、" and _in_industry_name(text, i - 1))):
         if text[i - 1] in ")）":
             opener = max(text.rfind("(", floor, i - 1), text.rfind("（", floor, i - 1))
             if opener >= floor:
@@ -199,14 +217,21 @@ _SUBJECT_VERB_NOUN = re.compile(rf"^(.{{2,}}?)(?:实现|完成|录得)((?:{'|'.j
 
 def _strip_metric(phrase: str) -> str:
     phrase = re.sub(r"[“”\"‘’']", "", phrase).strip(" 《》()（）【】")
+    phrase = re.sub(r"[（(]下同[）)]|(?:比|较)(?:上年|去年|(?:19|20)\d{2}年)?(?:执行数|决算数|预算数|实际数)$", "", phrase)
     for _ in range(3):
         before = phrase
         phrase = _TIME.sub("", phrase) if _TIME.match(phrase) else phrase
         phrase = _LEADING.sub("", phrase)
-        phrase = _TRAILING_VERB.sub("", phrase)
+        phrase = _BUDGET_TOTAL.sub(lambda m: m.group(0)[:2] + "\ue000", phrase)  # 总量 kept there
+        phrase = _TRAILING_VERB.sub("", phrase).replace("\ue000", "总量")
         phrase = phrase.strip(" “”\"'《》()（）【】·")
         if phrase == before:
             break
+    # 省财政厅核定我市2025年政府债务限额: what follows the text's own place (and a year) is the metric
+    inner = re.search(r"(?:我|全|本)(?:省|市|区|县|州|旗)(?:(?:19|20)\d{2}年度?)?(?=[\u4e00-\u9fa5]{2})", phrase)
+    if inner and inner.start() > 0:
+        phrase = phrase[inner.end():]
+    phrase = re.sub(r"(?<=[\u4e00-\u9fa5])(?:19|20)\d{2}年度?(?=[\u4e00-\u9fa5])", "", phrase)
     joined = _SUBJECT_VERB_NOUN.match(phrase)
     if joined:  # 规模以上工业企业实现利润 -> 规模以上工业企业利润
         phrase = joined.group(1) + joined.group(2)
@@ -236,9 +261,41 @@ def _valid_metric(label: str) -> bool:
     return not re.search(r"[0-9]{3,}|[。；;！？]", label)
 
 
+_BUDGET_BOOKS = [(book, re.compile(pattern)) for book, pattern in vocab.table("budget_books")]
+# a revenue or expenditure named bare in a budget report, under its book's heading: 实际完成收入,
+# 年初预算支出, 市本级收入 (scope, budgeted or actual, what)
+_BARE_BUDGET_ITEM = re.compile(r"^(?P<scope>全市|全县|全区|全州|全省|全盟|市本级|市级|县本级|县级|区本级|区级|州本级|州级|本级)?"
+                               r"(?P<budgeted>年初预算|调整后预算|调整预算|预算|拟安排|安排)?(?:实际完成|实际|完成|决算)?"
+                               r"(?P<what>收入|支出)(?P<budget>预算数|预算)?$")
+# a figure of the budget itself (not of its execution): a target of the budget year it belongs to
+_BUDGETED = re.compile(r"(?:收入|支出|收支)预算(?:数)?$|预算数$|^(?:年初|调整后?)|年初预算|调整预算")
+
+
+def budget_book(text: str) -> str | None:
+    """The budget book a heading or a sentence opening names (一般公共预算, 政府性基金预算 …)."""
+    for book, pattern in _BUDGET_BOOKS:
+        if pattern.search(text):
+            return book
+    return None
+
+
+def _complete_from_book(label: str, book: str | None) -> tuple[str, bool]:
+    """(label, budgeted): 实际完成收入 under 政府性基金预算 -> 政府性基金预算收入; 年初预算收入 is
+    budgeted (a target). A label naming more than a bare item is kept."""
+    m = _BARE_BUDGET_ITEM.match(label)
+    if m is None or book is None:
+        return label, bool(_BUDGETED.search(label))
+    budgeted = bool(m.group("budgeted") or m.group("budget"))
+    return f"{m.group('scope') or ''}{book}{m.group('what')}", budgeted
+
+
+_SHARE_OF_BUDGET = re.compile(r"^(?:占|为|完成|达|达到)?(?:年初|调整后?的?)?预算(?:数)?的?$")
+
+
 class ParagraphState:
     def __init__(self, year: int | None, place: Place | None, plan: bool):
         self.year = year
+        self.book: str | None = None  # the budget book the paragraph is about (budget reports)
         self.year_basis = "genre"
         self.place = place
         self.sentence_place: Place | None = None
@@ -251,6 +308,7 @@ def extract_observations(doc, ctx: DocContext, gaz: Gazetteer) -> list[Observati
     text = doc.text
     out: list[Observation] = []
     section_place: Place | None = None
+    section_book: str | None = None  # the budget book the last heading named
     carried_place: Place | None = None  # the topic place of the previous paragraph (same section)
     in_plan = False
     pos = 0
@@ -263,6 +321,7 @@ def extract_observations(doc, ctx: DocContext, gaz: Gazetteer) -> list[Observati
         if is_heading:
             if lead_place is not None and lead_place.level >= 2:
                 section_place = lead_place
+            section_book = budget_book(para) or (section_book if not re.match(r"^[一二三四五六七八九十]+、", para) else None)
             carried_place = None
             continue
         section = ctx.structure.section_at(p_start) if ctx.structure is not None else None
@@ -280,6 +339,7 @@ def extract_observations(doc, ctx: DocContext, gaz: Gazetteer) -> list[Observati
         state = ParagraphState(default_year, lead_place or carried_place or section_place or ctx.home.default,
                                in_plan)
         state.section = section if section is not None and section.status is not None else None
+        state.book = budget_book(para[:40]) or section_book  # （二）政府性基金预算。实际完成收入…
         out.extend(_paragraph_observations(para, p_start, mentions, state, ctx))
         carried_place = state.place
     return out
@@ -289,10 +349,11 @@ def _lead_place(para: str, mentions: list[PlaceMention]) -> Place | None:
     """A place named at the start of a paragraph or heading (after a year or a dateline)."""
     head = re.sub(r"^#+\s*|^(?:19|20)\d{2}年[，,]?|^本报讯[（(][^）)]*[）)]", "", para)
     offset = len(para) - len(head)
-    for m in mentions:
-        if m.start - offset <= 4 and m.start >= offset - 1:
-            return m.place
+    for i, m in enumerate(mentions):
+        if m.start - offset <= 4 and m.start >= offset - 1 and not _in_agency_name(para, m):  # 省财政厅…
+            return most_specific(mentions, i)
     return None
+
 
 
 def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphState,
@@ -305,10 +366,14 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
         _advance_topics(para, 0, len(para), mentions, state, ctx)
         return out
     sentence_bounds = sentence_spans(para)
+    previous_metric: str | None = None
     for s_start, s_end in sentence_bounds:
         _advance_topics(para, s_start, s_end, mentions, state, ctx)
         sent_q = [q for q in quantities if s_start <= q.start < s_end]
-        previous_metric: str | None = None
+        # the metric before carries over a ； (one sentence in Chinese grammar) and into a
+        # breakdown (…进出口额320亿元。其中，出口210亿元 …): otherwise a sentence starts afresh
+        if not (para[max(0, s_start - 1):s_start] in ("；", ";") or re.match(r"其中[，,：:]?", para[s_start:s_end])):
+            previous_metric = None
         pending_noun: str | None = None
         respectively = _respectively(para, s_start, s_end, sent_q, mentions)
         item_place: dict[int, Place] = {}  # 中原区、金水区…分别增长a、b: the place of each item
@@ -355,6 +420,12 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
                     label, quote_end = label + head.group(0), quote_end + len(head.group(0))
                 if not _valid_metric(label):
                     continue
+            label, budgeted = _complete_from_book(label, state.book)
+            share_of_budget = bool(_SHARE_OF_BUDGET.match(label)) and previous_metric is not None
+            if share_of_budget:  # 收入完成32亿元，为预算的101%: how much of its budget, not a new metric
+                label, measure = previous_metric + "预算完成率", "Level"
+            elif label.startswith("占") and previous_metric and len(label) > 2:
+                label = previous_metric + label  # 税收收入…，占一般公共预算收入的比重为71.1%
             label = _complete_from_previous(label, previous_metric)
             if not _valid_metric(label):
                 after = _AFTER_COUNT.match(para[q.end:q.end + 30])
@@ -386,9 +457,11 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
                         state, mentions, c_start, s_start, verb_zone, item_place.get(id(q)))
             if obs is not None and role == "from_last_year" and obs.year_basis != "explicit":
                 obs.year, obs.status = obs.year - 1, "Actual"  # 由上年729万人…: last year's level
+            if obs is not None and budgeted and obs.status == "Actual":
+                obs.status = "Target"  # 年初预算收入30亿元: the budget set for the year, not its outcome
             if obs is not None and role not in ("from", "threshold"):
                 out.append(obs)
-            if measure == "Level" or previous_metric is None:
+            if (measure == "Level" or previous_metric is None) and not share_of_budget and not label.startswith(previous_metric or "\0"):
                 previous_metric = label
     return out
 
@@ -396,17 +469,27 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
 _SUBJECT_VERB = re.compile(rf"^(.{{2,20}}?)(?:{vocab.alternation('level_verbs')}|{vocab.alternation('growth_verbs')})")
 
 
-_PROJECT_INVESTMENT = re.compile(r"^(?:完成|累计完成)?(?:投资|总投资|投资额)$")
+# what a group of projects costs or brings, named bare after its count (项目88个、总金额615亿元)
+_PROJECT_INVESTMENT = re.compile(r"^(?:完成|累计完成|计划|年度计划|年内计划|协议|签约|合同|实际)?"
+                                 r"(?:完成)?(?:投资|总投资|投资额|总金额|金额|资金|总额|合同额|协议资金|到位资金)$")
 
 
 def _complete_from_previous(label: str, previous: str | None) -> str:
     """A bare noun that continues the metric before it in the sentence:
     一般公共预算收入增长2.3%、支出超过7000亿元 -> 一般公共预算支出; 实施重点项目2800个、完成投资2400亿元
-    -> 重点项目投资 (the investment of those projects)."""
+    -> 重点项目完成投资, 签约项目88个、总金额615亿元 -> 签约项目总金额 (what those projects cost)."""
     if not previous or not label:
         return label
-    if _PROJECT_INVESTMENT.match(label) and re.search(r"(?:项目|工程)$", previous):
-        return previous + "投资"
+    if _PROJECT_INVESTMENT.match(label) and re.search(r"(?:项目|工程|企业)$", previous):
+        return previous + label
+    if label in ("出口", "进口", "出口额", "进口额") and "进出口" in previous:
+        return previous[: previous.index("进出口")] + label  # 对东盟国家进出口…；其中，出口… -> 对东盟国家出口
+    population = re.match(r"^(?:城镇|农村|城乡|全体|全市|全省|全县|全区)(?:常住)?居民", previous)
+    if population and label.startswith("人均"):
+        return population.group(0) + label  # 城镇居民人均可支配收入…，人均生活消费支出… -> 城镇居民人均生活消费支出
+    debt = re.search(r"(限额|余额)$", previous)
+    if debt and re.search(r"(?:债务|债券)$", label):
+        return label + debt.group(1)  # 政府债务限额…，其中：一般债务… -> 一般债务限额
     for head in ("收入", "支出", "出口", "进口", "存款", "贷款"):
         if label == head:
             for other in ("收入", "支出", "出口", "进口", "存款", "贷款"):
@@ -568,14 +651,16 @@ def _advance_topics(para, s_start, s_end, mentions, state: ParagraphState, ctx: 
             state.topic_plan = _announces_plan(sentence, rel, ctx)
 
     state.sentence_place = None
-    for mention in mentions:
-        if s_start <= mention.start <= s_start + 16:
+    for i, mention in enumerate(mentions):
+        if s_start <= mention.start <= s_start + 16 and not _in_agency_name(para, mention):  # 省财政厅核定…
             head = _TIME.sub("", para[s_start:mention.start])
-            if re.fullmatch(r"[，,\s]*(?:据统计|初步核算|数据显示|其中|同时|此外|目前|近年来|今年以来|去年以来)?[，,\s]*", head):
+            if re.fullmatch(r"[，,\s]*(?:据统计|初步核算|数据显示|其中|同时|此外|目前|近年来|今年以来|去年以来)?"
+                            r"(?:上午|下午|晚上|近日|日前)?[，,\s]*", head):
+                place = most_specific(mentions, i)
                 if s_start == 0:
-                    state.place = mention.place  # the paragraph's subject
+                    state.place = place  # the paragraph's subject
                 else:
-                    state.sentence_place = mention.place
+                    state.sentence_place = place
             break
 
 
@@ -595,6 +680,8 @@ def _relative_year(text: str, ctx: DocContext) -> int | None:
         for m in pattern.finditer(text):
             if re.search(r"(?:比|较|同比|与|相比|高于|低于|超过)$", text[:m.start()]):
                 continue
+            if re.match(r"结转|结余|基数|同期", text[m.end():m.end() + 2]):
+                continue  # 上年结转收入: a budget's carry-over, not a time
             return base + delta
     return None
 
@@ -646,13 +733,17 @@ def _make(ctx: DocContext, para: str, p_start: int, quote_start: int, quote_end:
                                                                  unquoted, label, measure)
         estimated = status == "Actual" and bool(_ESTIMATE.search(clause))
     else:
-        plan_context = state.plan or state.topic_plan or bool(_PLAN_MARKERS.search(unquoted))
+        plan_words = _LIST_PLAN.sub("", unquoted) if not ctx.work_report else unquoted
+        plan_context = state.plan or state.topic_plan or bool(_PLAN_MARKERS.search(plan_words))
         if ctx.reporting_year is not None and year > ctx.reporting_year and not ctx.work_report:
             plan_context = True
         if ctx.work_report and state.plan and year < (ctx.publication_year or year):
             plan_context = False
         if _ACTUAL_MARKERS.search(clause) and not state.plan and year <= (ctx.reporting_year or year):
             plan_context = False
+        if _PERIOD_PLAN.search(label) or _PERIOD_PLAN.search(clause):
+            plan_context = True
+        estimated = not plan_context and bool(_ESTIMATE.search(clause))
         status = "Target" if plan_context else "Actual"
     named = named_period(clause)
     if named and basis != "explicit":
@@ -694,7 +785,7 @@ def _locative(para: str, m: PlaceMention) -> bool:
 
 def _in_agency_name(para: str, m: PlaceMention) -> bool:
     """郑州市医疗保障中心 names an agency; its place is not the figure's place."""
-    return bool(_AGENCY_AFTER.match(para[m.end:m.end + 10])) and not m.deictic
+    return bool(_AGENCY_AFTER.match(para[m.end:m.end + 10])) and (not m.deictic or len(m.surface) == 1)
 
 
 _REVIEW_ROLES = ("review_last_year", "review_five_year")

@@ -267,7 +267,8 @@ class Home:
 _DEICTIC = re.compile(r"(?:我|全|本|该)(省|市|区|县|州|盟|旗)|(?<![\u4e00-\u9fa5])(省|市)(?=[委政人财发教科工公民司自商文卫应审统住交水农林生市国])")
 # words in which a place name is not a place mention (中原区 inside 中原科技城 is fine: longer
 # names win by regex order; these guard short forms used as adjectives)
-_NOT_PLACE_AFTER = re.compile(r"^(?:银行|大学|学院|日报|晚报|路|大道|街(?!道)|站|机场|港(?!区)|城市群|都市圈|商品交易所)")
+_NOT_PLACE_AFTER = re.compile(r"^(?:银行|大学|学院|日报|晚报|路|大道|街(?!道)|站|机场|港(?!区)|城市群|都市圈|商品交易所|"
+                              r"流域|水系|干流|支流|河段)")  # 锦江流域: a river, not 锦江区
 
 
 def find_home(text: str, gaz: Gazetteer, title: str = "") -> Home:
@@ -351,6 +352,17 @@ def find_places(text: str, gaz: Gazetteer, home: Home, subject: Place | None = N
         if target is not None:
             out.append(PlaceMention(m.start(), m.end(), m.group(0), target, deictic=True))
     return sorted(out, key=lambda x: x.start)
+
+
+def most_specific(mentions: list[PlaceMention], i: int) -> Place:
+    """Of the place names written together from mentions[i] on (达州市通川区), the last, most
+    specific one."""
+    place, end = mentions[i].place, mentions[i].end
+    for nxt in mentions[i + 1:]:
+        if nxt.start != end or nxt.deictic:
+            break
+        place, end = nxt.place, nxt.end
+    return place
 
 
 def _inside(place: Place, scope: Place | None) -> bool:

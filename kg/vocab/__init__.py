@@ -115,12 +115,16 @@ def indicators() -> Indicators:
     return Indicators(table("indicators"))
 
 
+# 报告指出，/ 覃永利说，/ 报告显示： a news piece quoting the report it is about
+_SAID = r"(?:报告|[\u4e00-\u9fa5]{2,4})(?:说|指出|表示|提出|显示|强调|介绍)[，,：:]"
+
+
 def section_rules(report_year: int | None) -> list[tuple[str, str, re.Pattern]]:
     """(role, where, pattern) from section_roles.tsv with {Y}/{P} filled for a report year."""
     y = report_year or 0
     out = []
     for role, where, pattern in table("section_roles"):
-        pattern = pattern.replace("{Y}", str(y)).replace("{P}", str(y - 1))
+        pattern = pattern.replace("{Y}", str(y)).replace("{P}", str(y - 1)).replace("{SAID}", _SAID)
         out.append((role, where, re.compile(pattern)))
     return out
 
