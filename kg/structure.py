@@ -95,6 +95,12 @@ def analyse(doc, gaz: Gazetteer) -> DocStructure:
     if kind == "PlanReport" and len(title_years) >= 2:
         reviewed, report_year = min(title_years), max(title_years)
     home = _home(text, gaz, title, dateline_place)
+    if report_year is None or home.default is None:  # neither in the text: what the file's name says
+        hint_year, hint_place = file_name_hints(doc.source_file, gaz)
+        report_year = report_year or hint_year
+        reviewed = reviewed or (report_year - 1 if kind in ("WorkReport", "PlanReport") and report_year else report_year)
+        if home.default is None and hint_place is not None:
+            home = Home(hint_place.city(), hint_place.province(), hint_place)
     structure = DocStructure(kind, home.subject, report_year, reviewed, publication_year, home)
     structure.sections = _sections(paragraphs, structure, title)
     return structure
@@ -173,6 +179,23 @@ def _place_at_level(text: str, gaz: Gazetteer, home: Home, level: str) -> Place 
     if not counts:
         return None
     return max(counts, key=lambda p: (counts[p], -order[p]))
+
+
+def file_name_hints(source_file: str, gaz: Gazetteer) -> tuple[int | None, Place | None]:
+    """(year, place) a file's name states (雅安_2024_前三季度.txt, yaan_2024_q3_economy.txt): the last
+    resort of a text that names neither (an e-paper page without dateline or place)."""
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", source_file)
+    year = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", stem)
+    place = None
+    for token in re.split(r"[_\-\s.·]+", stem):
+        if re.fullmatch(r"[a-zA-Z]{2,}", token):
+            place = gaz.by_pinyin(token)
+        elif re.search(r"[\u4e00-\u9fa5]", token):
+            mentions = [m for m in find_places(token, gaz, Home(None, None)) if not m.deictic]
+            place = mentions[0].place if mentions else None
+        if place is not None:
+            break
+    return (int(year.group(1)) if year else None), place
 
 
 def _home(text: str, gaz: Gazetteer, title: str, dateline_place: str | None) -> Home:

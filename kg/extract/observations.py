@@ -53,8 +53,8 @@ _GROWTH_VERB = re.compile(f"({vocab.alternation('growth_verbs')})")
 _DECLINE_VERB = re.compile(f"({vocab.alternation('decline_verbs')})")
 _LEADING = re.compile(
     r"^(?:其中|另外|此外|同时|以及|并且|并|和|及|与|而|则|还|也|共(?!享|同|建)|全年|当年|今年|去年|明年|上年|本年|目前|"
-    r"截至目前|截至|截止|据统计|初步核算|经初步核算|初步统计|数据显示|累计|已|一年来|过去一年|年内|"
-    r"力争|确保|计划|预计|争取|将|要|"
+    r"截至目前|截至|截止|据统计|初步核算|经初步核算|初步统计|数据显示|累计|已|一年来|过去一年|年内(?!计划)|"
+    r"力争|确保|计划(?!(?:完成)?总?投资)|预计|争取|将|要|"
     r"全市|全省|全区|全县|我市|我省|我区|本市|全国|各类|实现|完成|拥有|推动|组织|开展|吸引|"
     r"成功|顺利|先后|陆续|当月|"
     r"发放|培育|创建|建成|举办|引进|争取|打造|落实|推进|持续|加快|全力|积极|大力|着力|努力|实施|抓好|铺排|"
@@ -84,15 +84,17 @@ _COUNTED_NOUN = re.compile(r"^(?:以上|以下|左右|多|余)?((?![的和与及
                            r"(?=[，,。；;、：:（()）“”\"]|$|的|为|被|入选|获|落地|开工|建成|投用|投产|建设|完成|实现|参与|"
                            r"纳入|通过|签约|开展|达|共|累计|均|分别|和|与|及|等|正在|已|将|在)")
 _COUNTED_HEAD = re.compile(r"^[\u4e00-\u9fa5]{0,4}?(?:项目|工程|企业|园区|基地|平台)(?=[，,。；;、（(]|$)")
+# 118个项目已顺利开工: a bare class counted by what happened to it -> 开工项目
+_COUNTED_EVENT = re.compile(r"^(?:已经|已|均已|顺利|集中|正式|全面|相继|陆续)*(开工|签约|投产|竣工|落地|建成|开建|入驻|投用|落户)")
 # a plan: a plan word (力争, 确保, 计划 …), a goal year (到2030年), 将 + a verb of action
 # 预计 marks a plan only when what follows is to come (预计可实现年产值, 预计将带动); 预计实现 /
 # 预计完成 a figure of a period under way or past is an estimate of the actual
-_FORECAST = r"预计(?=可|将|能|每年|年均|带动|新增|实现年|达产|建成|投产|到20)"
+_FORECAST = r"预计(?=可|将|能|每年|年均|带动|新增|实现年|达产|建成|投产|到20)|(?:建成|达产|投产|竣工)后"
 _PLAN_MARKERS = re.compile(rf"{_PLAN_WORDS}|到20\d\d年|{_FORECAST}")
 # project news: 计划实施/计划建设 … 项目N个 counts the projects of a plan list, 计划(总)投资 is what
 # they are to cost (both facts about the list); 年度/年内/当期计划投资 is the year's target
-_LIST_PLAN = re.compile(r"计划(?=实施|建设|开工|安排|推进|总投资|投资)")
-_PERIOD_PLAN = re.compile(r"(?:年度|年内|当期|当年|今年|本年|全年)计划(?:完成)?投资")
+_LIST_PLAN = re.compile(r"计划(?=实施|建设|开工|安排|推进|总投资|投资|完成投资)")
+_PERIOD_PLAN = re.compile(r"(?:年度|年内|当期|当年|今年|本年|全年)计划(?:完成)?投资(?!完成率|完成比例)")
 _ACTUAL_MARKERS = re.compile(rf"(?:{_ACTUAL_WORDS})(?!于)|累计")
 _QUOTED = re.compile(r"“[^”]{0,20}”|《[^》]{0,40}》|\"[^\"]{0,20}\"")
 _TOPIC_YEAR = re.compile(r"(?:^|[，,。；;：:！!？?\s])(?:据统计|初步核算|数据显示|统计显示)?[，,]?"
@@ -177,6 +179,8 @@ def document_context(doc, home: Home, structure=None) -> DocContext:
     reporting = dominant_year(doc.text)
     work_report = bool(re.search(r"政府工作报告|向大会报告(?:政府)?工作", doc.text[:3000]))
     publication = int(doc.date[:4]) if doc.date else None
+    if reporting is None and publication is None and structure is not None:
+        reporting = publication = structure.report_year  # no year written: the file's name
     if publication is None and reporting is not None:
         # undated articles that say 去年 were written after the year they report on
         publication = reporting + 1 if "去年" in doc.text else reporting
@@ -212,7 +216,7 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
 
 
 # two-character heads or longer: 完成率 / 实现率 are words of their own
-_SUBJECT_VERB_NOUN = re.compile(rf"^(.{{2,}}?)(?:实现|完成|录得)((?:{'|'.join(re.escape(w) for w in vocab.words('metric_heads') if len(w) >= 2)}))$")
+_SUBJECT_VERB_NOUN = re.compile(rf"^(.{{2,}}?)(?:实现|(?<!计划)完成(?!投资$)|录得)((?:{'|'.join(re.escape(w) for w in vocab.words('metric_heads') if len(w) >= 2)}))$")
 
 
 def _strip_metric(phrase: str) -> str:
@@ -250,6 +254,21 @@ _NOT_METRIC = {"服务", "建设", "推进", "开展", "实施", "支持", "带�
                "面对", "明确", "推出", "建成", "新增", "完成", "投入使用", "聚焦", "打造", "不低于", "达到"}
 
 
+# a threshold that names a class (10亿元以上项目, 投资超5亿元项目, 年营收超百亿元企业): the class is
+# what a count after it counts, the threshold is no figure of its own
+_CLASS_NOUN = re.compile(r"^(?:的)?(?:重大|重点|产业|工业|制造业|新建|续建|招商|签约|在建|新开工|开工|规上|龙头)?"
+                         r"(?:项目|企业|工程|园区|产业集群|集群|景区|乡镇|镇|村|城市|县|行业|产业链|平台|基地|商户|市场主体)")
+_THRESHOLD_WORDS = ("以上", "以下", "超", "超过", "突破", "逾")
+
+
+def is_class_threshold(para: str, q: Quantity) -> bool:
+    qualifier = q.qualifier or ""
+    return any(w in qualifier for w in _THRESHOLD_WORDS) and bool(_CLASS_NOUN.match(para[q.end:q.end + 10]))
+
+
+_THRESHOLD_IN_NAME = re.compile(r"\d+(?:\.\d+)?(?:万亿|千亿|亿|千万|百万|万)?元?(?:以上|以下)|超\d+(?:\.\d+)?(?:万亿|亿|万)?元")
+
+
 def _valid_metric(label: str) -> bool:
     if not (2 <= len(label) <= 20) or label in _GENERIC or label in _NOT_METRIC or label in _PLACE_CLASS:
         return False
@@ -258,7 +277,7 @@ def _valid_metric(label: str) -> bool:
     han = sum(1 for c in label if "\u4e00" <= c <= "\u9fff")
     if han < 2 and not re.search(r"GDP|CPI|PM2\.5|5G", label):
         return False
-    return not re.search(r"[0-9]{3,}|[。；;！？]", label)
+    return not re.search(r"[0-9]{3,}|[。；;！？]", _THRESHOLD_IN_NAME.sub("", label))  # 5000万元以上项目 is a class
 
 
 _BUDGET_BOOKS = [(book, re.compile(pattern)) for book, pattern in vocab.table("budget_books")]
@@ -289,6 +308,9 @@ def _complete_from_book(label: str, book: str | None) -> tuple[str, bool]:
     return f"{m.group('scope') or ''}{book}{m.group('what')}", budgeted
 
 
+# a sentence about a part of the place (a task force, a park, a company): its figures are that part's
+_SUBUNIT_SUBJECT = re.compile(r"^(?:其中[，,]?)?([\u4e00-\u9fa5]{2,12}?(?:专班|园区|开发区|高新区|经开区|产业园|片区|板块|"
+                              r"集团|公司))(?:作为[^，,。]{0,12}[，,]|以(?=\d)|[，,：:])")
 _SHARE_OF_BUDGET = re.compile(r"^(?:占|为|完成|达|达到)?(?:年初|调整后?的?)?预算(?:数)?的?$")
 
 
@@ -361,7 +383,8 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
     out: list[Observation] = []
     # a bare magnitude (5万) names no unit of measure; a Chinese numeral's value is not written
     # in digits, so its quote could not show it (traceability): both are left out
-    quantities = [q for q in find_quantities(para) if q.unit not in ("万", "亿") and not q.chinese_numeral]
+    quantities = [q for q in find_quantities(para) if q.unit not in ("万", "亿") and not q.chinese_numeral
+                  and not is_class_threshold(para, q)]
     if not quantities:
         _advance_topics(para, 0, len(para), mentions, state, ctx)
         return out
@@ -376,6 +399,8 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
             previous_metric = None
         pending_noun: str | None = None
         respectively = _respectively(para, s_start, s_end, sent_q, mentions)
+        opener = _SUBUNIT_SUBJECT.match(para[s_start:s_end])
+        subunit = opener.group(1) if opener else None
         item_place: dict[int, Place] = {}  # 中原区、金水区…分别增长a、b: the place of each item
         roles = _pair_roles(para, sent_q)
         for q in sent_q:
@@ -418,6 +443,9 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
                 head = _COUNTED_HEAD.match(para[quote_end:quote_end + 8])
                 if head:  # 3500多个拟竣工投产项目: the noun runs on to its head
                     label, quote_end = label + head.group(0), quote_end + len(head.group(0))
+                event = _COUNTED_EVENT.match(para[quote_end:quote_end + 10]) if label in ("项目", "企业", "工程") else None
+                if event:  # 118个项目已顺利开工 -> 开工项目
+                    label, quote_end = event.group(1) + label, quote_end + event.end()
                 if not _valid_metric(label):
                     continue
             label, budgeted = _complete_from_book(label, state.book)
@@ -445,6 +473,8 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
                     continue
             if not _valid_metric(label):
                 continue
+            if subunit and not label.startswith(subunit) and subunit not in label:
+                label = subunit + label  # 工业专班作为主力，签约项目52个: the task force's, not the district's
             quote_start = phrase_start + (len(raw_phrase) - len(raw_phrase.lstrip()))
             if label == previous_metric and not raw_phrase.strip():
                 quote_start = q.start
@@ -461,12 +491,15 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
                 obs.status = "Target"  # 年初预算收入30亿元: the budget set for the year, not its outcome
             if obs is not None and role not in ("from", "threshold"):
                 out.append(obs)
-            if (measure == "Level" or previous_metric is None) and not share_of_budget and not label.startswith(previous_metric or "\0"):
+            group = measure == "Change" and re.search(r"(?:项目|工程|企业)$", label) and q.unit not in ("%", "‰")
+            if (measure == "Level" or previous_metric is None or group) and not share_of_budget \
+                    and not label.startswith(previous_metric or "\0"):
                 previous_metric = label
     return out
 
 
-_SUBJECT_VERB = re.compile(rf"^(.{{2,20}}?)(?:{vocab.alternation('level_verbs')}|{vocab.alternation('growth_verbs')})")
+_SUBJECT_VERB = re.compile(rf"^(.{{2,20}}?)(?:保持|实现|继续|持续)?(?:高速|快速|较快|稳步|稳定|平稳|两位数)?"
+                           rf"(?:{vocab.alternation('level_verbs')}|{vocab.alternation('growth_verbs')})")
 
 
 # what a group of projects costs or brings, named bare after its count (项目88个、总金额615亿元)
@@ -733,7 +766,12 @@ def _make(ctx: DocContext, para: str, p_start: int, quote_start: int, quote_end:
                                                                  unquoted, label, measure)
         estimated = status == "Actual" and bool(_ESTIMATE.search(clause))
     else:
-        plan_words = _LIST_PLAN.sub("", unquoted) if not ctx.work_report else unquoted
+        plan_words = unquoted
+        if not ctx.work_report:  # an article: a plan word rules its own clause (with the 、 list it opens),
+            # or the whole sentence from its opening
+            opening = re.split(r"[，,；;]", unquoted, maxsplit=1)[0]
+            own = re.split(r"[，,；;：:]", unquoted)[-1]
+            plan_words = _LIST_PLAN.sub("", opening + "，" + own)
         plan_context = state.plan or state.topic_plan or bool(_PLAN_MARKERS.search(plan_words))
         if ctx.reporting_year is not None and year > ctx.reporting_year and not ctx.work_report:
             plan_context = True

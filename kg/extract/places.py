@@ -193,6 +193,28 @@ class Gazetteer:
     def lookup(self, name: str) -> list[Place]:
         return self.by_name.get(name, [])
 
+    def by_pinyin(self, token: str) -> Place | None:
+        """The place a file name spells in pinyin (yaan -> 雅安市, qiaokou -> 硚口区): the highest
+        level that holds exactly one place of that spelling, or None."""
+        if not hasattr(self, "_pinyin"):
+            import contextlib
+            import io
+
+            with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner on import
+                import jionlp
+            self._pinyin: dict[str, list[Place]] = {}
+            for p in self.places:
+                if p.level <= 3:
+                    stem = next((a for a in sorted(p.aliases, key=len) if p.name.startswith(a)), p.name)
+                    spelled = "".join(x.rstrip("012345") for x in jionlp.pinyin(stem, formater="simple"))
+                    self._pinyin.setdefault(spelled, []).append(p)
+        found = self._pinyin.get(token.lower(), [])
+        for level in (1, 2, 3):
+            at = [p for p in found if p.level == level]
+            if at:
+                return at[0] if len(at) == 1 else None
+        return None
+
     def find(self, name: str, home: "Home | None" = None) -> Place | None:
         """Resolve one name, preferring places inside the home city, then the home province;
         None when still ambiguous."""
