@@ -269,6 +269,9 @@ def add_observations(g: Graph, ex, observations) -> None:
             g.add((iri, GK.periodEnd, Literal(str(obs.period_end), datatype=XSD.gYear)))
         if obs.estimated:
             g.add((iri, GK.estimated, Literal(True)))
+        g.add((iri, GK.confidence, Literal(obs.confidence)))
+        if obs.confidence_reason:
+            g.add((iri, GK.confidenceReason, Literal(obs.confidence_reason, lang="en")))
         if obs.program is not None:
             g.add((iri, GK.aboutProgram, entity_iri("Program", obs.program)))
         if obs.normalized_value is not None:

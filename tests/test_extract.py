@@ -114,7 +114,7 @@ def test_news_article_of_another_province():
     assert ("固定资产投资", Decimal("4.2"), "%", 2024, "Actual", "青秀区") in obs
     assert ("地区生产总值", Decimal("5.5"), "%", 2025, "Target", "青秀区") in obs
     fixed = next(o for o in ex.observations if o.value == Decimal("180.6"))
-    assert fixed.period == "1~11月"
+    assert fixed.period == "1-11月"  # a part of the year, written one way
     place = next(o.place for o in ex.observations if o.value == Decimal("180.6"))
     assert [p.name for p in place.ancestors()] == ["南宁市", "广西壮族自治区"]
 
@@ -137,7 +137,7 @@ def test_district_report_is_about_the_district():
 def test_cumulative_figures_keep_their_period():
     _, ex = observations_of(FIXTURES / "nanning_news.txt")
     trains = next(o for o in ex.observations if o.value == Decimal("1200"))
-    assert (trains.place.name, trains.period, trains.status) == ("南宁市", "截至11月底", "Actual")
+    assert (trains.place.name, trains.period, trains.status) == ("南宁市", "1-11月", "Actual")
 
 
 def test_precision_sample_never_becomes_an_observation():

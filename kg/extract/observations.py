@@ -48,6 +48,7 @@ _VERBS = ("提高到|提高至|提升至|提升到|增长到|增长至|下降到
           + "|".join(vocab.qualifiers("before")) + "|"
           + vocab.alternation("level_verbs"))
 _TRAILING_VERB = re.compile(rf"(?:{_VERBS}|每人|每户|每年|每月|每天|每日|一年)+$")
+_COMPARISON_BASE = re.compile(r"(?:比|较)(?:上年|去年|(?:19|20)\d{2}年)?(?:执行数|决算数|预算数|实际数|完成数)$")
 _BUDGET_TOTAL = re.compile(r"(?:收入|支出)总量")  # a budget's 收入总量 (all its sources) is no 收入
 _GROWTH_VERB = re.compile(f"({vocab.alternation('growth_verbs')})")
 _DECLINE_VERB = re.compile(f"({vocab.alternation('decline_verbs')})")
@@ -138,6 +139,55 @@ class Observation:
     section_role: str | None = None
     passage: int | None = None  # the order of the passage the quote lies in (set by extraction)
     program: tuple | None = None  # the key of the program the figure counts (“双百双新”项目634个)
+    confidence: str = "high"  # high | medium | low: how sure the extraction is of what the figure measures
+    confidence_reason: str = ""  # why not high, in a few words
+
+
+_PART_OF_YEAR = {"一季度": "1-3月", "第一季度": "1-3月", "二季度": "4-6月", "三季度": "7-9月", "四季度": "10-12月",
+                 "上半年": "1-6月", "下半年": "7-12月", "前三季度": "1-9月"}
+
+
+def normalize_period(text: str) -> str:
+    """The part of the year a figure covers, written one way: 前三季度 / 1—9月 / 1至9月份 / 截至9月底
+    -> 1-9月; 上半年 -> 1-6月; 一季度 -> 1-3月. Anything else is kept as written."""
+    if text in _PART_OF_YEAR:
+        return _PART_OF_YEAR[text]
+    m = re.fullmatch(r"(\d{1,2})月?(?:份)?[-~～—至到](\d{1,2})月(?:份)?", text)
+    if m:
+        return f"{int(m.group(1))}-{int(m.group(2))}月"
+    m = re.fullmatch(r"(?:截至|截止)(\d{1,2})月(?:底|末)?", text)
+    if m:
+        return f"1-{int(m.group(1))}月"
+    return text
+
+
+# ------------------------------------------------------------------ how sure a figure is
+
+_BOUND_WORDS = ("突破", "超过", "超", "逾", "迈上", "跨越", "不足", "不到", "以上", "以下", "以内")
+_APPROXIMATE = ("近", "约", "接近", "将近", "大约", "左右", "多", "余")
+# a figure about a part of the place (县域经济, 园区, 中心城区, a task force): never the place's own
+_PART_OF_PLACE = re.compile(r"^(?:县域|园区|开发区|高新区|经开区|市区|城区|中心城区|主城区|片区|景区|镇域|乡镇|街道)|"
+                            r"专班|园区|产业园")
+
+
+def assess(o: Observation) -> tuple[str, str]:
+    """(confidence, reason) of one observation: low when the figure is a bound or about a part of the
+    place or its year comes from the file's name; medium when approximate or when its metric is no
+    standard indicator (what it measures is read from the words alone); high otherwise."""
+    q = o.qualifier or ""
+    if o.status == "Actual" and o.measure == "Level" and any(w in q for w in _BOUND_WORDS) and o.max_value is None:
+        return "low", f"a bound ({q}), not the figure itself"
+    if _PART_OF_PLACE.search(o.metric):
+        return "low", "about a part of the place"
+    if o.year_basis == "file":
+        return "low", "year taken from the file's name"
+    if o.status == "Actual" and any(w in q for w in _APPROXIMATE):
+        return "medium", f"approximate ({q})"
+    if o.indicator is None:
+        return "medium", "metric is not a standard indicator"
+    if o.estimated:
+        return "medium", "an estimate (预计)"
+    return "high", ""
 
 
 def find_indicator(label: str, verb_zone: str = "") -> "vocab.Indicator | None":
@@ -165,6 +215,8 @@ class DocContext:
     publication_year: int | None  # the year 今年 refers to (a work report's own year)
     work_report: bool
     structure: "object | None" = None  # kg.structure.DocStructure
+    year_from_file: bool = False  # no year in the text: the file's name gave it
+    publication_month: int | None = None  # a piece of December says 一年来 of its own year
 
 
 def document_context(doc, home: Home, structure=None) -> DocContext:
@@ -179,7 +231,8 @@ def document_context(doc, home: Home, structure=None) -> DocContext:
     reporting = dominant_year(doc.text)
     work_report = bool(re.search(r"政府工作报告|向大会报告(?:政府)?工作", doc.text[:3000]))
     publication = int(doc.date[:4]) if doc.date else None
-    if reporting is None and publication is None and structure is not None:
+    from_file = reporting is None and publication is None and structure is not None and structure.report_year is not None
+    if from_file:
         reporting = publication = structure.report_year  # no year written: the file's name
     if publication is None and reporting is not None:
         # undated articles that say 去年 were written after the year they report on
@@ -187,7 +240,8 @@ def document_context(doc, home: Home, structure=None) -> DocContext:
     if work_report and publication is not None:
         reporting = publication - 1  # a report delivered in early Y reviews Y-1
     # news and other articles: the year of the article, its sentences decide year and status
-    return DocContext(doc.doc_id, doc.text, home, reporting, publication, work_report, structure)
+    return DocContext(doc.doc_id, doc.text, home, reporting, publication, work_report, structure, from_file,
+                      int(doc.date[5:7]) if doc.date else None)
 
 
 # ------------------------------------------------------------------ extraction
@@ -221,13 +275,14 @@ _SUBJECT_VERB_NOUN = re.compile(rf"^(.{{2,}}?)(?:实现|(?<!计划)完成(?!投�
 
 def _strip_metric(phrase: str) -> str:
     phrase = re.sub(r"[“”\"‘’']", "", phrase).strip(" 《》()（）【】")
-    phrase = re.sub(r"[（(]下同[）)]|(?:比|较)(?:上年|去年|(?:19|20)\d{2}年)?(?:执行数|决算数|预算数|实际数)$", "", phrase)
+    phrase = re.sub(r"[（(]下同[）)]", "", phrase)
     for _ in range(3):
         before = phrase
         phrase = _TIME.sub("", phrase) if _TIME.match(phrase) else phrase
         phrase = _LEADING.sub("", phrase)
         phrase = _BUDGET_TOTAL.sub(lambda m: m.group(0)[:2] + "\ue000", phrase)  # 总量 kept there
         phrase = _TRAILING_VERB.sub("", phrase).replace("\ue000", "总量")
+        phrase = _COMPARISON_BASE.sub("", phrase)  # 比上年完成数 / 较上年执行数: the base, not the metric
         phrase = phrase.strip(" “”\"'《》()（）【】·")
         if phrase == before:
             break
@@ -266,14 +321,35 @@ def is_class_threshold(para: str, q: Quantity) -> bool:
     return any(w in qualifier for w in _THRESHOLD_WORDS) and bool(_CLASS_NOUN.match(para[q.end:q.end + 10]))
 
 
+# 迈上5万亿元台阶, 跨越7万亿、8万亿两个台阶, 突破千亿大关: a milestone passed, never the figure
+_MILESTONE_AFTER = re.compile(r"^[^，,。；;]{0,12}?(?:台阶|大关|关口|门槛|量级)")
+_MILESTONE_VERB = re.compile(r"(?:迈上|迈入|跨越|跨上|站上|突破|越过|冲上|晋级|跃上|跨入)[^，,。；;\d]{0,4}$")
+# a magnitude without a unit of measure (5万, 7万亿): no figure to publish
+_BARE_MAGNITUDES = ("万", "亿", "万亿", "千亿", "百万", "千万", "千")
+
+
+def is_milestone(para: str, q: Quantity) -> bool:
+    if not _MILESTONE_AFTER.match(para[q.end:q.end + 16]):
+        return False
+    before = para[max(0, q.start - 12):q.start]
+    return bool(_MILESTONE_VERB.search(before)) or bool(re.search(r"[、和](?:\d|$)", before[-2:])) \
+        or any(w in (q.qualifier or "") for w in ("突破", "超过", "超", "逾"))
+
+
 _THRESHOLD_IN_NAME = re.compile(r"\d+(?:\.\d+)?(?:万亿|千亿|亿|千万|百万|万)?元?(?:以上|以下)|超\d+(?:\.\d+)?(?:万亿|亿|万)?元")
 
 
+_NO_MEASURE = set(vocab.words("non_measures"))
+_TRADE_WITH = re.compile(r"^对.{2,12}(?:进出口|出口|进口|投资|贸易)(?:额|总额|总值)?$")
+_COMPARED_WITH = re.compile(r"(?:高于|低于|快于|慢于|领先|超出|超过)(?:全国|全省|全市|全区|全州|平均|预期|目标|同期)")
+
+
 def _valid_metric(label: str) -> bool:
-    if not (2 <= len(label) <= 20) or label in _GENERIC or label in _NOT_METRIC or label in _PLACE_CLASS:
+    if not (2 <= len(label) <= 20) or label in _GENERIC or label in _NOT_METRIC or label in _PLACE_CLASS \
+            or label in _NO_MEASURE or _COMPARED_WITH.search(label):
         return False
-    if label[0] in "到对向把为从与和及等的了" or label[-1] in "的和与及等":
-        return False  # a preposition or conjunction: not a noun phrase
+    if (label[0] in "到对向把为从与和及等的了" and not _TRADE_WITH.match(label)) or label[-1] in "的和与及等":
+        return False  # a preposition or conjunction: not a noun phrase (but 对东盟进出口额 is trade with)
     han = sum(1 for c in label if "\u4e00" <= c <= "\u9fff")
     if han < 2 and not re.search(r"GDP|CPI|PM2\.5|5G", label):
         return False
@@ -324,9 +400,18 @@ class ParagraphState:
         self.plan = plan
         self.topic_plan = False  # the sentence that set the topic year announced a plan
         self.section = None  # the report section (kg.structure.Section) when it decides year/status
+        self.period: tuple[int, int] | None = None  # 五年来，…: the sentences after cover these years
 
 
 def extract_observations(doc, ctx: DocContext, gaz: Gazetteer) -> list[Observation]:
+    """Every figure of the document with what it measures, and how sure that reading is."""
+    out = _extract_observations(doc, ctx, gaz)
+    for o in out:
+        o.confidence, o.confidence_reason = assess(o)
+    return out
+
+
+def _extract_observations(doc, ctx: DocContext, gaz: Gazetteer) -> list[Observation]:
     text = doc.text
     out: list[Observation] = []
     section_place: Place | None = None
@@ -361,6 +446,8 @@ def extract_observations(doc, ctx: DocContext, gaz: Gazetteer) -> list[Observati
         state = ParagraphState(default_year, lead_place or carried_place or section_place or ctx.home.default,
                                in_plan)
         state.section = section if section is not None and section.status is not None else None
+        if ctx.year_from_file:
+            state.year_basis = "file"
         state.book = budget_book(para[:40]) or section_book  # （二）政府性基金预算。实际完成收入…
         out.extend(_paragraph_observations(para, p_start, mentions, state, ctx))
         carried_place = state.place
@@ -383,8 +470,8 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
     out: list[Observation] = []
     # a bare magnitude (5万) names no unit of measure; a Chinese numeral's value is not written
     # in digits, so its quote could not show it (traceability): both are left out
-    quantities = [q for q in find_quantities(para) if q.unit not in ("万", "亿") and not q.chinese_numeral
-                  and not is_class_threshold(para, q)]
+    quantities = [q for q in find_quantities(para) if q.unit not in _BARE_MAGNITUDES and not q.chinese_numeral
+                  and not is_class_threshold(para, q) and not is_milestone(para, q)]
     if not quantities:
         _advance_topics(para, 0, len(para), mentions, state, ctx)
         return out
@@ -523,12 +610,18 @@ def _complete_from_previous(label: str, previous: str | None) -> str:
     debt = re.search(r"(限额|余额)$", previous)
     if debt and re.search(r"(?:债务|债券)$", label):
         return label + debt.group(1)  # 政府债务限额…，其中：一般债务… -> 一般债务限额
-    for head in ("收入", "支出", "出口", "进口", "存款", "贷款"):
-        if label == head:
-            for other in ("收入", "支出", "出口", "进口", "存款", "贷款"):
-                if other != head and previous.endswith(other) and len(previous) > len(other):
-                    return previous[: -len(other)] + head
+    for group in _SIBLINGS:  # 普通高等学校招生9.8万人，在校生35.1万人 -> 普通高等学校在校生
+        if label in group:
+            for other in group:
+                if other != label and previous.endswith(other) and len(previous) > len(other):
+                    return previous[: -len(other)] + label
     return label
+
+
+# heads that share the subject named with the first of them in a list
+_SIBLINGS = [("收入", "支出"), ("出口", "进口"), ("存款", "贷款", "存款余额", "贷款余额"),
+             ("招生", "在校生", "在校学生", "毕业生", "专任教师", "教职工"), ("出栏", "存栏"),
+             ("播种面积", "产量"), ("客运量", "货运量"), ("旅客周转量", "货物周转量")]
 
 
 def _clause_subject(para: str, s_start: int, c_start: int) -> str | None:
@@ -667,19 +760,27 @@ def _drop_places(phrase: str, mentions, phrase_start: int) -> str:
     return result
 
 
+_PERIOD_OPENER = re.compile(r"^(?:各位代表[！!，,]?)?(?:五年来|过去五年|这五年|五年间|五年中|回顾五年|“?十[一二三四五]五”?(?:时期|期间|以来))")
+
+
 def _advance_topics(para, s_start, s_end, mentions, state: ParagraphState, ctx: DocContext):
     """Update the topic year and place from the start of a sentence."""
     sentence = para[s_start:s_end]
+    opener = _PERIOD_OPENER.match(sentence)
+    if opener and ctx.reporting_year:  # 五年来，… / “十四五”时期，…: the paragraph reviews the period
+        state.period = named_period(opener.group(0)) or (ctx.reporting_year - 4, ctx.reporting_year)
     m = _TOPIC_YEAR.match(sentence) or _TOPIC_YEAR.search(sentence[:14])
     if m:
+        state.period = None
         year = int(m.group("y"))
         if m.group("since") and ctx.reporting_year and year < ctx.reporting_year:
             year = ctx.reporting_year
         state.year, state.year_basis = year, "topic"
         state.topic_plan = _announces_plan(sentence, year, ctx)
-    else:
-        rel = _relative_year(sentence[:12], ctx)
+    elif not opener:
+        rel = _relative_year(sentence, ctx, within=12)
         if rel is not None:
+            state.period = None
             state.year, state.year_basis = rel, "relative"
             state.topic_plan = _announces_plan(sentence, rel, ctx)
 
@@ -703,18 +804,23 @@ def _announces_plan(sentence: str, year: int, ctx: DocContext) -> bool:
     return future and bool(_PLAN_MARKERS.search(_QUOTED.sub("", sentence)))
 
 
-def _relative_year(text: str, ctx: DocContext) -> int | None:
-    """去年/今年/明年 against the document's own year; 比上年/较去年/同比 name a comparison base,
-    not the year of the figure."""
+def _relative_year(text: str, ctx: DocContext, within: int | None = None) -> int | None:
+    """去年/今年/明年 against the document's own year (a word starting in the first `within`
+    characters); 比上年/较去年/同比 name a comparison base, not the year of the figure. 一年来 said in
+    a year's last months (a December meeting) is that year."""
     base = ctx.publication_year
     if base is None:
         return None
     for pattern, delta in _RELATIVE_YEAR:
         for m in pattern.finditer(text):
+            if within is not None and m.start() >= within:
+                break
             if re.search(r"(?:比|较|同比|与|相比|高于|低于|超过)$", text[:m.start()]):
                 continue
             if re.match(r"结转|结余|基数|同期", text[m.end():m.end() + 2]):
                 continue  # 上年结转收入: a budget's carry-over, not a time
+            if m.group(0) in ("一年来", "过去一年") and not ctx.work_report and (ctx.publication_month or 0) >= 10:
+                return base
             return base + delta
     return None
 
@@ -787,6 +893,10 @@ def _make(ctx: DocContext, para: str, p_start: int, quote_start: int, quote_end:
     if named and basis != "explicit":
         period_start, period_end = named
         year = period_end
+    elif state.period and basis not in ("explicit",) and status == "Actual" and period_start is None:
+        year = state.period[1]  # a level in a five-year review is the last year's
+        if measure != "Level" or _CUMULATIVE.search(clause) or _MULTI_YEAR.search(clause) or _FLOW.match(label):
+            period_start, period_end = state.period
     # place: nearest named place in the clause, else the topic place
     place = state.sentence_place or state.place
     for m in mentions:
@@ -799,7 +909,7 @@ def _make(ctx: DocContext, para: str, p_start: int, quote_start: int, quote_end:
     period = None
     periods = list(_PERIOD.finditer(para[s_start:q.start]))
     if periods:
-        period = periods[-1].group("p")
+        period = normalize_period(periods[-1].group("p"))
     abs_start, abs_end = p_start + quote_start, p_start + quote_end
     quote = ctx.text[abs_start:abs_end]
     return Observation(
