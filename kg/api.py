@@ -56,7 +56,7 @@ class KnowledgeGraph:
         synonym with the query, none is clearly close in meaning: see kg/search.py).
         mode: fused (default), vector or lexical. Filters: place (by label or alias, as kg ask and
         kg compare name places: 江苏, 郑州; the documents about it or a place located in it), kind
-        (WorkReport, StatisticalBulletin, PlanReport, News, Other or 政府工作报告 …), year (the year
+        (WorkReport, StatisticalBulletin, BudgetReport, PlanReport, PlanOutline, News, Other or 政府工作报告 …), year (the year
         a passage's section reports on), doc (a file name, or part of a title: the documents it
         names). An unknown place or document is an InputError. A place or year the query names is
         preferred even without a filter."""
@@ -124,8 +124,9 @@ class KnowledgeGraph:
               OPTIONAL { ?d gk:subjectPlace/rdfs:label ?place } OPTIONAL { ?d dcterms:date ?date }
               OPTIONAL { ?d gk:reportYear ?year } OPTIONAL { ?p gk:inDocument ?d }
             } GROUP BY ?file ?title ?kind ?place ?date ?year ORDER BY ?file""")
-        names = {"WorkReport": "政府工作报告", "StatisticalBulletin": "统计公报", "PlanReport": "计划报告",
-                 "News": "新闻", "Other": "其他"}
+        from . import vocab
+
+        names = vocab.kind_names()
         out = []
         for r in rows:
             kind = (r.get("kind") or "").rsplit("#", 1)[-1] or None

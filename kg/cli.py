@@ -452,7 +452,8 @@ def _filters(parser) -> None:
     parser.add_argument("--place", metavar="NAME", help="only documents about this place or a place in it (label or alias: "
                         "河南, 郑州, 金水区); one value")
     parser.add_argument("--kind", metavar="KIND", help="only documents of this kind: WorkReport, StatisticalBulletin, "
-                        "PlanReport, News, Other (or 政府工作报告, 统计公报, 计划报告, 新闻, 其他)")
+                        "BudgetReport, PlanReport, PlanOutline, News, Other (or 政府工作报告, 统计公报, 预算报告, 计划执行情况报告, "
+                        "规划纲要, 新闻, 其他)")
     parser.add_argument("--year", type=int, metavar="YYYY", help="only passages about this year (their section's year)")
 
 

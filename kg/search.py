@@ -667,10 +667,19 @@ class Searcher:
         return merged
 
 
-KIND_NAMES = {"WorkReport": "WorkReport", "StatisticalBulletin": "StatisticalBulletin", "PlanReport": "PlanReport",
-              "News": "News", "Other": "Other", "政府工作报告": "WorkReport", "工作报告": "WorkReport",
-              "统计公报": "StatisticalBulletin", "计划报告": "PlanReport", "计划执行情况报告": "PlanReport",
-              "新闻": "News", "其他": "Other"}
+def _kind_names() -> dict[str, str]:
+    """Every way to name a document kind -> the kind: WorkReport, 政府工作报告, 工作报告 ..."""
+    from . import vocab
+
+    names = {}
+    for kind, zh in vocab.kind_names().items():
+        names[kind] = names[zh] = kind
+    names.update({"工作报告": "WorkReport", "计划报告": "PlanReport", "预算执行情况报告": "BudgetReport",
+                  "决算报告": "BudgetReport", "规划": "PlanOutline"})
+    return names
+
+
+KIND_NAMES = _kind_names()
 
 
 def match_documents(text: str, documents: list[tuple[str, str | None]]) -> set[str]:

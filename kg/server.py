@@ -362,7 +362,7 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
     async def search(q: str = Query(..., description="the question or keywords"),
                k: str = Query("10", description="number of passages (1-1000)"),
                place: str | None = Query(None, description="only documents about this place or a place in it (河南, 郑州)"),
-               kind: str | None = Query(None, description="WorkReport, StatisticalBulletin, PlanReport, News, Other"),
+               kind: str | None = Query(None, description="WorkReport, StatisticalBulletin, BudgetReport, PlanReport, PlanOutline, News, Other"),
                year: str | None = Query(None, description="only passages about this year"),
                doc: str | None = Query(None, description="only this document: file name or part of its title")):
         """An empty list when no passage matches well (the page says 没有匹配良好的段落); an unknown
@@ -380,7 +380,7 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
             k: str = Query("5", description="passages to cite"),
             explain: bool = Query(False, description="add the linked entities, the SPARQL and the fusion scores"),
             place: str | None = Query(None, description="only documents about this place"),
-            kind: str | None = Query(None, description="WorkReport, StatisticalBulletin, PlanReport, News, Other"),
+            kind: str | None = Query(None, description="WorkReport, StatisticalBulletin, BudgetReport, PlanReport, PlanOutline, News, Other"),
             year: str | None = Query(None, description="only figures and passages of this year")):
         from .search import check_k
 

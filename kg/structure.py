@@ -24,10 +24,12 @@ from . import vocab
 from .vocab import five_year_period, named_period
 from .extract.places import Gazetteer, Home, Place, find_home, find_places, most_specific
 
-KINDS = ("WorkReport", "StatisticalBulletin", "PlanReport", "News", "Other")
+KINDS = ("WorkReport", "StatisticalBulletin", "BudgetReport", "PlanReport", "PlanOutline", "News", "Other")
+# kinds read section by section: a review (actual) and a plan (targets)
+REPORT_KINDS = ("WorkReport", "PlanReport", "BudgetReport", "PlanOutline")
 ROLES = ("review_last_year", "review_five_year", "five_year_plan", "targets", "tasks", "body")
 
-_TOP_HEADING = re.compile(r"^(?:#{1,3}\s*|[一二三四五六七八九十]{1,3}[、．.]|第[一二三四五六七八九十]{1,3}部分)")
+_TOP_HEADING = re.compile(r"^(?:#{1,3}\s*|[一二三四五六七八九十]{1,3}[、．.]|第[一二三四五六七八九十]{1,3}(?:部分|篇|章))")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _CN_DIGIT = "〇零○一二三四五六七八九"
 # ——2026年1月27日在安徽省第十四届人民代表大会… / （二〇二六年一月二十七日在…）
@@ -66,15 +68,15 @@ class DocStructure:
 
     @property
     def is_report(self) -> bool:
-        return self.kind in ("WorkReport", "PlanReport")
+        return self.kind in REPORT_KINDS
 
 
 def document_kind(title: str, opening: str) -> str:
-    for kind, pattern in vocab.document_kinds():
+    for kind, _where, pattern in vocab.document_kinds():
         if pattern.search(title):
             return kind
-    for kind, pattern in vocab.document_kinds():
-        if pattern.search(opening):
+    for kind, where, pattern in vocab.document_kinds():
+        if where == "any" and pattern.search(opening):
             return kind
     return "Other"
 
@@ -91,9 +93,15 @@ def analyse(doc, gaz: Gazetteer) -> DocStructure:
     title_years = [int(y) for y in _YEAR.findall(title)]
     report_year = _report_year(kind, title_years, dateline_year, publication_year, text,
                                int(doc.date[5:7]) if doc.date else None)
-    reviewed = report_year - 1 if kind in ("WorkReport", "PlanReport") and report_year else report_year
-    if kind == "PlanReport" and len(title_years) >= 2:
-        reviewed, report_year = min(title_years), max(title_years)
+    reviewed = report_year - 1 if kind in REPORT_KINDS and report_year else report_year
+    if kind in ("PlanReport", "BudgetReport") and len(set(title_years)) >= 2:
+        reviewed, report_year = min(title_years), max(title_years)  # 2025年执行情况和2026年草案
+    elif kind == "BudgetReport" and len(set(title_years)) == 1 and "决算" in title:
+        reviewed, report_year = title_years[0], title_years[0] + 1  # a year's final accounts, read the year after
+    if kind == "PlanOutline":
+        period = named_period(title) or named_period(text[:2000])
+        if period:  # 第十五个五年规划纲要: reviews the five years before, plans these
+            reviewed, report_year = period[0] - 1, period[0]
     home = _home(text, gaz, title, dateline_place)
     if report_year is None or home.default is None:  # neither in the text: what the file's name says
         hint_year, hint_place = file_name_hints(doc.source_file, gaz)
@@ -128,20 +136,23 @@ def _dateline(head: list[tuple[int, str]]) -> tuple[int | None, str | None]:
 def _report_year(kind, title_years, dateline_year, publication_year, text, publication_month=None) -> int | None:
     if title_years:
         # a plan report and a piece on a work report (2025年成绩单与2026年新目标) plan for the later year
-        return max(title_years) if kind in ("PlanReport", "WorkReport") else title_years[0]
+        return max(title_years) if kind in ("PlanReport", "BudgetReport", "WorkReport") else title_years[0]
     if dateline_year:
         return dateline_year
-    if kind in ("WorkReport", "PlanReport") and publication_year:
+    if kind in REPORT_KINDS and publication_year:
         # delivered in the last months of a year (12月25日…), a report reviews that year, plans the next
         return publication_year + 1 if publication_month and publication_month >= 10 else publication_year
     if kind == "StatisticalBulletin" and publication_year:
-        return publication_year - 1  # a bulletin is published the year after the one it reports
+        # an annual bulletin is published the year after the one it reports; a release on the year
+        # so far (经济运行情况) in the year itself, the year's last one in the first months after
+        if "公报" in text[:300] or (publication_month or 12) <= 2:
+            return publication_year - 1
     from .ingest import dominant_year
 
     year = dominant_year(text)
-    if kind == "News" and publication_year:
-        return publication_year
-    return year or publication_year
+    if publication_year and (year is None or year >= publication_year or "今年" in text):
+        return publication_year  # an article speaks of its own year …
+    return year or publication_year  # … unless it reports only an earlier one (a January release on last year)
 
 
 # how a text refers to its own government, by level: 全区/我区/区委/区长 … (the subject's level)

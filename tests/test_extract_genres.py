@@ -173,6 +173,27 @@ def test_a_total_and_its_parts(tmp_path):
     assert {one(obs, v).place.name for v in ("520", "210", "310")} == {"衢州市"}  # not the province of 省财政厅
 
 
+def test_final_accounts_are_the_actuals_of_their_year(tmp_path):
+    text = ("关于衢州市2025年财政决算的报告\n\n——2026年7月10日在衢州市人民代表大会常务委员会会议上\n\n"
+            "一、2025年财政决算情况\n\n全市一般公共预算收入决算数为162.3亿元，增长3.9%。\n")
+    s = structure(tmp_path, text)
+    assert (s.kind, s.reviewed_year) == ("BudgetReport", 2025)
+    o = one(observations(tmp_path, text), "162.3")
+    assert (name(o), o.year, o.status) == ("一般公共预算收入", 2025, "Actual")
+
+
+def test_a_plan_outline_reviews_its_five_years_and_targets_its_last(tmp_path):
+    text = ("德州市国民经济和社会发展第十五个五年规划纲要\n\n第一章 发展基础\n\n"
+            "“十四五”时期，全市地区生产总值年均增长5.6%，2025年达到4120亿元。\n\n第三章 指导思想和主要目标\n\n"
+            "到2030年，全市地区生产总值达到5200亿元，常住人口城镇化率达到66%。\n")
+    s = structure(tmp_path, text)
+    assert (s.kind, s.reviewed_year, s.report_year) == ("PlanOutline", 2025, 2026)
+    obs = observations(tmp_path, text)
+    assert (one(obs, "5.6").status, one(obs, "5.6").period_start, one(obs, "5.6").year) == ("Actual", 2021, 2025)
+    assert (one(obs, "4120").year, one(obs, "4120").status) == (2025, "Actual")
+    assert (one(obs, "5200").year, one(obs, "66").status) == (2030, "Target")
+
+
 # ------------------------------------------------------------------ bulletins
 
 BULLETIN = "2025年绵阳市国民经济和社会发展统计公报\n\n绵阳市统计局\n\n{text}\n"

@@ -27,7 +27,10 @@ def structure_of(name, gaz):
     ("2025年洛阳市政府工作报告", "WorkReport"),
     ("山西省2024年国民经济和社会发展统计公报", "StatisticalBulletin"),
     ("关于湖南省2024年国民经济和社会发展计划执行情况与2025年计划草案的报告", "PlanReport"),
-    ("关于2024年预算执行情况和2025年预算草案的报告", "PlanReport"),
+    ("关于2024年预算执行情况和2025年预算草案的报告", "BudgetReport"),
+    ("关于德州市2024年财政决算的报告", "BudgetReport"),
+    ("德州市国民经济和社会发展第十五个五年规划纲要", "PlanOutline"),
+    ("德州市前三季度经济运行情况", "StatisticalBulletin"),
     ("成都去年接待游客超3亿人次", "Other"),
 ])
 def test_kind_from_the_title(title, kind):

@@ -222,7 +222,7 @@ class DocContext:
 def document_context(doc, home: Home, structure=None) -> DocContext:
     """Years and kind from the document structure (kg.structure); without one (a bare text),
     from the dates and the most mentioned year."""
-    if structure is not None and structure.kind in ("WorkReport", "PlanReport", "StatisticalBulletin"):
+    if structure is not None and (structure.is_report or structure.kind == "StatisticalBulletin"):
         report = structure.report_year
         return DocContext(doc.doc_id, doc.text, home, structure.reviewed_year, report, structure.is_report,
                           structure)
@@ -283,6 +283,7 @@ def _strip_metric(phrase: str) -> str:
         phrase = _BUDGET_TOTAL.sub(lambda m: m.group(0)[:2] + "\ue000", phrase)  # 总量 kept there
         phrase = _TRAILING_VERB.sub("", phrase).replace("\ue000", "总量")
         phrase = _COMPARISON_BASE.sub("", phrase)  # 比上年完成数 / 较上年执行数: the base, not the metric
+        phrase = re.sub(r"(?<=[\u4e00-\u9fa5]{2})(?:决算数|执行数|实际完成数|完成数|实际数)$", "", phrase)  # 收入决算数
         phrase = phrase.strip(" “”\"'《》()（）【】·")
         if phrase == before:
             break
@@ -471,7 +472,7 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
     # a bare magnitude (5万) names no unit of measure; a Chinese numeral's value is not written
     # in digits, so its quote could not show it (traceability): both are left out
     quantities = [q for q in find_quantities(para) if q.unit not in _BARE_MAGNITUDES and not q.chinese_numeral
-                  and not is_class_threshold(para, q) and not is_milestone(para, q)]
+                  and not is_class_threshold(para, q)]
     if not quantities:
         _advance_topics(para, 0, len(para), mentions, state, ctx)
         return out
@@ -576,7 +577,8 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
                 obs.year, obs.status = obs.year - 1, "Actual"  # 由上年729万人…: last year's level
             if obs is not None and budgeted and obs.status == "Actual":
                 obs.status = "Target"  # 年初预算收入30亿元: the budget set for the year, not its outcome
-            if obs is not None and role not in ("from", "threshold"):
+            # a milestone (突破3000亿元大关) is no figure, but names the metric of the one after it
+            if obs is not None and role not in ("from", "threshold") and not is_milestone(para, q):
                 out.append(obs)
             group = measure == "Change" and re.search(r"(?:项目|工程|企业)$", label) and q.unit not in ("%", "‰")
             if (measure == "Level" or previous_metric is None or group) and not share_of_budget \

@@ -316,11 +316,15 @@ def find_home(text: str, gaz: Gazetteer, title: str = "") -> Home:
 def _find_city_province(text: str, gaz: Gazetteer) -> Home:
     cities: Counter[Place] = Counter()
     provinces: Counter[Place] = Counter()
-    for m in gaz.patterns.finditer(text):
+    pos = 0
+    while (m := gaz.patterns.search(text, pos)) is not None:
+        pos = m.end()
         cands = gaz.lookup(m.group(0))
         if len(cands) != 1:
             continue
         p = cands[0]
+        if p.level == 3 and m.group(0) != p.name:
+            pos = m.start() + 1  # a short form may hide a name starting inside it (组建湖北: 建湖, 湖北)
         if p.level == 1:
             provinces[p] += 1
         elif p.city() is not None:
@@ -335,7 +339,9 @@ def find_places(text: str, gaz: Gazetteer, home: Home, subject: Place | None = N
     district an article is about); 我市/全市 refer to the home city, 我省/全省 to its province."""
     out: list[PlaceMention] = []
     taken = [False] * len(text)
-    for m in gaz.patterns.finditer(text):
+    pos = 0
+    while (m := gaz.patterns.search(text, pos)) is not None:
+        pos = m.start() + 1  # a name rejected here may hide one starting inside it (组建湖北: 建湖, 湖北)
         if _NOT_PLACE_AFTER.match(text[m.end():m.end() + 5]):
             continue
         surface = m.group(0)
@@ -347,6 +353,7 @@ def find_places(text: str, gaz: Gazetteer, home: Home, subject: Place | None = N
         out.append(PlaceMention(m.start(), m.end(), m.group(0), place))
         for i in range(m.start(), m.end()):
             taken[i] = True
+        pos = m.end()
     if home.city is not None:
         for m in _NEW_AREA.finditer(text):  # XX新区 founded after the national table was made
             if not any(taken[m.start():m.end()]) and m.group(1) not in _NOT_AREA_PREFIX:

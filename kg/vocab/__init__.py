@@ -148,13 +148,20 @@ def actual_question() -> re.Pattern:
     return re.compile(alternation + r"|[\u4e00-\u9fa5]了(?:多少|几|哪些)")
 
 
-def document_kinds() -> list[tuple[str, re.Pattern]]:
-    return [(kind, re.compile(pattern)) for kind, pattern in table("document_kinds")]
+def document_kinds() -> list[tuple[str, str, re.Pattern]]:
+    """(kind, where, pattern): where is "title" (the title only) or "any" (title or opening)."""
+    return [(kind, where, re.compile(pattern)) for kind, _name, where, pattern in table("document_kinds")]
+
+
+@lru_cache(maxsize=1)
+def kind_names() -> dict[str, str]:
+    """Document kind -> its Chinese name (WorkReport -> 政府工作报告)."""
+    return {kind: name for kind, name, _where, _pattern in table("document_kinds")}
 
 
 # ---------------------------------------------------------------- five-year plans
 
-_FIVE_YEAR_PLAN = re.compile(r"“?十([一二三四五六七八九])五”?")
+_FIVE_YEAR_PLAN = re.compile(r"“?十([一二三四五六七八九])五”?|第十([一二三四五六七八九])个五年")
 
 
 def five_year_period(year: int) -> tuple[int, int]:
@@ -168,6 +175,6 @@ def named_period(text: str) -> tuple[int, int] | None:
     m = _FIVE_YEAR_PLAN.search(text)
     if not m:
         return None
-    n = 10 + "一二三四五六七八九".index(m.group(1)) + 1
+    n = 10 + "一二三四五六七八九".index(m.group(1) or m.group(2)) + 1
     start = 2021 + 5 * (n - 14)
     return start, start + 4
