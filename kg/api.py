@@ -87,13 +87,15 @@ class KnowledgeGraph:
         return self._ask_engine().ask(question, k=k, explain=explain, place=place, kind=kind, year=year)
 
     def compare(self, indicator: str, *, year: int | None = None, status: str | None = None,
-                growth: bool = False, places: list[str] | None = None, level: str | None = None) -> dict:
+                growth: bool = False, places: list[str] | None = None, level: str | None = None,
+                uncertain: bool = False) -> dict:
         """One indicator across places for a year and status (target/actual), best first, one
         cited fact per place, or over the years for the named places (no year): {"indicator",
         "facts", "missing", "answer", ...}. growth: the growth rate, not the level. level:
-        province, city or district."""
+        province, city or district. uncertain: also figures of low confidence (gk:confidence
+        "low": a bound such as 突破, a part of the place such as 县域, a year from a file name)."""
         return self._ask_engine().compare(indicator, year=year, status=status, growth=growth,
-                                          places=places, level=level)
+                                          places=places, level=level, uncertain=uncertain)
 
     def _ask_engine(self):
         if getattr(self, "_asker", None) is None:

@@ -352,7 +352,8 @@ class Asker:
         return self._kinds.get(doc)
 
     def compare(self, indicator: str, *, year: int | None = None, status: str | None = None,
-                growth: bool = False, places: list[str] | None = None, level: str | None = None) -> dict:
+                growth: bool = False, places: list[str] | None = None, level: str | None = None,
+                uncertain: bool = False) -> dict:
         """One indicator across places (or over years for named places): its value by place for a
         year and status, best first, one cited fact per place, places without a figure named.
         The indicator is named by any label or synonym (地区生产总值, GDP, 规上工业增加值)."""
@@ -387,7 +388,7 @@ class Asker:
         intent = Intent("trend" if over_years else "compare" if linked else "list",
                         levels.get(level.lower()) if level else None, places=linked)
         question = name + ("增速" if growth else "")
-        across = AcrossPlaces(self.kg, self.tables)
+        across = AcrossPlaces(self.kg, self.tables, uncertain=uncertain)
         result = across.answer(intent, metrics, year, status_name, question)
         answer, facts, sparql = result if result is not None else ("", [], "")
         if over_years and status_name:

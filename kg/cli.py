@@ -96,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--growth", action="store_true", help="the growth rate (增速), not the level")
     c.add_argument("--place", action="append", default=[], metavar="NAME", help="only these places (repeatable)")
     c.add_argument("--level", choices=["province", "city", "district"], help="only places of this level")
+    c.add_argument("--uncertain", action="store_true",
+                   help="also figures of low confidence (gk:confidence low: a bound such as 突破/超, a part of "
+                   "the place such as 县域/园区, a year taken from a file name); left out by default")
     c.add_argument("--format", "-f", default="table", choices=["table", "csv", "json"])
 
     x = sub.add_parser("export", parents=[common], help="export the graph (RDF, GraphML, GEXF, Cytoscape.js, HTML)",
@@ -370,7 +373,8 @@ def cmd_compare(args) -> int:
     import kg
 
     result = kg.open(args.workspace).compare(args.indicator, year=args.year, status=args.status,
-                                             growth=args.growth, places=args.place, level=args.level)
+                                             growth=args.growth, places=args.place, level=args.level,
+                                             uncertain=args.uncertain)
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))
     elif args.format == "csv":

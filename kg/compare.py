@@ -95,9 +95,10 @@ def _decimal(text) -> Decimal | None:
 class AcrossPlaces:
     """Answers an across-places question for kg.ask.Asker (which parses and links the question)."""
 
-    def __init__(self, kgraph, tables: dict):
+    def __init__(self, kgraph, tables: dict, uncertain: bool = False):
         self.kg = kgraph
         self.tables = tables
+        self.uncertain = uncertain  # also figures of low confidence (bounds, parts of a place, guessed years)
         self.missing: list[str] = []
 
     # ------------------------------------------------------------------ the indicator asked about
@@ -127,6 +128,13 @@ class AcrossPlaces:
         growth = bool(_GROWTH.search(question))
         multi_year = bool(_MULTI_YEAR_QUESTION.search(question))
         rows, query = self._observations(iris, year if intent.kind != "trend" else None, growth)
+        if not self.uncertain:  # a bound (突破…), a part of the place (县域…) is never the place's figure
+            rows = [r for r in rows if r.get("confidence") != "low"]
+        family = _unit_family(iris, self.tables)
+        if family and not growth:  # a level in its own unit: no 百分点 or 亿元 where 亿元 or % is meant
+            rows = [r for r in rows if _UNIT_FAMILIES[family].search(r.get("nu") or r["unit"])]
+        if not growth and not _counts_changes(iris, self.tables):  # 增加近1000亿元 is no level
+            rows = [r for r in rows if not r["measure"].endswith("Change")]
         kinds = self._place_kinds({r["place"] for r in rows} | {r.get("subject") for r in rows if r.get("subject")})
         if not multi_year:  # a five-year total or average answers no question about one year
             rows = [r for r in rows if not r.get("period")]
@@ -158,7 +166,7 @@ class AcrossPlaces:
         values = " ".join(f"<{i}>" for i in iris)
         year_filter = f'FILTER(?year = "{year}"^^xsd:gYear)' if year else ""
         measure = "FILTER(?measure = gk:GrowthRate)" if growth else "FILTER(?measure != gk:GrowthRate)"
-        query = f"""SELECT ?o ?mlabel ?value ?max ?unit ?nv ?nu ?year ?status ?measure ?direction ?place ?plabel
+        query = f"""SELECT ?o ?mlabel ?value ?max ?unit ?nv ?nu ?year ?status ?measure ?direction ?confidence ?place ?plabel
                        ?subject ?role ?period ?qualifier ?quote ?passage ?doc ?pstart ?pend ?qstart ?qend WHERE {{
             VALUES ?linked {{ {values} }}
             {{ ?o gk:indicator ?linked }} UNION {{ ?o gk:metric ?linked }}
@@ -174,6 +182,7 @@ class AcrossPlaces:
             OPTIONAL {{ ?o gk:maxValue ?max }}
             OPTIONAL {{ ?o gk:qualifier ?qualifier }}
             OPTIONAL {{ ?o gk:direction ?direction }}
+            OPTIONAL {{ ?o gk:confidence ?confidence }}
             OPTIONAL {{ ?o gk:normalizedValue ?nv ; gk:normalizedUnit ?nu }}
         }}"""
         rows = self.kg.sparql(query)
@@ -232,6 +241,8 @@ class AcrossPlaces:
                 "year": int(r["year"][:4]), "place": r["plabel"], "place_iri": r["place"],
                 "status": r["status"].rsplit("#", 1)[-1], "measure": r["measure"].rsplit("#", 1)[-1],
                 "qualifier": r.get("qualifier"), "period": None, "quote": r["quote"],
+                "signed_value": str(signed) if signed is not None else r["value"],  # a decline is negative
+                "confidence": r.get("confidence") or "high",
                 "normalized_value": r.get("nv"), "normalized_unit": r.get("nu"),
                 "passage": r["passage"], "doc": r["doc"], "start": int(r["pstart"]), "end": int(r["pend"]),
                 "quote_start": int(r["qstart"]), "quote_end": int(r["qend"]),
@@ -267,6 +278,30 @@ class AcrossPlaces:
             if intent.level is None or intent.level in subject_kinds.get(r["p"], ()):
                 out.append(r["l"])
         return sorted(out)
+
+
+# the units an indicator's level may be stated in, by unit family (vocab/indicators.tsv)
+_UNIT_FAMILIES = {
+    "money": re.compile(r"元(?:/|$)"), "percent": re.compile(r"^(?:%|‰)$"), "people": re.compile(r"人|人次$"),
+    "mass": re.compile(r"吨|斤|克"), "area": re.compile(r"亩|公顷|平方米|平方公里"), "length": re.compile(r"公里|千米|米$|km"),
+    "energy": re.compile(r"瓦|瓦时|度|吨标准煤"), "days": re.compile(r"天|日$"),
+}
+
+
+def _unit_family(iris: list[str], tables: dict) -> str | None:
+    """The unit family of the standard indicator asked about, if it has one to check."""
+    for iri in iris:
+        if "/indicator/" in iri:
+            found = vocab.indicators().find(tables["labels"].get(iri, ""))
+            if found is not None and found.unit_family in _UNIT_FAMILIES and found.kind != "growth":
+                return found.unit_family
+    return None
+
+
+def _counts_changes(iris: list[str], tables: dict) -> bool:
+    """Whether the indicator asked about is itself a change (城镇新增就业), or no standard one."""
+    kinds = [vocab.indicators().find(tables["labels"].get(i, "")) for i in iris if "/indicator/" in i]
+    return not kinds or any(k is None or k.kind == "change" for k in kinds)
 
 
 def _compose(intent: Intent, facts: list[dict], missing: list[str], label: str, year: int | None,

@@ -396,10 +396,12 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
                       status: str | None = Query(None, description="target or actual"),
                       growth: bool = Query(False, description="the growth rate, not the level"),
                       place: list[str] = Query([], description="only these places (repeatable); no year: over the years"),
-                      level: str | None = Query(None, description="province, city or district")):
+                      level: str | None = Query(None, description="province, city or district"),
+                      uncertain: bool = Query(False, description="also figures of low confidence (bounds, parts of a place)")):
         year_int = _year(year)
         return JSONResponse(await on_graph(lambda g: g.compare(indicator, year=year_int, status=status or None,
-                                                               growth=growth, places=place, level=level or None),
+                                                               growth=growth, places=place, level=level or None,
+                                                               uncertain=uncertain),
                                            locked=True))
 
     def _year(text: str | None) -> int | None:

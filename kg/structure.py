@@ -162,14 +162,26 @@ _SELF_REFERENCE = {
     for level in ("省", "市", "州", "盟", "区", "县", "旗")}
 
 
-def _self_level(text: str) -> str | None:
+def _self_level(text: str, own: Place | None = None) -> str | None:
     """The level a text speaks of itself at (区 in 全区上下/区委书记/区长…), or None: the lowest
-    level named at least twice, provided it is not outnumbered by the level above it tenfold."""
+    level named at least twice and more often than the level of the place the title names (a
+    provincial report says 全省 far more than 全市)."""
     counts = {level: len(pattern.findall(text)) for level, pattern in _SELF_REFERENCE.items()}
+    own_level = _own_suffix(own) if own is not None else None
     for level in ("区", "县", "旗", "州", "盟", "市", "省"):
-        if counts[level] >= 2:
+        if counts[level] >= 2 and (own_level is None or level == own_level or counts[level] > counts[own_level]):
             return level
     return None
+
+
+def _own_suffix(place: Place) -> str:
+    """How a place's own text names its level: 省 (区 for an autonomous region, 市 for a municipality)."""
+    if place.level == 1:
+        return "市" if place.municipality else "区" if place.name.endswith("自治区") else "省"
+    for suffix in ("州", "盟", "旗", "县", "区", "市"):
+        if place.name.endswith(suffix):
+            return suffix
+    return "市"
 
 
 def _place_at_level(text: str, gaz: Gazetteer, home: Home, level: str) -> Place | None:
@@ -227,7 +239,7 @@ def _home(text: str, gaz: Gazetteer, title: str, dateline_place: str | None) -> 
             subject = max((most_specific(mentions, i) for i in range(len(mentions))), key=lambda p: p.level)
         if subject is not None:
             break
-    level = _self_level(text)
+    level = _self_level(text, subject)
     region = (subject or counted.subject or counted.province)
     if level == "区" and region is not None and region.level == 1 and region.name.endswith("自治区"):
         level = None  # 全区 of an autonomous region (内蒙古自治区) is the region itself
