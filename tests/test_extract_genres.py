@@ -209,6 +209,14 @@ def test_parts_take_the_qualifier_of_their_total(tmp_path):
     assert one(obs, "18.6").metric == "普通高等学校在校生"
 
 
+def test_respectively_without_heads_pairs_with_the_figures_before(tmp_path):
+    obs = observations(tmp_path, BULLETIN.format(
+        text="城镇居民人均可支配收入46120元、农村居民人均可支配收入21350元，分别增长4.1%和6.2%。白酒产量12.4万千升，下降3.5%。"))
+    assert (name(one(obs, "4.1")), one(obs, "4.1").measure) == ("城镇常住居民人均可支配收入", "GrowthRate")
+    assert name(one(obs, "6.2")) == "农村常住居民人均可支配收入"
+    assert (one(obs, "12.4").unit, one(obs, "3.5").direction) == ("万千升", "down")
+
+
 def test_an_industry_named_with_a_pause_mark_is_one_industry(tmp_path):
     o = one(observations(tmp_path, BULLETIN.format(text="交通运输、仓储和邮政业增加值160.4亿元，增长4.4%。")), "160.4")
     assert o.metric == "交通运输、仓储和邮政业增加值"

@@ -490,6 +490,7 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
         opener = _SUBUNIT_SUBJECT.match(para[s_start:s_end])
         subunit = opener.group(1) if opener else None
         item_place: dict[int, Place] = {}  # 中原区、金水区…分别增长a、b: the place of each item
+        named_before: list[str] = []  # the metrics of this sentence's levels, in order (for a bare 分别)
         roles = _pair_roles(para, sent_q)
         for q in sent_q:
             c_start = _clause_start(para, q.start, s_start)
@@ -512,7 +513,16 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
                 measure = "GrowthRate" if q.unit in ("%", "倍") else "Change"  # 提高至 reaches a level
             if q.unit in ("个百分点", "百分点", "个基点", "基点"):
                 measure = "Change"
-            if q in respectively:
+            if q in respectively and respectively[q][0] == "@before":
+                offset = respectively[q][1]
+                label = named_before[offset] if len(named_before) >= -offset else ""
+                verb = re.search(r"分别([^\d]{0,6})", para[c_start:q.start])
+                if verb and _GROWTH_VERB.search(verb.group(1)):
+                    measure = "GrowthRate" if q.unit in ("%", "倍") else "Change"
+                    direction = "down" if _DECLINE_VERB.search(verb.group(1)) else direction
+                elif verb and not label:
+                    continue
+            elif q in respectively:
                 label, heads_start = respectively[q][:2]
                 if len(respectively[q]) > 2:
                     item_place[id(q)] = respectively[q][2]
@@ -580,6 +590,8 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
             # a milestone (突破3000亿元大关) is no figure, but names the metric of the one after it
             if obs is not None and role not in ("from", "threshold") and not is_milestone(para, q):
                 out.append(obs)
+                if measure == "Level" and not (q in respectively and respectively[q][0] == "@before"):
+                    named_before.append(label)
             group = measure == "Change" and re.search(r"(?:项目|工程|企业)$", label) and q.unit not in ("%", "‰")
             if (measure == "Level" or previous_metric is None or group) and not share_of_budget \
                     and not label.startswith(previous_metric or "\0"):
@@ -668,6 +680,13 @@ def _respectively(para: str, s_start: int, s_end: int, sent_q: list[Quantity], m
     matches = list(re.finditer(r"([^，,；;。：:]+?)分别(?:为|是|达到|达|增长|下降|提高|占|实现|居|稳定在|保持在|控制在)?",
                                para[s_start:s_end]))
     out: dict = {}
+    # …74215元、…50136元，分别增长4.6%、5.8%: no heads of its own, 分别 pairs with the figures before
+    for bare in re.finditer(r"(?:(?<=[，,；;：:])|^)分别(?:为|是|达到|达|增长|下降|提高|占|实现)?", para[s_start:s_end]):
+        start = s_start + bare.end()
+        end = next((start + d.start() for d in re.finditer(r"[，,；;。]", para[start:s_end])), s_end)
+        listed = [q for q in sent_q if start <= q.start < end]
+        for i, q in enumerate(listed):
+            out[q] = ("@before", i - len(listed))  # the i-th of the last len(listed) figures named before
     for i, m in enumerate(matches):
         heads_text = m.group(1)
         heads_start = s_start + m.start(1) + (len(heads_text) - len(heads_text.lstrip()))
