@@ -285,7 +285,7 @@ def _add_home_divisions(result: Extraction, gaz) -> None:
 
 
 def conflict_key(o: Observation) -> tuple:
-    return (o.metric, o.place.key, o.year, o.status, o.measure, o.period or "", o.direction or "",
+    return (o.metric, o.place.key, o.year, o.status, o.measure, o.period or "", o.period_start, o.direction or "",
             o.normalized_unit if o.normalized_value is not None else o.unit)
 
 
