@@ -15,9 +15,7 @@ sentence of the best passage. Steps, each visible with --explain:
 """
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -140,20 +138,9 @@ class Asker:
         return found
 
     def _words(self, q: str) -> list[str]:
-        """jieba's words of a question, with the graph's metric names in its dictionary (社零,
-        规上工业增加值); its own longer words stay whole (经济效益)."""
-        if getattr(self, "_tokenizer", None) is None:
-            import logging
-
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-            tokenizer = jieba.Tokenizer()
-            for name in self.tables["names"]["Metric"]:
-                if 2 <= len(name) <= 20:
-                    tokenizer.add_word(name)
-            self._tokenizer = tokenizer
-        return self._tokenizer.lcut(q)
+        """jieba's words of a question, with the graph's names in its dictionary (社零, 规上工业增加值:
+        the search index's own tokenizer, loaded once); its own longer words stay whole (经济效益)."""
+        return self.kg.searcher.tokenizer.cut(q)
 
     def _unknown_places(self, q: str, linked: list[dict]) -> list[str]:
         """Places a question names that the corpus knows nothing about (上海市 in a Zhengzhou corpus)."""
@@ -439,31 +426,18 @@ class Asker:
                 "sentence_start": fact["start"] + max(rel, 0), "sentence_end": fact["start"] + max(rel, 0) + len(fact["quote"])}
 
     def _coverage(self, question: str, text: str) -> float:
-        """IDF-weighted share of the question's content words found in a passage."""
+        """IDF-weighted share of the question's content words found in a passage (document
+        frequencies from the lexical index: nothing is counted at question time)."""
         from .search import STOPWORDS
 
-        import jieba
-
-        words = [w for w in jieba.lcut(question) if len(w) >= 2 and w not in STOPWORDS and not w.isdigit()]
+        searcher = self.kg.searcher
+        words = [w for w in self._words(question) if len(w) >= 2 and w not in STOPWORDS and not w.isdigit()]
         if not words:
             return 1.0
-        idf = self._idf()
-        total = sum(idf.get(w, self._max_idf) for w in words)
-        found = sum(idf.get(w, self._max_idf) for w in words if w in text)
+        idf = [searcher.idf(w) for w in words]
+        total = sum(idf)
+        found = sum(x for w, x in zip(words, idf) if w in text)
         return found / total if total else 0.0
-
-    def _idf(self) -> dict:
-        if getattr(self, "_idf_table", None) is None:
-            import jieba
-
-            texts = [r["t"] for r in self.kg.sparql("SELECT ?t WHERE { ?p a gk:Passage ; gk:text ?t }")]
-            df = Counter()
-            for t in texts:
-                df.update(set(w for w in jieba.lcut(t) if len(w) >= 2))
-            n = len(texts) or 1
-            self._idf_table = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
-            self._max_idf = math.log((n + 1) / 0.5)
-        return self._idf_table
 
     def _compose(self, p: Parsed, facts: list[dict], hits: list[dict], coverage: float):
         if p.unknown_places and not p.places:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import time
 import unicodedata
@@ -149,6 +150,10 @@ class Tokenizer:
         self.words = sorted({w.strip() for w in words if w and 2 <= len(w.strip()) <= 30 and " " not in w.strip()})
         for w in self.words:
             self._jieba.add_word(w, freq=1000)
+
+    def cut(self, text: str) -> list[str]:
+        """jieba's words of a text (accurate mode), with the extra dictionary words."""
+        return self._jieba.lcut(text)
 
     def words_of(self, text: str) -> list[str]:
         return [w for w in self._jieba.lcut_for_search(text.lower())
@@ -507,6 +512,14 @@ class Searcher:
             except Exception as exc:  # noqa: BLE001
                 raise WorkspaceError(f"lexical index damaged ({type(exc).__name__}): run `kg build` again") from None
         return self._bm25
+
+    def idf(self, word: str) -> float:
+        """log((N + 1) / (df + 0.5)) of a word, df its number of passages in the lexical index (a
+        word the index does not hold counts as in none)."""
+        token = self.bm25.vocab_dict.get(word.lower())
+        indptr = self.bm25.scores["indptr"]
+        df = int(indptr[token + 1] - indptr[token]) if token is not None else 0
+        return math.log((self.n + 1) / (df + 0.5))
 
     # -- the two rankings
     def lexical_scores(self, query: str) -> np.ndarray:

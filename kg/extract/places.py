@@ -258,7 +258,44 @@ def _choose(candidates: list[Place], home: "Home | None") -> Place | None:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    return Gazetteer()
+    """The national gazetteer, built once per version of this code and of jionlp and jieba and kept
+    pickled in the user's cache (~/.cache/govkg/gazetteer/): 0.3 s to load instead of 2 s to build,
+    which a `kg ask` from the shell feels."""
+    import pickle
+
+    path = _gazetteer_cache()
+    try:
+        with open(path, "rb") as fh:
+            gaz = pickle.load(fh)
+        if isinstance(gaz, Gazetteer):
+            return gaz
+    except Exception:  # noqa: BLE001 -- missing, damaged or of another version: build it
+        pass
+    gaz = Gazetteer()
+    try:
+        from ..atomic import write_atomic
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, pickle.dumps(gaz, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # noqa: BLE001 -- a cache that cannot be written only costs time
+        pass
+    return gaz
+
+
+def _gazetteer_cache():
+    import hashlib
+    import importlib.metadata
+    import os
+    from pathlib import Path
+
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    for package in ("jionlp", "jieba"):
+        try:
+            h.update(importlib.metadata.version(package).encode())
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "govkg" / "gazetteer" / f"gazetteer-{h.hexdigest()[:16]}.pickle"
 
 
 # ------------------------------------------------------------------ mentions in text
