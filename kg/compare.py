@@ -28,11 +28,64 @@ _MULTI_YEAR_QUESTION = re.compile(r"年均|五年|累计|十[四五六]五|期�
 
 
 @dataclass
+class Condition:
+    """A condition on the value a question sets (在5%以上, 没到5%, 超过100万人)."""
+    op: str  # ge | gt | lt | le
+    value: Decimal
+    unit: str | None  # as the question writes it; None: the indicator's own
+
+    def holds(self, fact: dict) -> bool:
+        value = _decimal(fact.get("signed_value") or fact["value"])
+        if value is None:
+            return False
+        want = self.value
+        if self.unit and self.unit != fact["unit"]:  # 100万人 against 1200000人: compare in base units
+            from .extract.numbers import normalize
+
+            got, got_unit = normalize(value, fact["unit"])
+            got, got_unit = (got, got_unit) if got is not None else (value, fact["unit"])
+            bound, bound_unit = normalize(want, self.unit)
+            bound, bound_unit = (bound, bound_unit) if bound is not None else (want, self.unit)
+            if got_unit != bound_unit:
+                return False
+            value, want = got, bound
+        return {"ge": value >= want, "gt": value > want, "lt": value < want, "le": value <= want}[self.op]
+
+    def text(self) -> str:
+        return {"ge": "不低于", "gt": "高于", "lt": "低于", "le": "不高于"}[self.op] + f"{self.value}{self.unit or ''}"
+
+
+_CONDITION_FIGURE = r"(\d+(?:\.\d+)?)\s*(万亿元|亿元|万元|元|万人次|万人|人|%|个百分点|万吨|吨|亿斤|万斤|万亩|亩|个|家|项|天)?"
+
+
+def parse_condition(question: str) -> Condition | None:
+    """The condition a question sets on the value: a word before the figure (超过5%, 没到5%,
+    达到6%及以上) or after it (5.5%以上, 100万人以下); vocab/question_words.tsv condition_*."""
+    words = sorted(((op, w) for op in ("ge", "gt", "lt", "le") for w in _words(f"condition_{op}")),
+                   key=lambda x: -len(x[1]))
+    for op, w in words:
+        m = re.search(rf"{_CONDITION_FIGURE}(?:{re.escape(w)})", question)  # 5.5%以上, 100万人及以上
+        if m and op in ("ge", "le"):
+            return Condition(op, Decimal(m.group(1)), m.group(2))
+    for op, w in words:
+        m = re.search(rf"(?:{re.escape(w)})(?:了)?{_CONDITION_FIGURE}(?!年)", question)  # 超过5%, 没到5%
+        if m and (m.group(2) or "%" in question[m.end():m.end() + 1]):
+            after = question[m.end():m.end() + 3]
+            if re.match(r"及以上|以上|或以上", after):
+                op = "ge"
+            elif re.match(r"及以下|以下", after):
+                op = "le"
+            return Condition(op, Decimal(m.group(1)), m.group(2))
+    return None
+
+
+@dataclass
 class Intent:
     kind: str  # list | max | min | compare | trend
     level: str | None = None  # Province | City | District | None (any place)
     top: int | None = None
     places: list[dict] = field(default_factory=list)  # named places (compare, trend)
+    condition: Condition | None = None  # 在5%以上: only the places whose figure meets it
 
 
 def _words(intent: str) -> tuple[str, ...]:
@@ -52,11 +105,14 @@ def detect(question: str, places: list[dict]) -> Intent | None:
     listing = any(w in question for w in _words("list"))
     trend = any(w in question for w in _words("trend"))
     ranking = "max" if wants_max else "min" if wants_min else None
+    condition = parse_condition(question)
     if scope is not None:
         level = _SCOPE_LEVEL[scope[0]]
         if ranking or top:
-            return Intent(ranking or "max", level, _top_n(top.group(1)) if top else 1)
-        return Intent("list", level)
+            return Intent(ranking or "max", level, _top_n(top.group(1)) if top else 1, condition=condition)
+        return Intent("list", level, condition=condition)
+    if condition is not None and not places:  # GDP增速超过6%的有哪些: a list, whatever the scope
+        return Intent("list", None, condition=condition)
     if len(places) >= 2:
         return Intent(ranking or "compare", None, 1 if ranking else None, places)
     if len(places) == 1 and trend:
@@ -157,6 +213,11 @@ class AcrossPlaces:
         facts = self._one_per_group(rows, status, by_year=intent.kind == "trend")
         facts = self._order(facts, intent)
         missing = self._missing(intent, facts, kinds)
+        if intent.condition is not None:  # the places whose figure meets the question's condition
+            kept = [f for f in facts if intent.condition.holds(f)]
+            for i, f in enumerate(kept):
+                f["rank"] = i + 1
+            facts = kept
         self.missing = missing  # places in scope with documents but no figure (kg compare shows them)
         label = metrics[0]["label"] if "/indicator/" not in iris[0] else self.tables["labels"].get(iris[0], metrics[0]["label"])
         text = _compose(intent, facts, missing, label, year, status, growth)
@@ -309,6 +370,8 @@ def _compose(intent: Intent, facts: list[dict], missing: list[str], label: str, 
     what = f"{year}年" if year and intent.kind != "trend" else ""
     what += f"{label}{'增速' if growth and not label.endswith(('增速', '增长', '涨幅')) else ''}"
     what += "目标" if status == "Target" and intent.kind != "trend" else ""
+    if not facts and intent.condition is not None:
+        return f"{what}{intent.condition.text()}的地区：语料中没有。"
     if not facts:
         gap = f"（语料中有文件但没有该数据的地区：{'、'.join(missing)}）" if missing else ""
         return f"语料中没有找到{what}的数据{gap}。"
@@ -322,7 +385,8 @@ def _compose(intent: Intent, facts: list[dict], missing: list[str], label: str, 
         lines.append(f"{facts[0]['place']}{what}历年数据（{len(facts)}条）：")
     else:
         order = "从高到低" if intent.kind != "min" else "从低到高"
-        lines.append(f"{what}（{len(facts)}个地区，按数值{order}）：")
+        condition = f"{intent.condition.text()}的" if intent.condition is not None else ""
+        lines.append(f"{what}（{condition}{len(facts)}个地区，按数值{order}）：")
     shown = facts if not intent.top or intent.top == 1 else facts[:intent.top]
     for f in shown:
         head = f"{f['year']}年{_STATUS_LABEL[f['status']]}" if intent.kind == "trend" else f["place"]

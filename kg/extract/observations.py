@@ -190,10 +190,20 @@ def assess(o: Observation) -> tuple[str, str]:
     return "high", ""
 
 
+def is_flow(label: str) -> bool:
+    """A metric that counts what was added over a period: 新增… / 城镇新增就业 (a change indicator)."""
+    if _FLOW.match(label) or "新增" in label:
+        return True
+    found = vocab.indicators().find(label)
+    return found is not None and found.kind == "change"
+
+
 def find_indicator(label: str, verb_zone: str = "") -> "vocab.Indicator | None":
     """The standard indicator a metric label names: the label itself, or the label with its verb
     (经济 + 增长 -> 经济增长 -> 地区生产总值)."""
     found = vocab.indicators().find(label)
+    if found is None and re.search(r"[（(][^（()）]*[）)]$", label):  # 地区生产总值（GDP）, 固定资产投资（不含农户）
+        found = vocab.indicators().find(re.sub(r"[（(][^（()）]*[）)]$", "", label))
     if found is None:  # 城镇调查失业率均值, 粮食总产量 (全年): a qualifier of the same statistic
         bare = re.sub(r"(?:均值|平均值|平均水平|总体|全年)$", "", label)
         found = vocab.indicators().find(bare) if bare != label else None
@@ -274,7 +284,9 @@ _SUBJECT_VERB_NOUN = re.compile(rf"^(.{{2,}}?)(?:实现|(?<!计划)完成(?!投�
 
 
 def _strip_metric(phrase: str) -> str:
-    phrase = re.sub(r"[“”\"‘’']", "", phrase).strip(" 《》()（）【】")
+    phrase = re.sub(r"[“”\"‘’']", "", phrase)
+    closing = re.search(r"[（(][^（()）]*[）)]$", phrase)  # a balanced （GDP） stays whole
+    phrase = phrase.strip(" 《》()（）【】") + (phrase[-1] if closing else "")
     phrase = re.sub(r"[（(]下同[）)]", "", phrase)
     for _ in range(3):
         before = phrase
@@ -284,7 +296,8 @@ def _strip_metric(phrase: str) -> str:
         phrase = _TRAILING_VERB.sub("", phrase).replace("\ue000", "总量")
         phrase = _COMPARISON_BASE.sub("", phrase)  # 比上年完成数 / 较上年执行数: the base, not the metric
         phrase = re.sub(r"(?<=[\u4e00-\u9fa5]{2})(?:决算数|执行数|实际完成数|完成数|实际数)$", "", phrase)  # 收入决算数
-        phrase = phrase.strip(" “”\"'《》()（）【】·")
+        closing = phrase.endswith(("）", ")")) and re.search(r"[（(][^（()）]*[）)]$", phrase)
+        phrase = phrase.strip(" “”\"'《》()（）【】·") + (phrase[-1] if closing else "")  # 地区生产总值（GDP）
         if phrase == before:
             break
     # 省财政厅核定我市2025年政府债务限额: what follows the text's own place (and a year) is the metric
@@ -776,7 +789,8 @@ def _drop_places(phrase: str, mentions, phrase_start: int) -> str:
             result = result.replace(phrase[rel - 1:rel_end], "", 1)
     for m in mentions:
         rel = m.start - phrase_start
-        if 0 <= rel <= 2 and m.end - phrase_start <= len(phrase) and result.endswith(phrase[m.end - phrase_start:]):
+        leading = rel <= 2 or not _TIME.sub("", phrase[:rel]).strip(" ，,")  # 2025年成都市地区生产总值
+        if 0 <= rel and leading and m.end - phrase_start <= len(phrase) and result.endswith(phrase[m.end - phrase_start:]):
             result = phrase[m.end - phrase_start:]
     return result
 
@@ -916,7 +930,7 @@ def _make(ctx: DocContext, para: str, p_start: int, quote_start: int, quote_end:
         year = period_end
     elif state.period and basis not in ("explicit",) and status == "Actual" and period_start is None:
         year = state.period[1]  # a level in a five-year review is the last year's
-        if measure != "Level" or _CUMULATIVE.search(clause) or _MULTI_YEAR.search(clause) or _FLOW.match(label):
+        if measure != "Level" or _CUMULATIVE.search(clause) or _MULTI_YEAR.search(clause) or is_flow(label):
             period_start, period_end = state.period
     # place: nearest named place in the clause, else the topic place
     place = state.sentence_place or state.place
@@ -995,7 +1009,7 @@ def _section_status(section, ctx: DocContext, year: int, basis: str, clause: str
     if section.period and basis not in ("explicit", "relative"):
         # in the five-year review a growth rate covers the period too (增长53.1% over five years):
         # the year just ended has its own paragraph (刚刚过去的2025年…), a review of last year
-        over_period = bool(_CUMULATIVE.search(clause)) or bool(_FLOW.match(label)) or measure == "GrowthRate"
+        over_period = bool(_CUMULATIVE.search(clause)) or is_flow(label) or measure == "GrowthRate"
         if role == "review_five_year" and over_period and status == "Actual":
             period_start, period_end = section.period
             year = period_end
