@@ -29,6 +29,10 @@ _ACTUAL_WORDS = vocab.actual_question()
 _GROWTH_WORDS = re.compile(r"增长|增速|增幅|增长率|涨幅|提高了?多少|下降")
 _FIGURE_WORDS = re.compile(r"多少|(?<!哪)几|多大|多长|多高|多远|规模|总量|数量|比例|比重|率|目标是|达到|金额|多久")
 _LIST_WORDS = re.compile(r"哪些|哪几|有什么|包括|列举")
+_DECLINE_WORDS = re.compile(r"下降|降了|减少|少了|回落|跌了|降幅")
+_MULTI_YEAR_WORDS = re.compile(r"年均|十[三四五]五(?:期间|时期|以来)?|五年(?:来|间|中|里)?|累计|这几年|近年来")
+# 多少斤 / 多少个亿 / 几万吨: the unit an answer should also be given in
+_UNIT_ASKED = re.compile(r"(?:多少|几)个?((?:万亿|亿|万)?(?:斤|公斤|吨|元|人|亩)|万亿|亿|万)")
 _YESNO_WORDS = re.compile(r"会不会|是否|能不能|有没有|是不是|可不可以|吗[？?]?$")
 _STATUS_LABEL = {"Actual": "实际", "Target": "目标"}
 _MEASURE_LABEL = {"GrowthRate": "增速", "Change": "增减", "Level": ""}
@@ -45,6 +49,9 @@ class Parsed:
     year_relative: bool = False
     status: str | None = None  # Actual | Target
     growth: bool = False
+    decline: bool = False  # 降了多少, 下降
+    multi_year: bool = False  # 年均, 十四五期间, 五年来: a figure over several years
+    unit: str | None = None  # the unit asked for (多少斤, 多少亿)
     figure: bool = False
     list_intent: bool = False
     yes_no: bool = False
@@ -102,10 +109,12 @@ class Asker:
         t = self.tables
         p = Parsed(q)
         p.places = self._link_names(q, "Place")
+        short, unknown_short = self._link_short_places(q)  # 蒙去年经济总量, 龙江GDP
+        p.places += [x for x in short if not any(y["iri"] == x["iri"] for y in p.places)]
         for word, iri in (("全市", t["city"]), ("我市", t["city"]), ("全省", t["province"]), ("我省", t["province"])):
             if word in q and iri and not any(x["iri"] == iri for x in p.places):
                 p.places.append({"iri": iri, "label": t["labels"][iri]})
-        p.unknown_places = self._unknown_places(q, p.places)
+        p.unknown_places = self._unknown_places(q, p.places) + unknown_short
         p.entities = self._link_names(q, "Agency") + self._link_names(q, "Program")
         p.metrics = self._link_metrics(q)
         m = re.search(r"((?:19|20)\d{2})年", q)
@@ -119,6 +128,10 @@ class Asker:
         elif _ACTUAL_WORDS.search(q):
             p.status = "Actual"
         p.growth = bool(_GROWTH_WORDS.search(q))
+        p.decline = bool(_DECLINE_WORDS.search(q))
+        p.multi_year = bool(_MULTI_YEAR_WORDS.search(q))
+        asked = _UNIT_ASKED.search(q)
+        p.unit = asked.group(1) if asked else None
         p.figure = bool(_FIGURE_WORDS.search(q)) or p.growth
         p.list_intent = bool(_LIST_WORDS.search(q))
         p.yes_no = bool(_YESNO_WORDS.search(q))
@@ -136,6 +149,30 @@ class Asker:
                 if not any(f["iri"] == iri for f in found):
                     found.append({"iri": iri, "label": self.tables["labels"][iri], "type": kind})
         return found
+
+    def _link_short_places(self, q: str) -> tuple[list[dict], list[str]]:
+        """Provinces a question names in short (vocab/place_short_names.tsv): 龙江, 内蒙 anywhere; a
+        one-character form (蒙, 桂, 沪) only where a place stands — the question's start or after
+        和/与/、/比 — and never as the first character of a word (新增, 青年, 云计算). Returns the
+        linked places and the provinces named that the graph does not hold."""
+        names = self.tables["names"]["Place"]
+        tokenizer = self.kg.searcher.tokenizer
+        found, unknown = [], []
+        for full, forms in vocab.place_short_names().items():
+            for form in forms:
+                if len(form) == 1:
+                    named = any((m.start() == 0 or q[m.start() - 1] in "和与、比及，, ")
+                                and not tokenizer.is_word(q[m.start():m.start() + 2])
+                                for m in re.finditer(re.escape(form), q))
+                else:
+                    named = form in q
+                if named:
+                    if names.get(full):
+                        found += [{"iri": i, "label": self.tables["labels"][i], "type": "Place"} for i in names[full]]
+                    else:
+                        unknown.append(full)
+                    break
+        return found, unknown
 
     def _words(self, q: str) -> list[str]:
         """jieba's words of a question, with the graph's names in its dictionary (社零, 规上工业增加值:
@@ -160,6 +197,11 @@ class Asker:
         enough piece with it (score = shared characters / label length)."""
         names = self.tables["names"]["Metric"]
         scored: dict[str, float] = {}
+        meant: list[str] = []  # the indicators a colloquial name means (老百姓收入 -> 居民人均可支配收入)
+        for phrase, indicator in vocab.question_synonyms():
+            if phrase in q and indicator not in q:
+                q = q.replace(phrase, indicator)  # also matched in part (机场旅客吞吐量 ~ 郑州机场旅客吞吐量)
+                meant += names.get(indicator, [])
         core = re.sub(r"(?:19|20)\d{2}年|去年|今年|明年|多少|是多少|哪些|什么|怎么|[？?。，,！!]", " ", q)
         bounds, pos = {0}, 0
         for token in self._words(q):  # a name is written whole only on word boundaries (经济 ≠ 经济效益)
@@ -180,6 +222,8 @@ class Asker:
                 score = shared / max(len(name), 4) * (0.9 if max(blocks) >= 3 else 0.8)
             for iri in iris:
                 scored[iri] = max(scored.get(iri, 0), score)
+        for iri in meant:
+            scored[iri] = max(scored.get(iri, 0), 1.15 + len(self.tables["labels"].get(iri, "")) / 100)
         best = sorted(scored.items(), key=lambda kv: -kv[1])
         if not best or best[0][1] < 0.45:
             return []
@@ -194,7 +238,7 @@ class Asker:
         values = " ".join(f"<{m['iri']}>" for m in p.metrics)
         # a linked name is a metric of the documents or a standard indicator (every metric that is it)
         query = f"""SELECT ?o ?linked ?metric ?mlabel ?value ?unit ?year ?status ?measure ?place ?plabel ?quote
-                       ?qualifier ?period ?passage ?doc ?pstart ?pend ?qstart ?qend WHERE {{
+                       ?qualifier ?period ?from ?to ?direction ?confidence ?max ?passage ?doc ?pstart ?pend ?qstart ?qend WHERE {{
             VALUES ?linked {{ {values} }}
             {{ ?o gk:metric ?linked }} UNION {{ ?o gk:indicator ?linked }}
             ?o gk:metric ?metric ; gk:value ?value ; gk:unit ?unit ; gk:year ?year ; gk:status ?status ;
@@ -203,6 +247,8 @@ class Asker:
             ?metric rdfs:label ?mlabel . ?place rdfs:label ?plabel .
             ?passage gk:inDocument/gk:sourceFile ?doc ; gk:charStart ?pstart ; gk:charEnd ?pend .
             OPTIONAL {{ ?o gk:qualifier ?qualifier }} OPTIONAL {{ ?o gk:period ?period }}
+            OPTIONAL {{ ?o gk:periodStart ?from ; gk:periodEnd ?to }} OPTIONAL {{ ?o gk:direction ?direction }}
+            OPTIONAL {{ ?o gk:confidence ?confidence }} OPTIONAL {{ ?o gk:maxValue ?max }}
         }}"""
         rows = self.kg.sparql(query)
         if not rows:
@@ -246,6 +292,14 @@ class Asker:
                 s -= 0.5
             if r.get("period"):
                 s -= 0.5  # a partial-period figure answers a whole-year question less well
+            if bool(r.get("from")) != p.multi_year:
+                s -= 2  # 年均/十四五期间 asks for a five-year figure, anything else for one year's
+            if r.get("confidence") == "low":
+                s -= 4  # a bound (超过6万亿元) or a part of the place: the exact figure first
+            elif r.get("confidence") == "medium":
+                s -= 0.3
+            if p.decline and r.get("direction") == "down":
+                s += 1
             scored.append((s, r, status, measure))
         scored.sort(key=lambda x: -x[0])
         facts = [self._fact(r, status, measure, s) for s, r, status, measure in scored[:10]]
@@ -265,7 +319,13 @@ class Asker:
 
     @staticmethod
     def _fact(r: dict, status: str, measure: str, score: float) -> dict:
+        down = r.get("direction") == "down"
         return {"observation": r["o"], "metric": r["mlabel"], "value": r["value"], "unit": r["unit"],
+                "signed_value": ("-" + r["value"]) if down and not r["value"].startswith("-") else r["value"],
+                "direction": r.get("direction"), "max_value": r.get("max"),
+                "period_start": int(r["from"][:4]) if r.get("from") else None,
+                "period_end": int(r["to"][:4]) if r.get("to") else None,
+                "confidence": r.get("confidence") or "high",
                 "year": int(r["year"][:4]), "place": r["plabel"], "status": status, "measure": measure,
                 "qualifier": r.get("qualifier"), "period": r.get("period"), "quote": r["quote"],
                 "passage": r["passage"], "doc": r["doc"], "start": int(r["pstart"]), "end": int(r["pend"]),
@@ -295,7 +355,10 @@ class Asker:
         facts, sparql = self.observations(p)
         if kind:
             facts = [f for f in facts if self._doc_kind(f["doc"]) == _kind_name(kind)]
-        hits = self.kg.search(question, k=max(10, k), **filters)
+        # a figure the graph answers needs no search (nor the encoder): its facts cite their passages
+        answered = bool(facts) and (p.figure or any(m["score"] >= 1.0 for m in p.metrics)) \
+            and not (p.unknown_places and not p.places)
+        hits = [] if answered and not explain else self.kg.search(question, k=max(10, k), **filters)
         mentioned = self.mentioned_passages(p)
         fact_passages = {f["passage"] for f in facts[:3]}
         for rank, h in enumerate(hits):
@@ -451,7 +514,7 @@ class Asker:
             same = [f for f in facts if (f["metric"], f["place"], f["year"], f["status"], f["measure"], f["period"])
                     == (best["metric"], best["place"], best["year"], best["status"], best["measure"], best["period"])]
             differing = [f for f in same if (f["value"], f["unit"]) != (best["value"], best["unit"])]
-            text = _fact_sentence(best)
+            text = _fact_sentence(best, p.unit)
             used = [best]
             if differing:
                 other = differing[0]
@@ -464,14 +527,20 @@ class Asker:
             names = self._sub_places(p.places[0]["iri"])
             if names:
                 return f"{p.places[0]['label']}下辖（图谱中）：{'、'.join(names)}。", []
-        if p.figure and p.metrics and p.places and not facts:
+        # passages always: no figure in the graph fits, so the answer is the sentence of the best
+        # passages that holds one (or that answers), and it says where it comes from
+        found = answer_sentence(p.question, hits, figure=p.figure, places=[x["label"] for x in p.places],
+                                unit=p.unit, metrics=[m["label"] for m in p.metrics[:3]]) \
+            if hits and coverage >= 0.34 else None
+        if found is not None:
+            sentence, hit = found
+            source = "（图谱中没有这项数据，以下据原文）" if p.figure and p.metrics else ""
+            return f"{source}{sentence}——{hit['doc']}", []
+        if p.figure and p.metrics and p.places:
             year = f"{p.year}年" if p.year else ""
             places = "、".join(x["label"] for x in p.places)
-            return f"语料中没有{year}{places}{p.metrics[0]['label']}的数据。", []
-        if not hits or coverage < 0.34:
-            return "语料中没有找到与这个问题相关的内容。", []
-        sentence, _, _ = best_sentence(p.question, hits[0]["text"])
-        return sentence, []
+            return f"语料中没有{year}{places}{p.metrics[0]['label']}的数据（图谱和原文段落中都没有找到）。", []
+        return "语料中没有找到与这个问题相关的内容。", []
 
 
 def _kind_name(kind: str) -> str:
@@ -483,14 +552,124 @@ def _kind_name(kind: str) -> str:
 _FLOW_LABEL = re.compile(f"^(?:{vocab.alternation('flow_words')})")
 
 
-def _fact_sentence(f: dict) -> str:
+def _fact_sentence(f: dict, asked_unit: str | None = None) -> str:
+    """One cited figure in words: 2025年河南省粮食产量：1350.97亿斤（约6754.85万吨）（实际）. A decline
+    says 下降, a figure over several years its period, a unit the question asked for its conversion."""
     kind = _MEASURE_LABEL.get(f["measure"], "")
     if f["measure"] == "Change" and _FLOW_LABEL.match(f["metric"]):
         kind = ""  # 新增城镇就业 is already a change
+    if f.get("direction") == "down":
+        kind = "下降" if f["measure"] != "Level" else kind
     qualifier = f" {f['qualifier']}" if f.get("qualifier") else ""
     period = f"（{f['period']}）" if f.get("period") else ""
-    return (f"{f['year']}年{f['place']}{f['metric']}{kind}{period}：{f['value']}{f['unit']}{qualifier}"
+    years = f"{f['period_start']}—{f['period_end']}年" if f.get("period_start") else f"{f['year']}年"
+    value = f["value"] + (f"—{f['max_value']}" if f.get("max_value") else "")
+    converted = convert(f["value"], f["unit"], asked_unit) if asked_unit else None
+    also = f"（约{converted}）" if converted else ""
+    return (f"{years}{f['place']}{f['metric']}{kind}{period}：{value}{f['unit']}{qualifier}{also}"
             f"（{_STATUS_LABEL[f['status']]}）。原文：「{f['quote']}」——{f['doc']}")
+
+
+# base units of what a question may ask in another unit, and their factors
+_MASS_IN_JIN = {"斤": 1, "公斤": 2, "千克": 2, "吨": 2000}
+
+
+def convert(value: str, unit: str, asked: str) -> str | None:
+    """A value in the unit a question asked for (多少斤 of 万吨, 多少亿 of 万元), written plainly;
+    None when the units are the same or not of one kind."""
+    from decimal import Decimal, InvalidOperation
+
+    from .extract.numbers import MAGNITUDES, decimal_text
+
+    def split(u: str) -> tuple[Decimal, str]:
+        for prefix, factor in MAGNITUDES:
+            if u.startswith(prefix) and len(u) > len(prefix):
+                return factor, u[len(prefix):]
+        if u in ("万亿", "亿", "万"):
+            return dict(MAGNITUDES)[u], ""
+        return Decimal(1), u
+
+    try:
+        v = Decimal(value)
+    except (InvalidOperation, TypeError):
+        return None
+    have_factor, have_base = split(unit)
+    want_factor, want_base = split(asked)
+    if have_base in ("%", "‰", "个百分点", "百分点"):
+        return None
+    if asked in ("万亿", "亿", "万"):
+        want_base = have_base  # 多少亿 of 万元: 亿元
+    elif want_base == have_base:
+        return None  # 多少斤 of 亿斤: the same unit already
+    if have_base in _MASS_IN_JIN and want_base in _MASS_IN_JIN:
+        factor = Decimal(_MASS_IN_JIN[have_base]) / Decimal(_MASS_IN_JIN[want_base])
+    elif have_base == want_base:
+        factor = Decimal(1)
+    else:
+        return None
+    if (have_factor, have_base) == (want_factor, want_base):
+        return None
+    out = v * have_factor * factor
+    if want_factor == 1:  # 多少吨: in 万吨 or 亿吨 when that reads better
+        want_factor = next((f for f in (Decimal(10) ** 8, Decimal(10) ** 4) if out >= f), Decimal(1))
+    out /= want_factor
+    prefix = {Decimal(10) ** 12: "万亿", Decimal(10) ** 8: "亿", Decimal(10) ** 4: "万"}.get(want_factor, "")
+    return f"{decimal_text(round(out, 2).normalize())}{prefix}{want_base}"
+
+
+_NUMBER = re.compile(r"\d")
+
+
+def answer_sentence(question: str, hits: list[dict], figure: bool = False, places: list[str] = (),
+                    unit: str | None = None, metrics: list[str] = ()) -> tuple[str, dict] | None:
+    """The sentence of the top passages that best answers: most of the question's character pairs,
+    the better-ranked passage, a figure when one is asked for (多少), the place asked about; a
+    sentence that opens a list (…：) runs on to the list's end. A figure question is answered only by
+    a sentence of a passage about the place asked that names the metric (most of its characters)
+    and holds a number in the unit asked: never another figure. None when no sentence qualifies."""
+    from .ingest import sentence_spans
+
+    q_pairs = {question[i:i + 2] for i in range(len(question) - 1)} - _FILLER_PAIRS
+    best, best_score = None, 0.0
+    for rank, h in enumerate(hits[:4]):
+        text = h["text"]
+        about = not places or not h.get("place") or any(pl[:2] in (h.get("place") or "") or (h.get("place") or "")[:2] in pl
+                                                         for pl in places)
+        spans = sentence_spans(text)
+        for i, (a, b) in enumerate(spans):
+            s = text[a:b].strip()
+            if len(s) < 6:
+                continue
+            if not (about or any(pl[:2] in s for pl in places)):
+                continue  # a passage about another place answers nothing about this one
+            if figure and metrics:
+                named = any(_shared_run(m, s) >= min(len(m), 4) for m in metrics)
+                in_unit = unit is None or re.search(rf"\d(?:万亿|亿|万|千)?{re.escape(unit[-1])}", s)
+                if not (named and in_unit):
+                    continue
+            pairs = {s[j:j + 2] for j in range(len(s) - 1)}
+            shared = len(q_pairs & pairs) / max(len(q_pairs), 1)
+            score = shared / (1 + 0.001 * len(s)) + 0.15 / (rank + 1)
+            if figure:
+                score += 0.25 if _NUMBER.search(s) else -0.25
+            if places and any(pl[:2] in s for pl in places):
+                score += 0.1
+            if score > best_score:
+                if s.endswith(("：", ":")) and i + 1 < len(spans):  # 主要有：… the list after it
+                    s = text[a:spans[min(i + 3, len(spans) - 1)][1]].strip()
+                best, best_score = (s, h), score
+    return best if best is not None and best_score >= 0.3 else None
+
+
+_FILLER_PAIRS = {"多少", "是多", "什么", "哪些", "怎么", "为什", "如何", "有多", "了多", "年的", "的是"}
+
+
+def _shared_run(a: str, b: str) -> int:
+    """The longest run of characters a and b share."""
+    from difflib import SequenceMatcher
+
+    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return m.size
 
 
 def best_sentence(question: str, text: str) -> tuple[str, int, int]:

@@ -151,6 +151,10 @@ class Tokenizer:
         for w in self.words:
             self._jieba.add_word(w, freq=1000)
 
+    def is_word(self, text: str) -> bool:
+        """Whether jieba's dictionary holds this word."""
+        return bool(self._jieba.FREQ.get(text))
+
     def cut(self, text: str) -> list[str]:
         """jieba's words of a text (accurate mode), with the extra dictionary words."""
         return self._jieba.lcut(text)
@@ -658,7 +662,7 @@ class Searcher:
     def _row(self, i: int, score: float, **parts) -> dict:
         r = self.rows[i]
         return {"passage": r["passage"], "doc": r["doc"], "start": r["start"], "end": r["end"],
-                "score": round(score, 6), "text": r["text"],
+                "score": round(score, 6), "text": r["text"], "place": r.get("place"),
                 "scores": {name: round(v, 6) for name, v in parts.items()}}
 
     def highlights(self, query: str, text: str) -> list[tuple[int, int]]:

@@ -517,6 +517,8 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
             verb_zone = bare[len(_TRAILING_VERB.sub("", bare)):] or bare[-2:]
             if role in ("from", "from_last_year", "from_year"):
                 raw_phrase = _FROM_TAIL.sub("", raw_phrase)  # 常住人口由上年 -> 常住人口
+            if _COMPARED_WITH.search(raw_phrase):
+                continue  # 低于全国0.3个百分点: a gap to another place, no figure of this one
             label = _strip_metric(_drop_places(raw_phrase, mentions, phrase_start))
             if role in ("to", "threshold_value") and not _valid_metric(label) and previous_metric:
                 label = previous_metric  # …由729万人增加到732万人 / 突破2万亿元、达到23562亿元

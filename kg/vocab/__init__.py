@@ -148,6 +148,19 @@ def actual_question() -> re.Pattern:
     return re.compile(alternation + r"|[\u4e00-\u9fa5]了(?:多少|几|哪些)")
 
 
+@lru_cache(maxsize=1)
+def place_short_names() -> dict[str, tuple[str, ...]]:
+    """Province -> the short forms people write for it (内蒙古自治区 -> 蒙, 内蒙, 内蒙古)."""
+    return {row[0]: tuple(f for f in row[1].split("|") if f) for row in table("place_short_names")}
+
+
+@lru_cache(maxsize=1)
+def question_synonyms() -> tuple[tuple[str, str], ...]:
+    """(colloquial phrase, standard indicator) as questions say them (老百姓收入 -> 居民人均可支配收入),
+    longest phrase first."""
+    return tuple(sorted(((row[0], row[1]) for row in table("question_synonyms")), key=lambda r: -len(r[0])))
+
+
 def document_kinds() -> list[tuple[str, str, re.Pattern]]:
     """(kind, where, pattern): where is "title" (the title only) or "any" (title or opening)."""
     return [(kind, where, re.compile(pattern)) for kind, _name, where, pattern in table("document_kinds")]
