@@ -217,7 +217,7 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
             # found: with --jobs > 1 a forked process writes it while this one builds the graph.
             from .search import INDEX_DIR, build_search_index, lexicon_of, search_rows, write_lexical_files
 
-            lexical_job = (build_dir / INDEX_DIR, search_rows(documents, extraction.structures, embedding.rows),
+            lexical_job = (build_dir / INDEX_DIR, search_rows(documents, extraction.structures, embedding.rows, extraction),
                            lexicon_of(extraction))
             if forking:
                 import bm25s  # noqa: F401 -- imported before forking, not in the child

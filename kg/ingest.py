@@ -173,6 +173,7 @@ def normalize_paragraphs(raw: str) -> list[str]:
     current = ""
     prev_raw = ""
     after_sentence = True  # the line before prev_raw ended a sentence (or prev_raw opens the text)
+    lines = [x for raw in lines for x in _split_inline_heading(raw)]
     for raw_line in lines:
         line = clean_line(raw_line)
         heading = re.match(r"^(#{1,6})\s*(.*)$", line)
@@ -269,6 +270,18 @@ def strip_page_furniture(lines: list[str]) -> list[str]:
         if re.search(f"[{_SENTENCE_END}]", line) or len(line) > 60:
             started = True
     return out
+
+
+_INLINE_HEADING = re.compile(r"^(\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])[\u4e00-\u9fa5、]{2,12})[ \t\u3000]+(?=\S)")
+
+
+def _split_inline_heading(line: str) -> list[str]:
+    """六、财政金融 全年一般公共预算收入794.2亿元…: a numbered heading and its first paragraph saved on
+    one line (a space between them) are two."""
+    m = _INLINE_HEADING.match(line)
+    if m and len(line) - m.end() > 10 and re.search(r"[。；;，,]", line[m.end():]):
+        return [m.group(1), "", line[m.end():]]
+    return [line]
 
 
 def _join_broken_paragraphs(paragraphs: list[str]) -> list[str]:
