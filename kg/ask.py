@@ -156,13 +156,12 @@ class Asker:
         和/与/、/比 — and never as the first character of a word (新增, 青年, 云计算). Returns the
         linked places and the provinces named that the graph does not hold."""
         names = self.tables["names"]["Place"]
-        tokenizer = self.kg.searcher.tokenizer
         found, unknown = [], []
         for full, forms in vocab.place_short_names().items():
             for form in forms:
                 if len(form) == 1:
                     named = any((m.start() == 0 or q[m.start() - 1] in "和与、比及，, ")
-                                and not tokenizer.is_word(q[m.start():m.start() + 2])
+                                and not self.kg.searcher.tokenizer.is_word(q[m.start():m.start() + 2])
                                 for m in re.finditer(re.escape(form), q))
                 else:
                     named = form in q
@@ -180,17 +179,43 @@ class Asker:
         return self.kg.searcher.tokenizer.cut(q)
 
     def _unknown_places(self, q: str, linked: list[dict]) -> list[str]:
-        """Places a question names that the corpus knows nothing about (上海市 in a Zhengzhou corpus)."""
-        from .extract.places import Home, find_places, gazetteer
+        """Places a question names that the corpus knows nothing about (上海市 in a Zhengzhou corpus):
+        a name of the national gazetteer that resolves alone (one place, or the highest of several)."""
+        from .extract.places import gazetteer
 
         gaz = gazetteer()
         known = {x["label"] for x in linked}
         out = []
-        for m in find_places(q, gaz, Home(None, None)):
-            if not m.deictic and m.place.name not in known and m.place.level <= 3 \
-                    and not any(m.surface in k or k in m.surface for k in known):
-                out.append(m.place.name)
+        for _start, _end, surface in gaz.names_in(q):
+            place = gaz.find(surface)
+            if place is not None and place.name not in known and not any(surface in k or k in surface for k in known) \
+                    and (surface == place.name or len(surface) >= 2 and place.level <= 2):
+                out.append(place.name)
         return out
+
+    def _whole_names(self, q: str, present: list[str]) -> set[str]:
+        """The names written whole in the question: not inside a longer name written there, and a
+        short one (under four characters) only on jieba's word boundaries (经济 ≠ 经济效益) — jieba is
+        loaded for that case only."""
+        covered: list[tuple[int, int]] = []
+        whole, short = set(), []
+        for name in sorted(present, key=len, reverse=True):
+            spans = [(m.start(), m.end()) for m in re.finditer(re.escape(name), q)]
+            free = [(a, b) for a, b in spans if not any(x <= a and b <= y and y - x > b - a for x, y in covered)]
+            if not free:
+                continue
+            if len(name) >= 4:
+                whole.add(name)
+                covered += free
+            else:
+                short.append((name, free))
+        if short:
+            bounds, pos = {0}, 0
+            for token in self._words(q):
+                pos += len(token)
+                bounds.add(pos)
+            whole |= {name for name, free in short if any(a in bounds and b in bounds for a, b in free)}
+        return whole
 
     def _link_metrics(self, q: str) -> list[dict]:
         """Metrics whose label or synonym is in the question (score 1), or that share a long
@@ -203,15 +228,11 @@ class Asker:
                 q = q.replace(phrase, indicator)  # also matched in part (机场旅客吞吐量 ~ 郑州机场旅客吞吐量)
                 meant += names.get(indicator, [])
         core = re.sub(r"(?:19|20)\d{2}年|去年|今年|明年|多少|是多少|哪些|什么|怎么|[？?。，,！!]", " ", q)
-        bounds, pos = {0}, 0
-        for token in self._words(q):  # a name is written whole only on word boundaries (经济 ≠ 经济效益)
-            pos += len(token)
-            bounds.add(pos)
+        written = self._whole_names(q, [n for n in names if len(n) >= 2 and n in q])
         for name, iris in names.items():
             if len(name) < 2:
                 continue
-            whole = any(m.start() in bounds and m.end() in bounds for m in re.finditer(re.escape(name), q))
-            if whole:
+            if name in written:
                 score = 1.0 + len(name) / 100  # longer exact names win ties
             else:
                 sm = SequenceMatcher(None, core, name, autojunk=False)
@@ -343,7 +364,8 @@ class Asker:
     def ask(self, question: str, k: int = 5, explain: bool = False, place: str | None = None,
             kind: str | None = None, year: int | None = None) -> dict:
         filters = {"place": place, "kind": kind, "year": year}
-        self.kg.searcher.allowed(**filters)  # a bad filter fails now, with its reason
+        if place or kind or year:
+            self.kg.searcher.allowed(**filters)  # a bad filter fails now, with its reason
         p = self.parse(question)
         if place:  # the filter's place is the question's place
             p.places = [x for x in self._link_names(place, "Place")] or p.places

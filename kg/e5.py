@@ -274,13 +274,13 @@ def build_onnx(model_file: E5File):
 def convert(model_file: E5File, out_dir: Path, stem: str, int8: bool = True) -> Path:
     """Write the ONNX model (int8 products, or fp32 ones for comparison) into `out_dir`
     (atomically), once."""
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     out_dir.mkdir(parents=True, exist_ok=True)
     model_path = out_dir / f"{stem}.onnx"
     if model_path.is_file():
-        return model_path
+        return model_path  # converted before: onnx (0.6 s to import) is not needed
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
     with tempfile.TemporaryDirectory(prefix="govkg-e5-") as tmp:
         fp32, quantized = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
         onnx.save(build_onnx(model_file), str(fp32))

@@ -40,6 +40,7 @@ from . import vocab
 from .errors import InputError, WorkspaceError
 
 INDEX_DIR = "search"
+QUERY_DICTIONARY = "query_dict.txt"  # jieba's dictionary for queries (Tokenizer.query_dictionary)
 LEXICAL_WEIGHT = 0.5
 VECTOR_WEIGHT = 0.5
 STATUS_WEIGHT = 0.8
@@ -160,11 +161,13 @@ class Tokenizer:
     """jieba (search mode: words and their sub-words) with extra dictionary words, plus
     character bigrams, lower-cased, punctuation and question fillers dropped."""
 
-    def __init__(self, words: Iterable[str] = ()):
+    def __init__(self, words: Iterable[str] = (), dictionary: Path | None = None):
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
-        self._jieba = jieba.Tokenizer()
+        # a query's tokenizer may read a smaller dictionary (query_dictionary): the corpus' own words
+        # and the common ones, a quarter of jieba's, a quarter of its load time
+        self._jieba = jieba.Tokenizer(str(dictionary)) if dictionary is not None else jieba.Tokenizer()
         self._jieba.initialize()
         self.words = sorted({w.strip() for w in words if w and 2 <= len(w.strip()) <= 30 and " " not in w.strip()})
         for w in self.words:
@@ -188,6 +191,16 @@ class Tokenizer:
         flat = _NON_WORD.sub("", text)
         tokens += [flat[i:i + 2] for i in range(len(flat) - 1)]
         return tokens
+
+    def query_dictionary(self, corpus_words: Iterable[str], common: int = 60000) -> str:
+        """A jieba dictionary (word freq lines) for the queries of one index: the words its
+        passages were cut into, the extra words, and the `common` most frequent words of jieba's
+        dictionary (so a question's own words cut as before: 青年 stays a word). Words outside it
+        score nothing in the index anyway."""
+        freq = self._jieba.FREQ
+        keep = {w for w in corpus_words if freq.get(w)} | set(self.words)
+        keep |= set(sorted((w for w, f in freq.items() if f), key=lambda w: -freq[w])[:common])
+        return "".join(f"{w} {freq.get(w) or 1000}\n" for w in sorted(keep) if " " not in w and w.strip())
 
 
 def lexicon_of(extraction) -> list[str]:
@@ -342,8 +355,11 @@ def write_lexical_files(out: Path, rows: list[dict], lexicon: Iterable[str] = ()
                                       encoding="utf-8")
     if rows:
         retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-        retriever.index([tokenizer(r["text"]) or ["\x00empty"] for r in rows], show_progress=False)
+        tokens = [tokenizer(r["text"]) or ["\x00empty"] for r in rows]
+        retriever.index(tokens, show_progress=False)
         retriever.save(str(out / "bm25"), show_progress=False)
+        (out / QUERY_DICTIONARY).write_text(tokenizer.query_dictionary({t for ts in tokens for t in ts}),
+                                            encoding="utf-8")
     rows = [dict(r, status=round(passage_status(r["text"]), 4)) for r in rows]
     (out / "passages.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     return {"passages": len(rows), "lexicon_words": len(tokenizer.words)}
@@ -438,7 +454,8 @@ class Searcher:
                                  "run `kg build` again") from None
         words = (self.dir / "userdict.txt").read_text(encoding="utf-8").split() \
             if (self.dir / "userdict.txt").is_file() else []
-        self.tokenizer = Tokenizer(words)
+        dictionary = self.dir / QUERY_DICTIONARY
+        self.tokenizer = Tokenizer(words, dictionary if dictionary.is_file() else None)
         self._bm25 = None
         self._encoder = None
         self._index_places()

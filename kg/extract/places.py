@@ -153,7 +153,38 @@ class Gazetteer:
                     for town_name, _ in _children(county_node):
                         self._add(town_name, 4, None, county, register_names=False)
         self._towns_by_city: dict[Place, dict[str, Place]] = {}
-        self.patterns = _compile(n for n, ps in self.by_name.items() if any(p.level <= 3 for p in ps))
+        self._patterns: re.Pattern | None = None
+
+    @property
+    def patterns(self) -> re.Pattern:
+        """Every name of a division down to county level, longest first (compiled at first use:
+        a pickled gazetteer loads without compiling it)."""
+        if self._patterns is None:
+            self._patterns = _compile(n for n, ps in self.by_name.items() if any(p.level <= 3 for p in ps))
+        return self._patterns
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_patterns"] = None
+        state.pop("_pinyin", None)
+        return state
+
+    def names_in(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, name) of the division names (county level and up) written in a short text,
+        longest first, not overlapping: without the big pattern (a question has a few dozen
+        characters)."""
+        longest = 0
+        if not hasattr(self, "_longest"):
+            self._longest = max(len(n) for n in self.by_name)
+        longest = self._longest
+        out, taken = [], [False] * len(text)
+        for size in range(min(longest, len(text)), 1, -1):
+            for i in range(len(text) - size + 1):
+                name = text[i:i + size]
+                if not any(taken[i:i + size]) and any(p.level <= 3 for p in self.by_name.get(name, ())):
+                    out.append((i, i + size, name))
+                    taken[i:i + size] = [True] * size
+        return sorted(out)
 
     def _add(self, name: str, level: int, node, parent: Place | None, register_names=True) -> Place:
         code = node.get("_admin_code") if isinstance(node, dict) else None
