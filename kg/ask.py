@@ -145,7 +145,11 @@ class Asker:
             if any(s <= start < e for s, e in taken):
                 continue
             taken.append((start, start + len(name)))
-            for iri in names[name]:
+            iris = names[name]
+            if kind == "Place" and len(iris) > 1:  # 河北: the province, not Tianjin's 河北区 (a shorter path)
+                depth = min(i.count("/") for i in iris)
+                iris = [i for i in iris if i.count("/") == depth]
+            for iri in iris:
                 if not any(f["iri"] == iri for f in found):
                     found.append({"iri": iri, "label": self.tables["labels"][iri], "type": kind})
         return found
@@ -533,8 +537,8 @@ class Asker:
         named = any(m["score"] >= 1.0 for m in p.metrics)
         if facts and (p.figure or named or not hits or coverage < 0.5):
             best = facts[0]
-            same = [f for f in facts if (f["metric"], f["place"], f["year"], f["status"], f["measure"], f["period"])
-                    == (best["metric"], best["place"], best["year"], best["status"], best["measure"], best["period"])]
+            key = ("metric", "place", "year", "status", "measure", "period", "period_start")
+            same = [f for f in facts if all(f.get(x) == best.get(x) for x in key)]
             differing = [f for f in same if (f["value"], f["unit"]) != (best["value"], best["unit"])]
             text = _fact_sentence(best, p.unit)
             used = [best]

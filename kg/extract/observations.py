@@ -190,6 +190,19 @@ def assess(o: Observation) -> tuple[str, str]:
     return "high", ""
 
 
+def _years_in(text: str) -> int | None:
+    """How many years a sentence says a figure covers: 近三年/三年来 -> 3, 五年来/十四五 -> 5."""
+    import cn2an
+
+    m = re.search(r"(?:近|过去|这)?([2-9两三四五六七八九十])年(?:来|间|中|里|内)|十[一二三四五]五", text)
+    if not m:
+        return None
+    if m.group(0).startswith("十"):
+        return 5
+    digit = m.group(1)
+    return int(digit) if digit.isdigit() else int(cn2an.cn2an(digit.replace("两", "二"), "smart"))
+
+
 def is_flow(label: str) -> bool:
     """A metric that counts what was added over a period: 新增… / 城镇新增就业 (a change indicator)."""
     if _FLOW.match(label) or "新增" in label:
@@ -284,7 +297,7 @@ _SUBJECT_VERB_NOUN = re.compile(rf"^(.{{2,}}?)(?:实现|(?<!计划)完成(?!投�
 
 
 def _strip_metric(phrase: str) -> str:
-    phrase = re.sub(r"[“”\"‘’']", "", phrase)
+    phrase = re.sub(r"[“”\"‘’']|\[\d{1,2}\]|[①-⑳]", "", phrase)  # quotes, footnote marks (生产总值[2], 生产总值②)
     closing = re.search(r"[（(][^（()）]*[）)]$", phrase)  # a balanced （GDP） stays whole
     phrase = phrase.strip(" 《》()（）【】") + (phrase[-1] if closing else "")
     phrase = re.sub(r"[（(]下同[）)]", "", phrase)
@@ -930,6 +943,11 @@ def _make(ctx: DocContext, para: str, p_start: int, quote_start: int, quote_end:
     if named and basis != "explicit":
         period_start, period_end = named
         year = period_end
+    elif status == "Actual" and period_start is None and "年均" in clause:
+        # 年均增长6.5% always covers several years, even beside explicit ones (从2020年的…到2025年的…)
+        span = _years_in(para[s_start:q.start])
+        if span is not None or ctx.structure is not None and ctx.structure.is_report:
+            period_start, period_end = (year - (span or 5) + 1, year)
     elif state.period and basis not in ("explicit",) and status == "Actual" and period_start is None:
         year = state.period[1]  # a level in a five-year review is the last year's
         if measure != "Level" or _CUMULATIVE.search(clause) or _MULTI_YEAR.search(clause) or is_flow(label):
