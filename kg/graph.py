@@ -469,7 +469,8 @@ def write_graph(documents, extraction, writer: GraphWriter, progress=None) -> No
     for doc in documents:
         say(doc.source_file)
         add_document(part, doc)
-        add_structure(part, doc, extraction.structures[doc.doc_id])
+        if doc.doc_id in extraction.structures:  # none for a document whose extraction failed
+            add_structure(part, doc, extraction.structures[doc.doc_id])
         add_observations(part, extraction, observations.pop(doc.doc_id, ()))
         add_mentions(part, mentions.pop(doc.doc_id, ()))
         if len(part) >= writer.PART_TRIPLES:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from .conftest import run_kg
 
 COUNT_PER_DOC = ("SELECT ?file (COUNT(?p) AS ?n) WHERE { ?p gk:inDocument/gk:sourceFile ?file } "
@@ -72,6 +73,23 @@ def test_bad_files_are_skipped_with_a_warning(tmp_path):
     info = json.loads(run_kg("info", "--format", "json", "--workspace", tmp_path / "ws").stdout)
     assert info["counts"]["Document"] == 1
     assert {s["file"] for s in info["corpus"]["skipped"]} == {"empty.txt", "scan.txt"}
+
+
+def test_a_document_whose_extraction_fails_is_skipped_and_reported(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("郑州市2024年政府工作报告\n\n2024年，郑州市地区生产总值增长5.5%。", encoding="utf-8")
+    (corpus / "bad.txt").write_text("开封市2024年政府工作报告\n\n2024年，开封市地区生产总值增长5.1%。", encoding="utf-8")
+    env = {**os.environ, "KG_FAIL_EXTRACTION": "bad.txt"}  # its extraction raises (kg/extract)
+    out = run_kg("build", "--corpus", corpus, "--workspace", tmp_path / "ws", env=env)
+    assert out.returncode == 0, out.stderr
+    assert "skipped bad.txt: extraction failed (RuntimeError: injected failure)" in out.stderr
+    info = json.loads(run_kg("info", "--format", "json", "--workspace", tmp_path / "ws").stdout)
+    assert [s["file"] for s in info["corpus"]["skipped"]] == ["bad.txt"]
+    assert info["counts"]["Document"] == 2  # its passages stay searchable …
+    rows = json.loads(run_kg("sparql", "SELECT ?v WHERE { ?o a gk:Observation ; gk:value ?v }", "--format", "json",
+                             "--workspace", tmp_path / "ws").stdout)["results"]["bindings"]
+    assert [r["v"]["value"] for r in rows] == ["5.5"]  # … but it gives no facts, the other one does
 
 
 def test_build_progress_in_a_log_is_one_line_per_stage():

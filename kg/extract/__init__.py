@@ -4,6 +4,7 @@ mentions of each, plus flags on observations that disagree. Pure data; kg.graph 
 from __future__ import annotations
 
 import bisect
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -206,6 +207,9 @@ def to_simplified(text: str) -> str:
 
 def _extract_document(doc, gaz, result: Extraction) -> None:
     from ..structure import analyse
+
+    if os.environ.get("KG_FAIL_EXTRACTION") == doc.source_file:  # fault injection (tests)
+        raise RuntimeError("injected failure")
 
     written = doc
     doc = simplified_view(doc)
