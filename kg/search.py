@@ -168,6 +168,8 @@ class Tokenizer:
         # a query's tokenizer may read a smaller dictionary (query_dictionary): the corpus' own words
         # and the common ones, a quarter of jieba's, a quarter of its load time
         self._jieba = jieba.Tokenizer(str(dictionary)) if dictionary is not None else jieba.Tokenizer()
+        if dictionary is not None:  # its prefix table is cached beside it (made by the build), not in /tmp
+            self._jieba.tmp_dir, self._jieba.cache_file = str(dictionary.parent), dictionary.name + ".cache"
         self._jieba.initialize()
         self.words = sorted({w.strip() for w in words if w and 2 <= len(w.strip()) <= 30 and " " not in w.strip()})
         for w in self.words:
@@ -360,6 +362,10 @@ def write_lexical_files(out: Path, rows: list[dict], lexicon: Iterable[str] = ()
         retriever.save(str(out / "bm25"), show_progress=False)
         (out / QUERY_DICTIONARY).write_text(tokenizer.query_dictionary({t for ts in tokens for t in ts}),
                                             encoding="utf-8")
+        Tokenizer((), out / QUERY_DICTIONARY)  # writes its prefix table's cache, so a query loads it
+        cache = out / (QUERY_DICTIONARY + ".cache")
+        if cache.is_file():
+            cache.chmod(0o644)  # jieba writes it private; the workspace is read by whoever queries it
     rows = [dict(r, status=round(passage_status(r["text"]), 4)) for r in rows]
     (out / "passages.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     return {"passages": len(rows), "lexicon_words": len(tokenizer.words)}
