@@ -27,7 +27,7 @@ class KnowledgeGraph:
         (s, p, o) strings. Use query_raw() for the pyoxigraph result (to serialize it)."""
         import pyoxigraph as ox
 
-        result = self.store.query(query)
+        result = self.store.query(self.answer_search(query))
         if isinstance(result, ox.QuerySolutions):
             names = [v.value for v in result.variables]
             return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in result]
@@ -36,7 +36,66 @@ class KnowledgeGraph:
         return [(t.subject.value, t.predicate.value, t.object.value) for t in result]
 
     def query_raw(self, query: str):
-        return self.store.query(query)
+        return self.store.query(self.answer_search(query))
+
+    def answer_search(self, query: str, probe=None) -> str:
+        """The query with its search blocks (SERVICE <https://w3id.org/govkg/search> { … }) answered
+        as VALUES (kg/search_service.py); any other query as it is. probe(query) -> values runs the
+        query that gives a text variable's values (default: here, on the store)."""
+        from . import search_service
+        from .errors import QueryError
+
+        if not query or "SERVICE" not in query.upper():
+            return query
+        try:
+            return search_service.answer(query, self._service_passages, self.entity_matches,
+                                         probe or self._probe_values)
+        except search_service.ServiceError as exc:
+            raise QueryError(f"search SERVICE: {exc}") from None
+
+    def _service_passages(self, text: str, k: int) -> list[tuple[str, float]]:
+        from .errors import InputError
+
+        try:
+            return [(h["passage"], h["score"]) for h in self.search(text, k=k)]
+        except InputError:  # an empty or overlong text finds nothing
+            return []
+
+    def _probe_values(self, query: str) -> list[str]:
+        rows = self.store.select(query)
+        return [str(v) for r in rows for v in r.values() if v is not None]
+
+    def entity_matches(self, text: str, kind: str, k: int = 20) -> list[tuple[str, float]]:
+        """Entities of a class (Program, Agency, Place, Indicator, Metric) whose label or alias
+        matches a text, best first: a name equal to it 1.0, a name holding it len(text)/len(name),
+        a name (two characters or more) inside it 0.9 × len(name)/len(text)."""
+        if getattr(self, "_entity_names", None) is None:
+            self._entity_names = {}
+        if kind not in self._entity_names:
+            rows = self.store.select(f"""SELECT ?e ?name WHERE {{ ?e a gk:{kind} .
+                {{ ?e rdfs:label ?name }} UNION {{ ?e skos:altLabel ?name }} }}""")
+            names: dict[str, set[str]] = {}
+            for r in rows:
+                names.setdefault(r["e"], set()).add(r["name"])
+            self._entity_names[kind] = names
+        want = (text or "").strip().lower()
+        if not want:
+            return []
+        scored = []
+        for iri, names in self._entity_names[kind].items():
+            best = 0.0
+            for name in names:
+                n = name.lower()
+                if n == want:
+                    best = 1.0
+                elif want in n:
+                    best = max(best, len(want) / len(n))
+                elif len(n) >= 2 and n in want:
+                    best = max(best, 0.9 * len(n) / len(want))
+            if best > 0:
+                scored.append((iri, round(best, 6)))
+        scored.sort(key=lambda x: (-x[1], x[0]))
+        return scored[:k]
 
     @property
     def searcher(self):

@@ -300,3 +300,44 @@ def test_any_text_of_the_genres_extracts_without_an_exception(tmp_path, pieces):
     from kg.extract.places import gazetteer
 
     _extract_document(doc, gazetteer(), Extraction())  # raises if any rule does
+
+
+# ------------------------------------------------------------------ rules from an audit of unseen documents
+
+def test_a_part_of_the_year_carries_through_its_paragraph_and_from_the_headline(tmp_path):
+    page = ("铜陵市一季度经济运行良好\n\n发布时间：2025-04-25\n\n一季度，铜陵市实现地区生产总值312.5亿元，同比增长5.1%。"
+            "其中，第三产业增加值160.4亿元，增长4.2%。\n\n工业生产稳中有进，规模以上工业增加值增长7.8%。\n\n"
+            "今年以来，全市新签约亿元以上项目41个。\n")
+    obs = observations(tmp_path, page)
+    assert [one(obs, v).period for v in ("312.5", "4.2", "7.8")] == ["1-3月"] * 3
+    assert one(obs, "41").period == "年初以来"  # the year so far, not the whole year
+
+
+def test_a_limit_set_by_the_province_is_the_citys(tmp_path):
+    text = BUDGET.format(review="省政府核定我市政府债务限额468.4亿元。", draft="")
+    assert one(observations(tmp_path, text), "468.4").place.name == "衢州市"
+
+
+def test_a_bare_expenditure_is_of_the_book_its_sentence_names(tmp_path):
+    text = BUDGET.format(review="（一）一般公共预算\n\n全市社会保险基金预算收入预期94.6亿元，支出安排83.2亿元。"
+                                "市本级一般公共预算收入决算数为42.4亿元，完成调整预算的101.3%。", draft="")
+    obs = observations(tmp_path, text)
+    assert name(one(obs, "83.2")) == "社会保险基金预算支出"
+    assert (one(obs, "101.3").status, one(obs, "101.3").metric) == ("Actual", "市本级一般公共预算收入预算完成率")
+
+
+def test_five_year_growth_rates_listed_with_respectively(tmp_path):
+    text = REPORT.format(text="五年来，城镇、农村居民人均可支配收入分别达到47860元和23150元，年均分别增长5.8%和7.6%。")
+    o = one(observations(tmp_path, text), "7.6")
+    assert (name(o), o.measure, o.period_start, o.period_end) == ("农村常住居民人均可支配收入", "GrowthRate", 2021, 2025)
+
+
+def test_what_is_built_over_the_year_is_a_flow_what_stands_a_stock(tmp_path):
+    obs = observations(tmp_path, BULLETIN.format(text="全年建成5G基站1200座，累计建成5G基站5600座。年末全市共有普通中学27所，在校学生2.38万人。"))
+    assert (one(obs, "1200").measure, one(obs, "5600").measure) == ("Change", "Level")
+    assert one(obs, "2.38").metric == "普通中学在校学生"
+
+
+def test_a_method_phrase_is_no_metric(tmp_path):
+    obs = observations(tmp_path, BULLETIN.format(text="全年地区生产总值1068.4亿元，按可比价计算，增长6.1%。"))
+    assert name(one(obs, "6.1")) == "地区生产总值"

@@ -43,7 +43,7 @@ _ESTIMATE = re.compile(vocab.alternation("estimate_words"))
 _VERBS = ("提高到|提高至|提升至|提升到|增长到|增长至|下降到|下降至|降至|降到|增至|达到|达|突破|超过|超|完成|实现|"
           "增长|增加|提高|提升|下降|降低|减少|回升|扩大|缩小|为|是|共计|合计|总计|累计|共|约|近|逾|开行|录得|保持在|"
           "保持|稳定在|控制在|接近|将近|大约|不足|不到|均|同比|环比|比上年|较上年|较去年|年均|平均|已|已经|预计|将|力争|确保|要|了|有|至|到|"
-          "在|的|新增至|首次|分别|全部|整体|总体|合计达|年度|全年|连续|居|占|计|拟安排|安排|"
+          "在|的|新增至|首次|分别|全部|整体|总体|合计达|年度|全年|连续|居|占|计|拟安排|安排|预期|"
           "比上年末|较上年末|比上年底|比年初|较年初|比上年同期|同比|按|实际|名义|同口径|可比口径|" + vocab.alternation("growth_verbs") + "|"
           + "|".join(vocab.qualifiers("before")) + "|"
           + vocab.alternation("level_verbs"))
@@ -53,13 +53,13 @@ _BUDGET_TOTAL = re.compile(r"(?:收入|支出)总量")  # a budget's 收入总�
 _GROWTH_VERB = re.compile(f"({vocab.alternation('growth_verbs')})")
 _DECLINE_VERB = re.compile(f"({vocab.alternation('decline_verbs')})")
 _LEADING = re.compile(
-    r"^(?:其中|另外|此外|同时|以及|并且|并|和|及|与|而|则|还|也|共(?!享|同|建)|全年|当年|今年|去年|明年|上年|本年|目前|"
+    r"^(?:其中|另外|此外|同时|以及|并且|并|和|及|与|而|则|还|也|共有|共(?!享|同|建)|全年|当年|今年|去年|明年|上年|本年|目前|"
     r"截至目前|截至|截止|据统计|初步核算|经初步核算|初步统计|数据显示|累计|已|一年来|过去一年|年内(?!计划)|"
     r"力争|确保|计划(?!(?:完成)?总?投资)|预计|争取|将|要|"
     r"全市|全省|全区|全县|我市|我省|我区|本市|全国|各类|实现|完成|拥有|推动|组织|开展|吸引|"
     r"成功|顺利|先后|陆续|当月|"
     r"发放|培育|创建|建成|举办|引进|争取|打造|落实|推进|持续|加快|全力|积极|大力|着力|努力|实施|抓好|铺排|"
-    r"[\u4e00-\u9fa5]{2,4}(?:情况|年景|条件|口径)下)+")
+    r"[\u4e00-\u9fa5]{2,4}(?:情况|年景|条件|口径)下|按(?:可比|不变|现行|当年)?价(?:格)?计算|按可比口径|扣除[^，,]{0,8}因素)+")
 _TIME = re.compile(r"(?:19|20)\d{2}年(?:以来|底|末|初|上半年|下半年|前三季度|全年|度)?|"
                    r"(?:近|这)?[0-9一二三四五六七八九十两]+年(?:来|间|内)?(?=累计|来|间|内|共)|"
                    r"\d{1,2}月(?:份)?[-~～—至到]\d{1,2}月(?:份)?|当月|当年|"
@@ -149,7 +149,11 @@ _PART_OF_YEAR = {"一季度": "1-3月", "第一季度": "1-3月", "二季度": "
 
 def normalize_period(text: str) -> str:
     """The part of the year a figure covers, written one way: 前三季度 / 1—9月 / 1至9月份 / 截至9月底
-    -> 1-9月; 上半年 -> 1-6月; 一季度 -> 1-3月. Anything else is kept as written."""
+    -> 1-9月; 上半年 -> 1-6月; 一季度 -> 1-3月; 今年以来 -> 年初以来 (the year so far). Anything else is
+    kept as written."""
+    if text in ("今年以来", "年初以来"):
+        return "年初以来"
+    text = text.lstrip("第")
     if text in _PART_OF_YEAR:
         return _PART_OF_YEAR[text]
     m = re.fullmatch(r"(\d{1,2})月?(?:份)?[-~～—至到](\d{1,2})月(?:份)?", text)
@@ -428,6 +432,7 @@ class ParagraphState:
         self.topic_plan = False  # the sentence that set the topic year announced a plan
         self.section = None  # the report section (kg.structure.Section) when it decides year/status
         self.period: tuple[int, int] | None = None  # 五年来，…: the sentences after cover these years
+        self.part: str | None = None  # 一季度，…: the part of the year the sentences after report
 
 
 def extract_observations(doc, ctx: DocContext, gaz: Gazetteer) -> list[Observation]:
@@ -443,6 +448,9 @@ def _extract_observations(doc, ctx: DocContext, gaz: Gazetteer) -> list[Observat
     out: list[Observation] = []
     section_place: Place | None = None
     section_book: str | None = None  # the budget book the last heading named
+    title = getattr(doc, "title", "") or ""
+    in_title = _PART_OPENER.search(title) if ctx.structure is None or not ctx.structure.is_report else None
+    title_part = normalize_period(in_title.group("p")) if in_title and in_title.group("p") not in ("今年以来", "年初以来") else None
     carried_place: Place | None = None  # the topic place of the previous paragraph (same section)
     in_plan = False
     pos = 0
@@ -472,6 +480,7 @@ def _extract_observations(doc, ctx: DocContext, gaz: Gazetteer) -> list[Observat
                 default_year = section.year
         state = ParagraphState(default_year, lead_place or carried_place or section_place or ctx.home.default,
                                in_plan)
+        state.part = title_part  # 香洲区一季度经济运行…: the article reports that part of the year
         state.section = section if section is not None and section.status is not None else None
         if ctx.year_from_file:
             state.year_basis = "file"
@@ -517,6 +526,7 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
         subunit = opener.group(1) if opener else None
         item_place: dict[int, Place] = {}  # 中原区、金水区…分别增长a、b: the place of each item
         named_before: list[str] = []  # the metrics of this sentence's levels, in order (for a bare 分别)
+        said: list[str] = []  # every metric of this sentence so far, in order
         roles = _pair_roles(para, sent_q)
         for q in sent_q:
             c_start = _clause_start(para, q.start, s_start)
@@ -574,13 +584,17 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
                     label, quote_end = event.group(1) + label, quote_end + event.end()
                 if not _valid_metric(label):
                     continue
-            label, budgeted = _complete_from_book(label, state.book)
+            sibling = _complete_from_previous(label, previous_metric, tuple(said))
+            if sibling != label:  # 社会保险基金预算收入…，支出安排183.2亿元: the sentence's own book first
+                label, budgeted = sibling, bool(_BUDGETED.search(raw_phrase))
+            else:
+                label, budgeted = _complete_from_book(label, state.book)
             share_of_budget = bool(_SHARE_OF_BUDGET.match(label)) and previous_metric is not None
             if share_of_budget:  # 收入完成32亿元，为预算的101%: how much of its budget, not a new metric
-                label, measure = previous_metric + "预算完成率", "Level"
+                label, measure, budgeted = previous_metric + "预算完成率", "Level", False
             elif label.startswith("占") and previous_metric and len(label) > 2:
                 label = previous_metric + label  # 税收收入…，占一般公共预算收入的比重为71.1%
-            label = _complete_from_previous(label, previous_metric)
+            label = _complete_from_previous(label, previous_metric, tuple(said))
             if not _valid_metric(label):
                 after = _AFTER_COUNT.match(para[q.end:q.end + 30])
                 if after and (not label or not _valid_metric(label)):
@@ -607,6 +621,9 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
             quote_start = min(quote_start, q.start)
             if _FLOW.match(label) and measure == "Level" and q.unit not in ("%", "‰"):
                 measure = "Change"  # 新增高新技术企业3200家: a flow over the year, never a stock
+            elif measure == "Level" and _BUILT.match(_TIME.sub("", raw_phrase.strip(" ，,"))) \
+                    and not _COUNTING_STOCK.search(raw_phrase) and not _NOT_COUNTING_UNIT.search(q.unit):
+                measure = "Change"  # 建成5G基站2.1万座, 新建改扩建学校62所: built over the period, no stock
             if role == "to":  # the year named with the first figure of 由2020年的X增加到Y is not Y's
                 c_start = max([x.end for x in sent_q if x.end <= q.start] + [c_start])
             obs = _make(ctx, para, p_start, quote_start, quote_end, label, q, measure, direction,
@@ -620,6 +637,7 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
                 out.append(obs)
                 if measure == "Level" and not (q in respectively and respectively[q][0] == "@before"):
                     named_before.append(label)
+                said.append(label)
             group = measure == "Change" and re.search(r"(?:项目|工程|企业)$", label) and q.unit not in ("%", "‰")
             if (measure == "Level" or previous_metric is None or group) and not share_of_budget \
                     and not label.startswith(previous_metric or "\0"):
@@ -636,7 +654,7 @@ _PROJECT_INVESTMENT = re.compile(r"^(?:完成|累计完成|计划|年度计划|�
                                  r"(?:完成)?(?:投资|总投资|投资额|总金额|金额|资金|总额|合同额|协议资金|到位资金)$")
 
 
-def _complete_from_previous(label: str, previous: str | None) -> str:
+def _complete_from_previous(label: str, previous: str | None, recent: tuple[str, ...] = ()) -> str:
     """A bare noun that continues the metric before it in the sentence:
     一般公共预算收入增长2.3%、支出超过7000亿元 -> 一般公共预算支出; 实施重点项目2800个、完成投资2400亿元
     -> 重点项目完成投资, 签约项目88个、总金额615亿元 -> 签约项目总金额 (what those projects cost)."""
@@ -652,14 +670,24 @@ def _complete_from_previous(label: str, previous: str | None) -> str:
     debt = re.search(r"(限额|余额)$", previous)
     if debt and re.search(r"(?:债务|债券)$", label):
         return label + debt.group(1)  # 政府债务限额…，其中：一般债务… -> 一般债务限额
+    if label in _OF_INSTITUTION and re.search(r"(?:学校|中学|小学|幼儿园|高校|学院|医院|卫生院|机构|养老院)$", previous):
+        return previous + label  # 普通中学27所，在校学生2.38万人 -> 普通中学在校学生
     for group in _SIBLINGS:  # 普通高等学校招生9.8万人，在校生35.1万人 -> 普通高等学校在校生
         if label in group:
-            for other in group:
-                if other != label and previous.endswith(other) and len(previous) > len(other):
-                    return previous[: -len(other)] + label
+            for candidate in (previous, *reversed(recent)):  # 收入增长2.3%、支出超7000亿元: the last 收入 named
+                for other in group:
+                    if other != label and candidate.endswith(other) and len(candidate) > len(other):
+                        return candidate[: -len(other)] + label
     return label
 
 
+# verbs that make a count one of things done over the period (a flow), unless 累计/总数/达到 says a stock
+_BUILT = re.compile(r"^(?:全年|当年|年内|共|累计)?(?:新建|改扩建|新改扩建|建成|新增|引进|培育|创建|新培育|新认定|开工|竣工|"
+                    r"改造|新开通|开通|投用|落地|签约|招引|认定|获批)")
+_COUNTING_STOCK = re.compile(r"累计|总数|总量|达到|达|共有|拥有|年末|末")
+# what an institution counted just before has (its students, beds, staff)
+_OF_INSTITUTION = {"在校学生", "在校生", "毕业生", "招生", "专任教师", "教职工", "在园幼儿", "床位", "卫生技术人员",
+                   "执业医师", "执业(助理)医师", "注册护士", "实有床位"}
 # heads that share the subject named with the first of them in a list
 _SIBLINGS = [("收入", "支出"), ("出口", "进口"), ("存款", "贷款", "存款余额", "贷款余额"),
              ("招生", "在校生", "在校学生", "毕业生", "专任教师", "教职工"), ("出栏", "存栏"),
@@ -730,6 +758,12 @@ def _respectively(para: str, s_start: int, s_end: int, sent_q: list[Quantity], m
             else:
                 out.update({q: ("", s_start) for q in after})
             continue
+        if re.fullmatch(r"(?:年均|同比|全年|当年|比上年|较上年|均|也|还|则)+", heads_text.strip(" ，,")):
+            start = s_start + m.end()
+            end = next((start + d.start() for d in re.finditer(r"[，,；;。]", para[start:s_end])), s_end)
+            listed = [q for q in after if q.start < end]
+            out.update({q: ("@before", i - len(listed)) for i, q in enumerate(listed)})
+            continue  # 年均分别增长5.8%和7.6%: the figures named before it, item by item
         heads = _respectively_heads(_strip_metric(heads_text))
         listed = after[:len(heads)]
         if len(heads) < 2 or len(listed) != len(heads):
@@ -810,12 +844,20 @@ def _drop_places(phrase: str, mentions, phrase_start: int) -> str:
     return result
 
 
+# a sentence opening with a part of the year: what it and the paragraph's next sentences report
+_PART_OPENER = re.compile(r"[，,\s]*(?:(?:19|20)\d{2}年|今年)?(?P<p>前三季度|上半年|下半年|[一二三四]季度|第[一二三四]季度|"
+                          r"1[-~～—至]\d{1,2}月|今年以来|年初以来)(?:份)?[，,]?")
 _PERIOD_OPENER = re.compile(r"^(?:各位代表[！!，,]?)?(?:五年来|过去五年|这五年|五年间|五年中|回顾五年|“?十[一二三四五]五”?(?:时期|期间|以来))")
 
 
 def _advance_topics(para, s_start, s_end, mentions, state: ParagraphState, ctx: DocContext):
     """Update the topic year and place from the start of a sentence."""
     sentence = para[s_start:s_end]
+    part = _PART_OPENER.match(sentence)
+    if part:  # 一季度，… / 今年以来，…: this sentence and the next of the paragraph report that part
+        state.part = normalize_period(part.group("p"))
+    elif re.match(r"[，,\s]*(?:(?:19|20)\d{2}年(?:全年|，|,)|全年|去年|过去一年)", sentence):
+        state.part = None  # 全年… / 2024年，…: the whole year again
     opener = _PERIOD_OPENER.match(sentence)
     if opener and ctx.reporting_year:  # 五年来，… / “十四五”时期，…: the paragraph reviews the period
         state.period = named_period(opener.group(0)) or (ctx.reporting_year - 4, ctx.reporting_year)
@@ -961,7 +1003,7 @@ def _make(ctx: DocContext, para: str, p_start: int, quote_start: int, quote_end:
         place = place_of_item
     if place is None:
         return None
-    period = None
+    period = state.part
     periods = list(_PERIOD.finditer(para[s_start:q.start]))
     if periods:
         period = normalize_period(periods[-1].group("p"))
@@ -978,7 +1020,7 @@ def _make(ctx: DocContext, para: str, p_start: int, quote_start: int, quote_end:
         section_role=section.role if section is not None else None)
 
 
-_AGENCY_AFTER = re.compile(r"^[\u4e00-\u9fa5]{0,8}?(?:局|厅|委员会|办公室|中心|集团|公司|银行|科学院|研究院|大学)")
+_AGENCY_AFTER = re.compile(r"^[\u4e00-\u9fa5]{0,8}?(?:局|厅|委员会|办公室|中心|集团|公司|银行|科学院|研究院|大学|政府)")
 
 
 def _locative(para: str, m: PlaceMention) -> bool:
