@@ -281,6 +281,20 @@ def _in_industry_name(text: str, i: int) -> bool:
     return any(m.start() <= i < m.end() for m in _INDUSTRY.finditer(text, max(0, i - 16), i + 16))
 
 
+def _joined_list_start(text: str, start: int, floor: int, quantities) -> int:
+    """A clause after 、 whose items before hold no figure names them together: 新建改扩建中小学、
+    幼儿园62所 counts both, 签约、开工项目18个 both kinds (not 幼儿园, not 开工项目 alone)."""
+    while start > floor and text[start - 1] == "、" and not re.match(r"[一二三四五六七八九十\d]", text[start:start + 1]):
+        before = _clause_start(text, start - 1, floor)
+        item = text[before:start - 1]
+        if not (2 <= len(item) <= 6) or any(before <= q.start < start for q in quantities) \
+                or not re.fullmatch(r"[\u4e00-\u9fa5]+", item) or re.match(r"第?[一二三四五六七八九十]+$", item) \
+                or re.match(r"稳居|位居|居|实现|达到|达|增长|保持|排名|连续|完成|突破", item):
+            break  # not a name of its own (第一、二批; 稳居全国前十强、增长4.8%)
+        start = before
+    return start
+
+
 def _clause_start(text: str, pos: int, floor: int) -> int:
     """Start of the clause that ends at pos; a parenthesis closed inside it is part of it, and so
     is the 、 inside an industry's name."""
@@ -529,7 +543,7 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
         said: list[str] = []  # every metric of this sentence so far, in order
         roles = _pair_roles(para, sent_q)
         for q in sent_q:
-            c_start = _clause_start(para, q.start, s_start)
+            c_start = _joined_list_start(para, _clause_start(para, q.start, s_start), s_start, sent_q)
             quote_end = q.end
             role = roles.get(id(q))
             # a number inside a list ("城乡发展18.9325亿元，社会事业7.5069亿元") starts after the previous figure
