@@ -341,3 +341,9 @@ def test_what_is_built_over_the_year_is_a_flow_what_stands_a_stock(tmp_path):
 def test_a_method_phrase_is_no_metric(tmp_path):
     obs = observations(tmp_path, BULLETIN.format(text="全年地区生产总值1068.4亿元，按可比价计算，增长6.1%。"))
     assert name(one(obs, "6.1")) == "地区生产总值"
+
+
+def test_nouns_joined_by_a_pause_mark_are_counted_together(tmp_path):
+    obs = observations(tmp_path, BULLETIN.format(text="全市中小学、幼儿园215所。全年签约、开工项目48个。第一、二批项目15个。"))
+    assert (one(obs, "215").metric, one(obs, "48").metric) == ("中小学、幼儿园", "签约、开工项目")
+    assert not one(obs, "15").metric.startswith("第一、")  # an ordinal list is no list of names
