@@ -347,3 +347,12 @@ def test_nouns_joined_by_a_pause_mark_are_counted_together(tmp_path):
     obs = observations(tmp_path, BULLETIN.format(text="全市中小学、幼儿园215所。全年签约、开工项目48个。第一、二批项目15个。"))
     assert (one(obs, "215").metric, one(obs, "48").metric) == ("中小学、幼儿园", "签约、开工项目")
     assert not one(obs, "15").metric.startswith("第一、")  # an ordinal list is no list of names
+
+
+def test_a_share_of_the_years_plan_is_a_completion_rate(tmp_path):
+    news = ("常德重点项目建设成效明显\n\n发布时间：2025-12-28\n\n今年以来，全市实施省市重点建设项目386个，完成投资1126.5亿元，"
+            "完成年度计划的106.3%。全市固定资产投资完成年度投资计划的98.5%。\n")
+    obs = observations(tmp_path, news)
+    done, fixed = one(obs, "106.3"), one(obs, "98.5")
+    assert (done.metric, done.status, done.measure) == ("省市重点建设项目年度计划完成率", "Actual", "Level")
+    assert (fixed.metric, fixed.status) == ("固定资产投资年度计划完成率", "Actual")

@@ -433,6 +433,11 @@ def _complete_from_book(label: str, book: str | None) -> tuple[str, bool]:
 _SUBUNIT_SUBJECT = re.compile(r"^(?:其中[，,]?)?([\u4e00-\u9fa5]{2,12}?(?:专班|园区|开发区|高新区|经开区|产业园|片区|板块|"
                               r"集团|公司))(?:作为[^，,。]{0,12}[，,]|以(?=\d)|[，,：:])")
 _SHARE_OF_BUDGET = re.compile(r"^(?:占|为|完成|达|达到)?(?:年初|调整后?的?)?预算(?:数)?的?$")
+# 完成投资1126.5亿元，完成年度计划的106.3%: how much of the year's plan the figure before is
+_SHARE_OF_PLAN = re.compile(r"^(?:占|为|完成|达|达到)?(?:年度|全年|年)(?:投资)?计划(?:任务)?的?$")
+_SHARE_OF_PLAN_WORDS = re.compile(r"(?:占|为|完成|达到?)(?:年度|全年|年)(?:投资)?计划(?:任务)?的")
+# 固定资产投资完成年度投资计划的98.5%: the subject's rate of its year's plan
+_SUBJECT_SHARE_OF_PLAN = re.compile(r"^(.{2,}?)(?:完成|占|达到?)(?:年度|全年|年)(?:投资)?计划(?:任务)?的?$")
 
 
 class ParagraphState:
@@ -604,8 +609,13 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
             else:
                 label, budgeted = _complete_from_book(label, state.book)
             share_of_budget = bool(_SHARE_OF_BUDGET.match(label)) and previous_metric is not None
+            share_of_plan = bool(_SHARE_OF_PLAN.match(label)) and previous_metric is not None and q.unit == "%"
             if share_of_budget:  # 收入完成32亿元，为预算的101%: how much of its budget, not a new metric
                 label, measure, budgeted = previous_metric + "预算完成率", "Level", False
+            elif share_of_plan:
+                label, measure, budgeted = previous_metric + "年度计划完成率", "Level", False
+            elif q.unit == "%" and _SUBJECT_SHARE_OF_PLAN.match(label):
+                label, measure = _SUBJECT_SHARE_OF_PLAN.match(label).group(1) + "年度计划完成率", "Level"
             elif label.startswith("占") and previous_metric and len(label) > 2:
                 label = previous_metric + label  # 税收收入…，占一般公共预算收入的比重为71.1%
             label = _complete_from_previous(label, previous_metric, tuple(said))
@@ -653,7 +663,7 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
                     named_before.append(label)
                 said.append(label)
             group = measure == "Change" and re.search(r"(?:项目|工程|企业)$", label) and q.unit not in ("%", "‰")
-            if (measure == "Level" or previous_metric is None or group) and not share_of_budget \
+            if (measure == "Level" or previous_metric is None or group) and not (share_of_budget or share_of_plan) \
                     and not label.startswith(previous_metric or "\0"):
                 previous_metric = label
     return out
@@ -968,8 +978,8 @@ def _make(ctx: DocContext, para: str, p_start: int, quote_start: int, quote_end:
         basis = "explicit"
         if not ctx.work_report and state.section is None:
             state.year, state.year_basis = year, "topic"  # an article's year carries to its next sentences
-    # status
-    unquoted = _QUOTED.sub("", sentence_prefix)
+    # status (完成年度计划的106.3% reports how much of a plan was done: no plan word)
+    unquoted = _SHARE_OF_PLAN_WORDS.sub("", _QUOTED.sub("", sentence_prefix))
     section = state.section
     period_start = period_end = None
     estimated = False
