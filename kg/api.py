@@ -53,17 +53,30 @@ class KnowledgeGraph:
         except search_service.ServiceError as exc:
             raise QueryError(f"search SERVICE: {exc}") from None
 
-    def _service_passages(self, text: str, k: int) -> list[tuple[str, float]]:
-        from .errors import InputError
+    def _service_passages(self, text: str, k: int, **filters) -> list[tuple[str, float]]:
+        from .errors import InputError, QueryError
 
-        try:
-            return [(h["passage"], h["score"]) for h in self.search(text, k=k)]
-        except InputError:  # an empty or overlong text finds nothing
+        if not text.strip():
             return []
+        try:
+            return [(h["passage"], h["score"]) for h in self.search(text, k=k, **filters)]
+        except InputError as exc:
+            if filters:  # an unknown place, kind or document: say so, as kg search does
+                raise QueryError(f"search SERVICE: {exc}") from None
+            return []  # an overlong text finds nothing
 
-    def _probe_values(self, query: str) -> list[str]:
-        rows = self.store.select(query)
-        return [str(v) for r in rows for v in r.values() if v is not None]
+    def _probe_values(self, query: str) -> list[tuple[str, str]]:
+        """The literals a search block's text variable takes (kg/search_service.py)."""
+        import pyoxigraph as ox
+
+        from .search_service import literal_term
+
+        out = []
+        for solution in self.store.query(query):
+            for term in solution:
+                if isinstance(term, ox.Literal):
+                    out.append((term.value, literal_term(term.value, term.language, term.datatype.value)))
+        return out
 
     def entity_matches(self, text: str, kind: str, k: int = 20) -> list[tuple[str, float]]:
         """Entities of a class (Program, Agency, Place, Indicator, Metric) whose label or alias
@@ -104,11 +117,13 @@ class KnowledgeGraph:
             from .search import Searcher
 
             self._searcher = Searcher(self.build_dir, documents_about=self._documents_about,
-                                      documents_named=self._documents_named)
+                                      documents_named=self._documents_named,
+                                      passages_mentioning=self._passages_mentioning)
         return self._searcher
 
     def search(self, query: str, k: int = 10, mode: str = "fused", *, place: str | None = None,
-               kind: str | None = None, year: int | None = None, doc: str | None = None) -> list[dict]:
+               kind: str | None = None, year: int | None = None, doc: str | None = None,
+               section: str | None = None, mentions: str | None = None) -> list[dict]:
         """Passages for a natural-language query, best first: dicts with passage (IRI), doc
         (source file), start, end, score, text. The model is loaded once, on the first call.
         An empty list when no passage matches well (none shares a content word or an indicator
@@ -117,9 +132,28 @@ class KnowledgeGraph:
         kg compare name places: 江苏, 郑州; the documents about it or a place located in it), kind
         (WorkReport, StatisticalBulletin, BudgetReport, PlanReport, PlanOutline, News, Other or 政府工作报告 …), year (the year
         a passage's section reports on), doc (a file name, or part of a title: the documents it
-        names). An unknown place or document is an InputError. A place or year the query names is
-        preferred even without a filter."""
-        return self.searcher.search(query, k=k, mode=mode, place=place, kind=kind, year=year, doc=doc)
+        names), section (a section's role: AnnualTargets, 主要预期目标, 工作回顾 …), mentions (an
+        entity's name or alias: the passages that mention it, or an agency or program linked to it,
+        or state a figure of that indicator). An unknown place, document, section or entity is an
+        InputError. A place or year the query names is preferred even without a filter."""
+        return self.searcher.search(query, k=k, mode=mode, place=place, kind=kind, year=year, doc=doc,
+                                    section=section, mentions=mentions)
+
+    def _passages_mentioning(self, name: str) -> set[str]:
+        """Passages that mention an entity named so (label or alias), or its neighbours in the graph
+        (the agency running a program, the programs an agency runs, an agency's parent or parts),
+        or state a figure of an indicator or metric so named."""
+        from .search_service import literal_term
+
+        names = f"{literal_term(name)} {literal_term(name, 'zh')}"
+        rows = self.store.select(f"""SELECT DISTINCT ?p WHERE {{
+            VALUES ?name {{ {names} }}
+            ?e rdfs:label|skos:altLabel ?name .
+            {{ ?p gk:mentions ?e }}
+            UNION {{ ?e gk:responsibleAgency|^gk:responsibleAgency|org:subOrganizationOf|^org:subOrganizationOf ?n .
+                     ?n a ?c . VALUES ?c {{ gk:Agency gk:Program }} ?p gk:mentions ?n }}
+            UNION {{ ?o gk:indicator|gk:metric ?e ; prov:wasDerivedFrom ?p }} }}""")
+        return {r["p"] for r in rows}
 
     def _documents_about(self, place: str) -> set[str]:
         """Source files of the documents whose subject place is `place` (a label or alias, linked

@@ -75,6 +75,11 @@ def _parser() -> argparse.ArgumentParser:
     _filters(q)
     q.add_argument("--doc", metavar="FILE_OR_TITLE", help="only this document: its file name, or part of its title "
                    "(every document whose title contains it); one value")
+    q.add_argument("--section", metavar="ROLE", help="only passages of sections of this role: ReviewLastYear, "
+                   "ReviewFiveYears, FiveYearPlan, AnnualTargets, AnnualTasks, Body (or 工作回顾, 五年回顾, 五年规划, "
+                   "主要预期目标, 重点工作, 正文)")
+    q.add_argument("--mentions", metavar="NAME", help="only passages that mention this program, agency, place or "
+                   "indicator (name or alias), or an agency or program linked to it in the graph")
 
     a = sub.add_parser("ask", parents=[common], help="answer a question with citations",
                        description="Answer a question in Chinese from the graph (observations of the linked "
@@ -480,14 +485,16 @@ def cmd_search(args) -> int:
         for line in sys.stdin:
             query = line.strip()
             try:
-                hits = graph.search(query, k=k, doc=args.doc, **_filter_args(args)) if query else []
+                hits = graph.search(query, k=k, doc=args.doc, section=args.section, mentions=args.mentions,
+                                    **_filter_args(args)) if query else []
             except InputError as exc:  # one bad line (too long) keeps its place: []
                 print(f"kg search: line skipped: {exc}", file=sys.stderr)
                 hits = []
             sys.stdout.write(json.dumps(hits, ensure_ascii=False) + "\n")
             sys.stdout.flush()
         return 0
-    hits = graph.search(args.query, k=k, doc=args.doc, **_filter_args(args))
+    hits = graph.search(args.query, k=k, doc=args.doc, section=args.section, mentions=args.mentions,
+                        **_filter_args(args))
     if fmt == "json":
         print(json.dumps(hits, ensure_ascii=False, indent=2))
         if not hits:

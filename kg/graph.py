@@ -19,6 +19,7 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
+from . import vocab
 from .errors import QueryError, UpdateRefused, WorkspaceError
 
 GK = Namespace("https://w3id.org/govkg/ontology#")
@@ -122,9 +123,7 @@ def section_iri(doc_id: str, order: int) -> URIRef:
     return resource("section", doc_id, str(order))
 
 
-_ROLE_TERMS = {"review_last_year": "ReviewLastYear", "review_five_year": "ReviewFiveYears",
-               "five_year_plan": "FiveYearPlan", "targets": "AnnualTargets", "tasks": "AnnualTasks",
-               "body": "Body"}
+_ROLE_TERMS = {role: term for role, (term, _names) in vocab.section_roles().items()}
 
 
 def add_structure(g: Graph, doc, structure) -> None:

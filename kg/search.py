@@ -433,11 +433,15 @@ class Searcher:
     documents_about(place) and documents_named(text), given by the API (kg/api.py), turn the place
     and doc filters into the source files they allow, from the graph: a place by label or alias with
     the places located in it, a document by file name or part of its title. Without them (a bare
-    Searcher, as in bench/) a place is a document's own subject place and a doc its file name."""
+    Searcher, as in bench/) a place is a document's own subject place and a doc its file name.
+    passages_mentioning(name), from the API too, gives the passages that mention an entity or
+    its neighbours (the mentions filter; none without it)."""
 
     def __init__(self, build_dir: Path, documents_about: Callable[[str], set[str]] | None = None,
-                 documents_named: Callable[[str], set[str]] | None = None):
+                 documents_named: Callable[[str], set[str]] | None = None,
+                 passages_mentioning: Callable[[str], set[str]] | None = None):
         self.documents_about, self.documents_named = documents_about, documents_named
+        self.passages_mentioning = passages_mentioning
         self.dir = Path(build_dir) / INDEX_DIR
         meta = self.dir / "index.json"
         if not meta.is_file():
@@ -520,15 +524,30 @@ class Searcher:
         return base + offset if base and offset is not None else None
 
     def allowed(self, place: str | None = None, kind: str | None = None, year: int | None = None,
-                doc: str | None = None) -> np.ndarray | None:
+                doc: str | None = None, section: str | None = None, mentions: str | None = None) -> np.ndarray | None:
         """The passages the filters let through (None without filters). A place filter takes a
         place's label or short form (with the API: the documents about it or a place in it); kind
         an English or Chinese kind name; year the year a passage's section reports on (or its
-        document's report year); doc a document's file name or part of its title."""
+        document's report year); doc a document's file name or part of its title; section a
+        section's role (AnnualTargets, 主要预期目标, 工作回顾 …: kg/vocab/section_role_names.tsv);
+        mentions an entity's name (the passages that mention it or an entity linked to it)."""
         place, doc = (place or "").strip() or None, (doc or "").strip() or None
-        if not (place or kind or year or doc):
+        section, mentions = (section or "").strip() or None, (mentions or "").strip() or None
+        if not (place or kind or year or doc or section or mentions):
             return None
         mask = np.ones(self.n, bool)
+        if section:
+            role = vocab.section_role_named(section)
+            if role is None:
+                names = "、".join(f"{t} ({'、'.join(n[:1])})" for t, n in vocab.section_roles().values())
+                raise InputError(f"unknown section {section!r}: one of {names}")
+            mask &= np.array([r.get("role") == role for r in self.rows], bool)
+        if mentions:
+            iris = self.passages_mentioning(mentions) if self.passages_mentioning is not None else set()
+            if not iris:
+                raise InputError(f"no passage mentions {mentions!r} (a program, agency, place or indicator "
+                                 "by its name or alias)")
+            mask &= np.array([r["passage"] in iris for r in self.rows], bool)
         if place:
             files = self.documents_about(place) if self.documents_about is not None else \
                 {r["doc"] for r in self.rows if r.get("place") in self.place_names.get(place, ())}
@@ -638,10 +657,11 @@ class Searcher:
 
     def search(self, query: str, k: int = 10, mode: str = "fused", qv: np.ndarray | None = None,
                params: dict | None = None, place: str | None = None, kind: str | None = None,
-               year: int | None = None, doc: str | None = None) -> list[dict]:
+               year: int | None = None, doc: str | None = None, section: str | None = None,
+               mentions: str | None = None) -> list[dict]:
         """Best passages first: dicts with passage (IRI), doc, start, end, score, text (and the
         component scores); none when no passage passes the relevance floor (see query_terms and
-        VECTOR_FLOOR). mode: fused | vector | lexical; place, kind, year, doc filter (see
+        VECTOR_FLOOR). mode: fused | vector | lexical; place, kind, year, doc, section, mentions filter (see
         allowed); params override the fusion weights (lexical, vector, status_prior, place_prior,
         year_prior, candidates, rrf) and the floor (floor: False turns it off, vector_floor) --
         for the benchmark."""
@@ -659,7 +679,7 @@ class Searcher:
         k = check_k(k)
         if self.n == 0:
             return []
-        allowed = self.allowed(place, kind, year, doc)
+        allowed = self.allowed(place, kind, year, doc, section, mentions)
         if allowed is not None and not allowed.any():
             return []
         k = min(k, self.n)

@@ -7,8 +7,9 @@
 
 Oxigraph has no hook for a SERVICE, so the block is answered before the query runs and replaced by
 a VALUES block of its rows: `?passage` binds the passages `kg search TEXT -k K` returns, with the same
-scores (k: gk:k, default 20, at most MAX_K); with `a gk:Program` (gk:Agency, gk:Place, gk:Indicator,
-gk:Metric) inside the block, the entities of that class whose label or alias matches the text. The
+scores (k: gk:k, default 20, at most MAX_K). gk:place "四川省", gk:year 2026, gk:documentKind
+gk:WorkReport, gk:sectionRole gk:AnnualTargets, gk:mentions "…" and gk:sourceFile "…" filter the
+search as kg search's --place, --year, --kind, --section, --mentions and --doc do. With `a gk:Program` (gk:Agency, gk:Place, gk:Indicator, gk:Metric) inside the block, the entities of that class whose label or alias matches the text. The
 text may be a variable bound elsewhere in the query: the query's own pattern, without the block,
 gives its distinct values first (at most MAX_TEXTS), one search each, and the VALUES block carries
 the text too, so it joins where the variable is bound. Any other SERVICE stays in the query and is
@@ -30,6 +31,9 @@ DEFAULT_K = 20
 MAX_K = 200
 MAX_TEXTS = 50  # distinct values of a text variable searched in one query
 ENTITY_CLASSES = {"Program", "Agency", "Place", "Indicator", "Metric"}
+# passage filters, named as the graph names what they filter on: kg search's --place, --year, --kind, --doc
+FILTERS = {GK + "place": "place", GK + "year": "year", GK + "documentKind": "kind", GK + "sourceFile": "doc",
+           GK + "sectionRole": "section", GK + "mentions": "mentions"}
 
 _TOKEN = re.compile(r"""
     (?P<var>[?$][A-Za-z_][\w]*)
@@ -57,6 +61,7 @@ class Block:
     score_var: str | None = None
     k: int = DEFAULT_K
     entity_class: str | None = None  # Program, Agency … (None: passages)
+    filters: dict = field(default_factory=dict)  # kg search's place/kind/year/doc (passages only)
     probe: str | None = None  # the query that gives a text variable's values
 
 
@@ -98,7 +103,9 @@ def _blank(query: str) -> str:
 
 
 def _declared_prefixes(query: str, blank: str) -> dict[str, str]:
-    prefixes = {"gk": GK, "rdf": RDF_TYPE.rsplit("#", 1)[0] + "#"}
+    from .graph import PREFIXES  # predeclared by kg sparql and the endpoint
+
+    prefixes = dict(PREFIXES)
     for m in re.finditer(r"PREFIX\s+([\w\-]*):\s*<([^>]*)>", blank, re.IGNORECASE):
         prefixes[m.group(1)] = m.group(2)
     return prefixes
@@ -181,6 +188,19 @@ def _parse_block(body: str, prefixes: dict[str, str]) -> Block:
                 if kind not in ("number", "string") or not re.fullmatch(r"\d+", _literal_value(value) if kind == "string" else value):
                     raise ServiceError("gk:k takes a whole number")
                 block.k = max(1, min(MAX_K, int(_literal_value(value) if kind == "string" else value)))
+            elif predicate in FILTERS:
+                name = FILTERS[predicate]
+                if kind in ("pname", "iri") and name in ("kind", "section"):  # gk:documentKind gk:WorkReport
+                    given = (_expand(value, prefixes) or value).rsplit("#", 1)[-1]
+                elif kind in ("string", "number"):
+                    given = _literal_value(value) if kind == "string" else value
+                else:
+                    raise ServiceError(f"{predicate.replace(GK, 'gk:')} takes a text, as kg search --{name}")
+                if name == "year":
+                    if not re.fullmatch(r"\d{4}", given):
+                        raise ServiceError("gk:year takes a year: gk:year 2026")
+                    given = int(given)
+                block.filters[name] = given
             elif predicate == RDF_TYPE:
                 cls = _expand(value, prefixes) if kind in ("iri", "pname") else None
                 name = cls.rsplit("#", 1)[-1] if cls and cls.startswith(GK) else None
@@ -188,7 +208,9 @@ def _parse_block(body: str, prefixes: dict[str, str]) -> Block:
                     raise ServiceError(f"the search SERVICE searches passages or one of gk:{', gk:'.join(sorted(ENTITY_CLASSES))}")
                 block.entity_class = name
             else:
-                raise ServiceError(f"the search SERVICE knows gk:matches, gk:score, gk:k and a (rdf:type), not {predicate}")
+                raise ServiceError("the search SERVICE knows gk:matches, gk:score, gk:k, gk:place, gk:year, "
+                                   "gk:documentKind, gk:sectionRole, gk:mentions, gk:sourceFile and a (rdf:type), "
+                                   f"not {predicate}")
             expect = "separator"
         elif expect == "separator":
             if value == ";":
@@ -199,6 +221,9 @@ def _parse_block(body: str, prefixes: dict[str, str]) -> Block:
                 expect = "object"
             else:
                 raise ServiceError(f"unexpected {value!r} in the search SERVICE block")
+    if block.entity_class and block.filters:
+        raise ServiceError("gk:place, gk:year, gk:documentKind, gk:sectionRole, gk:mentions and gk:sourceFile "
+                           "filter passages, not entities")
     if subject is None or (block.text is None and block.text_var is None):
         raise ServiceError("the search SERVICE block needs ?x gk:matches \"text\" (or a variable)")
     block.subject = subject
@@ -229,17 +254,30 @@ def _literal(text: str) -> str:
     return f'"{escaped}"'
 
 
-def render(p: Plan, results: dict[tuple[int, str], list[tuple[str, float]]], texts: dict[int, list[str]]) -> str:
+def literal_term(value: str, lang: str | None = None, datatype: str | None = None) -> str:
+    """A literal as SPARQL writes it, language tag or datatype kept (a VALUES row joins only with
+    the very term the graph holds: "营商环境"@zh is not "营商环境")."""
+    term = _literal(value)
+    if lang:
+        return term + "@" + re.sub(r"[^A-Za-z0-9\-]", "", lang)
+    if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
+        return term + "^^<" + re.sub(r"[<>\"{}|^`\\\s]", "", datatype) + ">"
+    return term
+
+
+def render(p: Plan, results: dict[tuple[int, str], list[tuple[str, float]]],
+           texts: dict[int, list[tuple[str, str]]]) -> str:
     """The query with each search block replaced by the VALUES block of its rows. results:
-    (block index, text) -> [(IRI, score)]; texts: block index -> the values of its text variable."""
+    (block index, text) -> [(IRI, score)]; texts: block index -> the values of its text variable,
+    each (text, the term as SPARQL writes it)."""
     query = p.query
     for i in range(len(p.blocks) - 1, -1, -1):
         block = p.blocks[i]
         names = ([block.text_var] if block.text_var else []) + [block.subject] + ([block.score_var] if block.score_var else [])
         rows = []
-        for text in (texts.get(i, []) if block.text_var else [block.text]):
+        for text, term in (texts.get(i, []) if block.text_var else [(block.text, None)]):
             for iri, score in results.get((i, text), []):
-                row = ([_literal(text)] if block.text_var else []) + [f"<{iri}>"]
+                row = ([term] if block.text_var else []) + [f"<{iri}>"]
                 if block.score_var:
                     row.append(f'"{score:.6f}"^^<http://www.w3.org/2001/XMLSchema#double>')
                 rows.append("(" + " ".join(row) + ")")
@@ -249,17 +287,18 @@ def render(p: Plan, results: dict[tuple[int, str], list[tuple[str, float]]], tex
 
 
 def answer(query: str, passages, entities, probe) -> str:
-    """The query with its search blocks answered: passages(text, k) -> [(IRI, score)] (kg search),
-    entities(text, class, k) -> [(IRI, score)], probe(query) -> [values] (a query run as any other)."""
+    """The query with its search blocks answered: passages(text, k, place=, kind=, year=, doc=) ->
+    [(IRI, score)] (kg search), entities(text, class, k) -> [(IRI, score)], probe(query) -> the
+    literals a text variable takes, each (text, term as SPARQL writes it: literal_term)."""
     p = plan(query)
     if not p.blocks:
         return query
     results, texts = {}, {}
     for i, block in enumerate(p.blocks):
-        wanted = probe(block.probe)[:MAX_TEXTS] if block.text_var else [block.text]
-        texts[i] = [t for t in dict.fromkeys(wanted) if t and t.strip()]
-        for text in texts[i]:  # one search per distinct text, within this query
-            if (i, text) not in results:
+        wanted = probe(block.probe)[:MAX_TEXTS] if block.text_var else []
+        texts[i] = [(t, term) for t, term in dict.fromkeys(wanted) if t and t.strip()]
+        for text in [t for t, _ in texts[i]] if block.text_var else [block.text]:
+            if (i, text) not in results:  # one search per distinct text, within this query
                 results[(i, text)] = entities(text, block.entity_class, block.k) if block.entity_class \
-                    else passages(text, block.k)
+                    else passages(text, block.k, **block.filters)
     return render(p, results, texts)

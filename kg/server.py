@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+import json
 import re
 import socket
 import sys
@@ -260,6 +261,63 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
     def sparql_error(status: int, message: str):
         return PlainTextResponse(message + "\n", status_code=status)
 
+    async def while_connected(request: Request, served, work):
+        """The result of work, or None when the client went away first (the page's Cancel, a closed
+        tab): a SPARQL query then stops, its worker killed and replaced, so it holds no core."""
+        running = asyncio.ensure_future(work)
+        while not running.done():
+            await asyncio.wait({running}, timeout=0.2)
+            if not running.done() and await request.is_disconnected():
+                running.cancel()
+                served.pool.stats["cancelled"] += 1
+                with contextlib.suppress(asyncio.CancelledError):
+                    await running
+                return None
+        return running.result()
+
+    async def answer_search_blocks(request: Request, served, query: str, deadline: float):
+        """The query with its search SERVICE blocks answered as VALUES (kg/search_service.py), as
+        kg sparql and g.sparql answer them; the queries giving a text variable's values run in the
+        worker pool like any query, all within the one deadline. A Response when it cannot be."""
+        from . import search_service
+
+        if "SERVICE" not in query.upper():
+            return query
+        loop = asyncio.get_running_loop()
+        try:
+            plan = search_service.plan(query)
+        except search_service.ServiceError as exc:
+            return sparql_error(400, f"search SERVICE: {exc}")
+        if not plan.blocks:
+            return query  # another SERVICE: the worker refuses it
+        values: dict[str, list[str]] = {}
+        for block in plan.blocks:
+            if block.probe is None or block.probe in values:
+                continue
+            got = await while_connected(request, served, served.pool.query(
+                block.probe, [("application/sparql-results+json", 1.0)], None, timeout=deadline - loop.time()))
+            if got is None:
+                return Response(status_code=499)
+            if got.status != 200:
+                return sparql_error(got.status, got.error or "query failed")
+            rows = json.loads(got.body)["results"]["bindings"]
+            values[block.probe] = [(v["value"], search_service.literal_term(v["value"], v.get("xml:lang"), v.get("datatype")))
+                                   for r in rows for v in r.values() if v.get("type") in ("literal", "typed-literal")]
+
+        def search():
+            with served.lock:  # search and ask one at a time per build (lazy caches, the encoder)
+                return served.graph.answer_search(query, probe=values.__getitem__)
+
+        try:
+            return await while_connected(request, served, asyncio.wait_for(
+                run_in_threadpool(search), max(0.001, deadline - loop.time()))) or Response(status_code=499)
+        except asyncio.TimeoutError:
+            served.pool.stats["timeouts"] += 1
+            return sparql_error(503, f"query stopped: its searches ran longer than the server's limit of "
+                                     f"{served.pool.timeout:g} s")
+        except QueryError as exc:
+            return sparql_error(400, str(exc))
+
     async def run_sparql(request: Request, query: str | None, params: dict[str, list[str]]):
         if "update" in params:
             return sparql_error(403, UPDATE_REFUSED)
@@ -279,18 +337,15 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
             return sparql_error(400, "empty SPARQL query")
         served = await follower.acquire()
         try:
-            # a client that goes away (the page's Cancel, a closed tab) stops its query: the worker
-            # running it is killed and replaced, so an abandoned query holds no core
-            running = asyncio.ensure_future(served.pool.query(query, parse_accept(request.headers.get("accept")), fmt))
-            while not running.done():
-                await asyncio.wait({running}, timeout=0.2)
-                if not running.done() and await request.is_disconnected():
-                    running.cancel()
-                    served.pool.stats["cancelled"] += 1
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await running
-                    return Response(status_code=499)  # nobody reads it: the client closed the connection
-            answer = running.result()
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + served.pool.timeout  # one limit for the searches and the query
+            answered = await answer_search_blocks(request, served, query, deadline)
+            if isinstance(answered, Response):
+                return answered
+            answer = await while_connected(request, served, served.pool.query(
+                answered, parse_accept(request.headers.get("accept")), fmt, timeout=deadline - loop.time()))
+            if answer is None:
+                return Response(status_code=499)  # nobody reads it: the client closed the connection
         finally:
             await follower.release(served)
         if answer.status != 200:
@@ -364,16 +419,21 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
                place: str | None = Query(None, description="only documents about this place or a place in it (河南, 郑州)"),
                kind: str | None = Query(None, description="WorkReport, StatisticalBulletin, BudgetReport, PlanReport, PlanOutline, News, Other"),
                year: str | None = Query(None, description="only passages about this year"),
-               doc: str | None = Query(None, description="only this document: file name or part of its title")):
+               doc: str | None = Query(None, description="only this document: file name or part of its title"),
+               section: str | None = Query(None, description="only sections of this role: AnnualTargets, ReviewLastYear, "
+                                           "AnnualTasks … (or 主要预期目标, 工作回顾 …)"),
+               mentions: str | None = Query(None, description="only passages that mention this program, agency, place "
+                                            "or indicator, or an agency or program linked to it")):
         """An empty list when no passage matches well (the page says 没有匹配良好的段落); an unknown
-        place or document is 400 {"error": ...}."""
+        place, document, section or entity is 400 {"error": ...}."""
         from .search import check_k
 
         if not q.strip():
             raise InputError("empty query: give some text to search for")
         k_int, year_int = check_k(k), _year(year)
         return JSONResponse(await on_graph(lambda g: g.search(q, k=k_int, place=place, kind=kind, year=year_int,
-                                                              doc=doc), locked=True))
+                                                              doc=doc, section=section, mentions=mentions),
+                                           locked=True))
 
     @app.get("/ask", tags=["search"], summary="a cited answer (as `kg ask --format json`)")
     async def ask(q: str = Query(..., description="the question, e.g. 2024年郑州市优良天数是多少"),

@@ -216,15 +216,19 @@ class WorkerPool:
         """Queries can be answered: a worker is running, or none has failed to start."""
         return self.live > 0 or self.problem is None
 
-    async def query(self, query: str, accept: list[tuple[str, float]], format_param: str | None = None) -> QueryAnswer:
+    async def query(self, query: str, accept: list[tuple[str, float]], format_param: str | None = None,
+                    timeout: float | None = None) -> QueryAnswer:
+        """timeout: what is left of the server's limit when part of the request already ran (the
+        search blocks of a query, kg/search_service.py); the message names the server's limit."""
         loop = asyncio.get_running_loop()
         started = loop.time()
-        deadline = started + self.timeout
+        limit = self.timeout if timeout is None else max(0.001, min(timeout, self.timeout))
+        deadline = started + limit
         self.stats["queries"] += 1
         if not self.healthy:  # no worker and none can start: say so at once, never hang
             return QueryAnswer(503, error=f"no SPARQL worker is running ({self.problem})")
         try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+            worker = await asyncio.wait_for(self._idle.get(), limit)
         except asyncio.TimeoutError:
             self.stats["timeouts"] += 1
             return QueryAnswer(503, error=f"all {self.size} query workers stayed busy for {self.timeout:g} s "

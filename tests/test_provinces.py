@@ -88,3 +88,77 @@ def test_gdp_growth_target_example(three_provinces):
     got = {r["place"]["value"]: (r["value"]["value"], r.get("max", {}).get("value")) for r in rows}
     # 安徽 "增长5%—5.5%", 河北 "增长5%以上", 四川 "增长5.5%左右"
     assert got == {"安徽省": ("5", "5.5"), "河北省": ("5", None), "四川省": ("5.5", None)}
+
+
+# ------------------------------------------------------------------ search inside SPARQL
+
+ISSUE_EXAMPLE = """PREFIX gk: <https://w3id.org/govkg/ontology#>
+SELECT ?passage ?score ?doc WHERE {
+  SERVICE <https://w3id.org/govkg/search> {
+    ?passage gk:matches "低空经济" ; gk:score ?score .
+  }
+  ?passage gk:inDocument ?doc .
+}
+ORDER BY DESC(?score)"""
+
+
+def _three_ways(workspace, query, server):
+    """The rows of a query through kg sparql, g.sparql and the endpoint (SPARQLWrapper: JSON, CSV)."""
+    import csv
+    import io
+
+    from SPARQLWrapper import CSV, JSON, SPARQLWrapper
+
+    import kg
+
+    cli = [{k: v["value"] for k, v in b.items()} for b in json.loads(run_kg(
+        "sparql", query, "--format", "json", "--workspace", workspace, check=True).stdout)["results"]["bindings"]]
+    graph = kg.open(workspace)
+    try:
+        api = [{k: v for k, v in r.items() if v is not None} for r in graph.sparql(query)]
+        hits = graph.search("低空经济", k=50)
+    finally:
+        graph.close()
+    sw = SPARQLWrapper(server.url + "/sparql")
+    sw.setQuery(query)
+    sw.setReturnFormat(JSON)
+    endpoint = [{k: v["value"] for k, v in b.items()} for b in sw.queryAndConvert()["results"]["bindings"]]
+    sw.setReturnFormat(CSV)
+    table = [{k: v for k, v in r.items() if v} for r in csv.DictReader(io.StringIO(sw.queryAndConvert().decode("utf-8")))]
+    assert cli == api == endpoint == table
+    return api, hits
+
+
+def test_search_inside_sparql_on_provinces(three_provinces, tmp_path):
+    from .test_server import Server
+
+    server = Server(three_provinces, tmp_path / "serve.log")
+    try:
+        server.wait_ready()
+        rows, hits = _three_ways(three_provinces, ISSUE_EXAMPLE, server)
+        assert [(r["passage"], float(r["score"])) for r in rows] == [(h["passage"], h["score"]) for h in hits[:20]]
+        example = (ROOT / "examples" / "search_with_growth_targets.rq").read_text(encoding="utf-8")
+        rows, hits = _three_ways(three_provinces, example, server)
+    finally:
+        server.stop()
+    # 安徽 5%—5.5% and 四川 5.5% reach 5.5%; 河北 5% does not
+    assert {r["place"] for r in rows} == {"安徽省", "四川省"}
+    assert {r["target"] for r in rows} == {"5–5.5%", "5.5%"}
+    score = {h["text"]: h["score"] for h in hits}  # the search's passages (k 50), with its scores
+    assert all(score[r["text"]] == float(r["score"]) for r in rows)
+    assert any("低空" in r["text"] for r in rows)
+
+
+def test_search_for_programs_of_a_province(three_provinces):
+    import kg
+
+    graph = kg.open(three_provinces)
+    try:
+        rows = graph.sparql((ROOT / "examples" / "search_programs_of_province.rq").read_text(encoding="utf-8"))
+        sichuan = {r["name"] for r in graph.sparql("""SELECT DISTINCT ?name WHERE { ?x a gk:Program ; rdfs:label ?name ;
+            gk:locatedIn/gk:locatedIn* ?p . ?p rdfs:label "四川省"@zh }""")}
+    finally:
+        graph.close()
+    assert len(rows) >= 5 and {r["program"] for r in rows} <= sichuan
+    best = [float(r["best"]) for r in rows]
+    assert best == sorted(best, reverse=True)

@@ -365,6 +365,64 @@ def test_keep_alive_responses_are_not_delayed(server):
     assert statistics.median(times) < 0.025, times
 
 
+# ------------------------------------------------------------------ search inside SPARQL
+
+SEARCH_SERVICE = """SELECT ?passage ?score ?doc WHERE {
+  SERVICE <https://w3id.org/govkg/search> { ?passage gk:matches "营商环境" ; gk:score ?score ; gk:k 8 . }
+  ?passage gk:inDocument ?doc .
+} ORDER BY DESC(?score)"""
+# the text a variable bound by the graph: the pool runs the query giving its values first
+SEARCH_BY_PROGRAM = """SELECT ?name ?p WHERE {
+  ?prog a gk:Program ; rdfs:label ?name ; gk:locatedIn/rdfs:label "中原区"@zh .
+  SERVICE <https://w3id.org/govkg/search> { ?p gk:matches ?name ; gk:k 1 } } ORDER BY ?name ?p"""
+
+
+def test_search_service_rows_are_those_of_the_api_in_every_format(server, kgraph):
+    from SPARQLWrapper import CSV, JSON, POST, SPARQLWrapper
+
+    for query in (SEARCH_SERVICE, SEARCH_BY_PROGRAM):
+        expected = kgraph.sparql(query)
+        assert expected
+        sw = SPARQLWrapper(sparql_url(server))
+        sw.setQuery(query)
+        sw.setReturnFormat(JSON)
+        got = [{k: v["value"] for k, v in b.items()} for b in sw.queryAndConvert()["results"]["bindings"]]
+        assert got == [{k: v for k, v in r.items() if v is not None} for r in expected]
+        sw.setMethod(POST)
+        sw.setReturnFormat(CSV)
+        rows = list(csv.DictReader(io.StringIO(sw.queryAndConvert().decode("utf-8"))))
+        assert rows == [{k: v or "" for k, v in r.items()} for r in expected]
+    scores = [float(r["score"]) for r in kgraph.sparql(SEARCH_SERVICE)]
+    assert [(r["passage"], float(r["score"])) for r in kgraph.sparql(SEARCH_SERVICE)] == \
+        [(h["passage"], h["score"]) for h in kgraph.search("营商环境", k=8)] and len(scores) == 8
+
+
+def test_search_service_errors_at_the_endpoint(http):
+    r = http.get("/sparql", params={"query": 'SELECT * WHERE { SERVICE <https://w3id.org/govkg/search> '
+                                             '{ ?p gk:matches "营商环境" ; gk:place "火星" } }'})
+    assert r.status_code == 400 and "火星" in r.text
+    r = http.get("/sparql", params={"query": 'SELECT * WHERE { SERVICE <https://w3id.org/govkg/search> { ?p gk:k 3 } }'})
+    assert r.status_code == 400 and "gk:matches" in r.text
+    hostile = 'SELECT ?p WHERE { SERVICE <https://w3id.org/govkg/search> { ?p gk:matches "x\\" } } DELETE { ?a ?b ?c } #" } }'
+    r = http.get("/sparql", params={"query": hostile}, headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200, r.text
+
+
+@pytest.mark.slow
+def test_a_runaway_query_with_a_search_inside_is_stopped(http, server):
+    query = """SELECT (COUNT(*) AS ?n) WHERE {
+      SERVICE <https://w3id.org/govkg/search> { ?p gk:matches "营商环境" ; gk:k 200 }
+      ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"""
+    t0 = time.monotonic()
+    r = http.post("/sparql", data={"query": query})
+    assert r.status_code == 503 and "longer than the server's limit" in r.text, r.text
+    assert time.monotonic() - t0 < TIMEOUT + 2  # one limit for the search and the query
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and http.get("/health").json()["sparql"]["idle"] < 2:
+        time.sleep(0.2)
+    assert _bindings(http.get("/sparql", params={"query": SEARCH_SERVICE}))
+
+
 # ------------------------------------------------------------------ a real client
 
 def test_sparqlwrapper_client(server, kgraph):

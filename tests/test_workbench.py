@@ -193,6 +193,28 @@ def test_sparql_editor(desktop, http):  # noqa: F811
     assert "第 2 / " in page.inner_text("#sparql-page") and page.inner_text("#sparql-table tbody tr:first-child") != first
     desktop.shot("sparql")
 
+    # the search service: offered as SERV… is typed, a ready block; the example that uses it runs
+    page.evaluate("window.govkg.editor().setValue('SELECT ?passage ?score WHERE {\\n  ')")
+    page.evaluate("window.govkg.editor().setCursor(window.govkg.editor().lineCount(), 2)")
+    page.click(editor)
+    page.keyboard.press("End")
+    page.keyboard.type("SERV")
+    page.keyboard.press("Control+Space")
+    page.wait_for_selector(".CodeMirror-hints li")
+    hints = page.locator(".CodeMirror-hints li").all_inner_texts()
+    assert any("https://w3id.org/govkg/search" in h and "语义检索" in h for h in hints), hints
+    page.keyboard.press("Enter")
+    page.keyboard.type("\n}")
+    assert "gk:matches" in page.evaluate("window.govkg.editor().getValue()")
+    page.click("#sparql-run")
+    page.wait_for_selector("#sparql-table tbody tr")
+    assert page.locator("#sparql-table tbody tr").count() >= 1
+    page.select_option("#sparql-examples", index=next(
+        i for i, o in enumerate(page.locator("#sparql-examples option").all_inner_texts()) if "营商环境" in o))
+    page.click("#sparql-run")
+    page.wait_for_selector("#sparql-table tbody tr")
+    assert "郑州市" in page.inner_text("#sparql-table tbody")
+
     # a malformed query: the message, and the place it points at marked in the editor
     page.evaluate("window.govkg.editor().setValue('SELECT ?x WHERE {\\n  ?x ?y\\n}')")
     page.click("#sparql-run")

@@ -295,6 +295,9 @@
                   "ORDER BY", "GROUP BY", "HAVING", "LIMIT", "OFFSET", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX",
                   "COUNT", "SUM", "AVG", "MIN", "MAX", "SAMPLE", "GROUP_CONCAT", "CONTAINS", "STRSTARTS", "REGEX",
                   "LANG", "LANGMATCHES", "STR", "xsd:decimal", "NOT EXISTS", "EXISTS", "DESC", "ASC"];
+  /* search inside SPARQL (kg/search_service.py): the block, ready to fill in */
+  var SEARCH_SERVICE = {text: "SERVICE <https://w3id.org/govkg/search> {\n    ?passage gk:matches \"低空经济\" ; gk:score ?score ; gk:k 20 .\n  }",
+                        displayText: "SERVICE <https://w3id.org/govkg/search>  语义检索段落"};
   function queryText() { return editor ? editor.getValue() : $("sparql-q").value; }
   function setQueryText(q) { if (editor) editor.setValue(q); else $("sparql-q").value = q; }
 
@@ -314,6 +317,7 @@
         if (p.indexOf(lower) === 0) list.push({text: p + ":", displayText: p + ":  前缀"});
       });
       KEYWORDS.forEach(function (k) { if (lower && k.toLowerCase().indexOf(lower) === 0) list.push(k); });
+      if (lower && ("service".indexOf(lower) === 0 || "检索".indexOf(word) === 0)) list.push(SEARCH_SERVICE);
       terms.forEach(function (t) {  /* by local name or Chinese label: 位于 → gk:locatedIn */
         var local = t.short.split(":")[1] || "";
         if (lower && (local.toLowerCase().indexOf(lower) === 0 || (t.label && t.label.indexOf(word) >= 0)))

@@ -172,6 +172,20 @@ def kind_names() -> dict[str, str]:
     return {kind: name for kind, name, _where, _pattern in table("document_kinds")}
 
 
+def section_roles() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Section role (kg/structure.py) -> (its gk:SectionRole term, the other names a filter takes)."""
+    return {role: (term, tuple(n for n in names.split("、") if n)) for role, term, names in table("section_role_names")}
+
+
+def section_role_named(name: str) -> str | None:
+    """The role a filter names: the role, its term (AnnualTargets, gk:AnnualTargets) or a Chinese name."""
+    want = name.strip().removeprefix("gk:")
+    for role, (term, names) in section_roles().items():
+        if want.lower() in (role, term.lower()) or want in names:
+            return role
+    return None
+
+
 # ---------------------------------------------------------------- five-year plans
 
 _FIVE_YEAR_PLAN = re.compile(r"“?十([一二三四五六七八九])五”?|第十([一二三四五六七八九])个五年")
