@@ -235,7 +235,7 @@ class KnowledgeGraph:
         """One document to read: what documents() says of it, its normalized text (the passages at
         their offsets; the line breaks between them kept as line breaks), its sections (offsets,
         heading, role such as 上年工作回顾 or 主要预期目标, the year and status they report on) and
-        its passages (IRI, number, offsets). A file name or a document IRI; unknown → InputError."""
+        its passages (IRI, number, offsets, the PDF page) and its published format. A file name or a document IRI; unknown → InputError."""
         from .errors import InputError
 
         doc = next((d for d in self.documents() if file in (d["file"], d["file"].rsplit(".", 1)[0])
@@ -244,9 +244,11 @@ class KnowledgeGraph:
             raise InputError(f"no document {file!r} in this workspace (kg info lists them)")
         lit = json.dumps(doc["file"], ensure_ascii=False)
         passages = self.store.select(f"""
-            SELECT ?p ?order ?start ?end ?text WHERE {{
+            SELECT ?p ?order ?start ?end ?text ?page WHERE {{
               ?d gk:sourceFile {lit} . ?p gk:inDocument ?d ; a gk:Passage ; gk:order ?order ;
-                 gk:charStart ?start ; gk:charEnd ?end ; gk:text ?text }} ORDER BY ?start""")
+                 gk:charStart ?start ; gk:charEnd ?end ; gk:text ?text OPTIONAL {{ ?p gk:page ?page }}
+            }} ORDER BY ?start""")
+        media = self.store.select(f"SELECT ?f WHERE {{ ?d gk:sourceFile {lit} ; dcterms:format ?f }}")
         sections = self.store.select(f"""
             SELECT ?order ?start ?end ?heading ?role ?role_name ?year ?status WHERE {{
               ?d gk:sourceFile {lit} . ?s a gk:Section ; gk:inDocument ?d ; gk:order ?order ;
@@ -266,13 +268,14 @@ class KnowledgeGraph:
                 text.append(r["text"])
             at = max(at, end)
         local = lambda v: v.rsplit("#", 1)[-1] if v else None  # noqa: E731
-        return {**doc, "text": "".join(text),
+        return {**doc, "text": "".join(text), "format": media[0]["f"] if media else "text/plain",
                 "sections": [{"order": int(r["order"]), "start": int(r["start"]), "end": int(r["end"]),
                               "heading": r.get("heading"), "role": local(r.get("role")),
                               "role_name": r.get("role_name"), "year": int(r["year"]) if r.get("year") else None,
                               "status": local(r.get("status"))} for r in sections],
                 "passages": [{"passage": r["p"], "order": int(r["order"]), "start": int(r["start"]),
-                              "end": int(r["end"])} for r in passages]}
+                              "end": int(r["end"]), "page": int(r["page"]) if r.get("page") else None}
+                             for r in passages]}
 
     def example_questions(self, n: int = 6) -> list[str]:
         """Questions this corpus can answer, built from it: the indicators stated for the most

@@ -14,6 +14,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from decimal import Decimal
 from urllib.parse import quote
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
@@ -84,6 +85,9 @@ def add_document(g: Graph, doc) -> None:
     if doc.date:
         g.add((d, DCTERMS.date, Literal(doc.date, datatype=XSD.date)))
         g.add((d, GK.dateConfidence, Literal(doc.date_confidence)))
+    g.add((d, DCTERMS["format"], Literal(getattr(doc, "media_type", "text/plain"))))
+    if getattr(doc, "ocr_confidence", None) is not None:
+        g.add((d, GK.ocrConfidence, Literal(Decimal(str(doc.ocr_confidence)))))
     for p in doc.passages:
         piri = passage_iri(doc.doc_id, p.order)
         g.add((piri, RDF.type, GK.Passage))
@@ -92,6 +96,8 @@ def add_document(g: Graph, doc) -> None:
         g.add((piri, GK.charStart, Literal(p.start)))
         g.add((piri, GK.charEnd, Literal(p.end)))
         g.add((piri, GK.order, Literal(p.order)))
+        if getattr(p, "page", None) is not None:
+            g.add((piri, GK.page, Literal(p.page)))
 
 
 def place_iri(place) -> URIRef:

@@ -122,7 +122,7 @@ def test_corpus_folder_errors(tmp_path):
     with pytest.raises(InputError, match="not found"):
         corpus_files(tmp_path / "missing")
     (tmp_path / "image.png").write_bytes(b"\x89PNG")
-    with pytest.raises(InputError, match="no .txt or .md"):
+    with pytest.raises(InputError, match=r"no \.txt, \.md, \.html, \.pdf or \.docx files"):
         corpus_files(tmp_path)
 
 

@@ -248,6 +248,12 @@ def _extract_document(doc, gaz, result: Extraction) -> None:
             if full == entity.name or full in entity.aliases:
                 entity.aliases.add(short)
     observations = extract_observations(doc, ctx, gaz)
+    if getattr(doc, "tables", None):  # a table's rows are read by its headers, not by the prose rules
+        from .tables import table_observations
+
+        observations = [o for o in observations if not any(t.start <= o.start < t.end for t in doc.tables)]
+        for span in doc.tables:
+            observations.extend(table_observations(doc, span, ctx, gaz))
     for obs, program in _counted_programs(doc.text, observations, programs):
         obs.program = program.key
     for obs in observations:

@@ -680,8 +680,13 @@
       $("document-list").hidden = true;
       $("document-view").hidden = false;
       $("document-title").textContent = d.title || d.file;
+      var FORMATS = {"application/pdf": "PDF", "text/html": "网页"};
+      var cited = d.passages.filter(function (p) { return mark.ps != null && p.start <= Number(mark.ps) &&
+                                                          Number(mark.ps) < p.end && p.page; })[0];
       $("document-meta").textContent = [d.kind_name, d.place, d.date || (d.report_year ? d.report_year + "年" : null),
-                                        d.passages.length + " 个段落", d.sections.length + " 节", d.file]
+                                        d.passages.length + " 个段落", d.sections.length + " 节", d.file,
+                                        FORMATS[d.format] || (d.format && d.format.indexOf("word") >= 0 ? "Word" : null),
+                                        cited ? "引文在第" + cited.page + "页" : null]
                                        .filter(Boolean).join(" · ");
       var nav = $("document-sections"), box = $("document-text");
       nav.replaceChildren(el("button", {type: "button", className: "linkish", text: "← 全部文件",

@@ -59,9 +59,10 @@ def test_bad_files_are_skipped_and_good_ones_built(corpus, tmp_path):
 def test_a_corpus_with_no_text_files_is_refused(tmp_path):
     folder = tmp_path / "corpus"
     folder.mkdir()
-    (folder / "scan.pdf").write_bytes(b"%PDF")
+    (folder / "scan.png").write_bytes(b"\x89PNG")
+    (folder / "table.xlsx").write_bytes(b"PK\x03\x04")
     msg = one_line_error(build(folder, tmp_path / "ws"))
-    assert "no .txt or .md files" in msg
+    assert "no .txt, .md, .html, .pdf or .docx files" in msg
     assert not (tmp_path / "ws" / "current").exists()
 
 

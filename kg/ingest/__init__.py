@@ -13,9 +13,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
+from .formats import CORPUS_SUFFIXES, MEDIA_TYPES, PUBLISHED_SUFFIXES, TEXT_SUFFIXES, Published, Table, read_published
+from .tables import render_table
 
-TEXT_SUFFIXES = {".txt", ".md"}
 MAX_FILE_BYTES = 20 * 1024 * 1024  # larger files are refused: a corpus of reports, not a dump
 PASSAGE_TARGET = 220  # characters; sentences are packed up to this size, never cut
 PASSAGE_HARD_MAX = 600  # a single sentence longer than this is cut at a clause break
@@ -39,6 +40,15 @@ class Passage:
     start: int
     end: int
     text: str
+    page: int | None = None  # the PDF page the passage starts on
+
+
+@dataclass
+class TableSpan:
+    """A published table and where its rows are written in the document text."""
+    table: Table
+    start: int
+    end: int
 
 
 @dataclass
@@ -54,6 +64,9 @@ class Document:
     date_confidence: str = "none"  # stated | inferred | none
     passages: list[Passage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    media_type: str = "text/plain"  # the file as published: text/html, application/pdf, …
+    tables: list[TableSpan] = field(default_factory=list)
+    ocr_confidence: float | None = None  # set when pages were read by OCR (mean word confidence, 0-100)
 
 
 # ---------------------------------------------------------------- decoding
@@ -228,7 +241,7 @@ def normalize_paragraphs(raw: str) -> list[str]:
 
 
 def _furniture_pattern() -> re.Pattern:
-    from . import vocab
+    from .. import vocab
 
     return re.compile("|".join(f"(?:{row[1]})" for row in vocab.table("page_furniture")))
 
@@ -478,29 +491,77 @@ def read_document(path: Path) -> Document:
         raise InputError("permission denied") from None
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror or exc})") from None
-    text, encoding = decode(data)
+    suffix = path.suffix.lower()
+    published: Published | None = None
+    if suffix in PUBLISHED_SUFFIXES:
+        published = read_published(suffix, data)
+        text, encoding = published.text, published.encoding
+    else:
+        text, encoding = decode(data)
     paragraphs = normalize_paragraphs(text)
     norm = "\n\n".join(paragraphs)
+    tables: list[TableSpan] = []
+    for table in published.tables if published else []:
+        # a table's rows are written after the prose, a sentence a row, so each figure has a quote
+        rows = "\n\n".join(clean_line(fold_width(p)) for p in render_table(table))
+        start = len(norm) + 2 if norm else 0
+        norm = f"{norm}\n\n{rows}" if norm else rows
+        tables.append(TableSpan(table, start, len(norm)))
     if not norm.strip():
         raise InputError("empty (no text after normalization)")
-    warnings = []
+    warnings = list(published.warnings) if published else []
     if not _CJK_CHAR.search(norm):
         warnings.append("no Chinese text found")  # not an error, but worth a word to the user
     if "replaced" in encoding:
         warnings.append(f"{text.count(chr(0xFFFD))} undecodable byte sequence(s) replaced by U+FFFD")
     title, title_conf = detect_title(paragraphs)
+    if published and published.title:
+        title, title_conf = clean_line(fold_width(published.title)), "high"
     # the page's date is often on a furniture line that normalization drops: read it from the page
     head = "\n".join(clean_line(x) for x in fold_width(unicodedata.normalize("NFC", text[:4000])).splitlines())
-    date, date_conf = detect_date(head)
+    date, date_conf = detect_date(head) if not published or published.media_type == "text/html" else (None, "none")
+    if published and published.date:
+        date, date_conf = published.date, "stated"
     if date is None:
         date, date_conf = detect_date(norm)
     doc = Document(
         doc_id=doc_id_for(path), source_file=path.name, encoding=encoding,
         sha256=hashlib.sha256(data).hexdigest(), text=norm, title=title,
         title_confidence=title_conf, date=date, date_confidence=date_conf, warnings=warnings,
+        media_type=MEDIA_TYPES.get(suffix, "text/plain"), tables=tables,
+        ocr_confidence=published.ocr_confidence if published and published.ocr_pages else None,
     )
     doc.passages = split_passages(norm)
+    if published and published.ocr_pages:
+        warnings.append(f"pages {', '.join(map(str, published.ocr_pages))} read by OCR "
+                        f"(mean confidence {published.ocr_confidence:.0f}/100)")
+    if published and published.pages:
+        _number_pages(doc, published.pages)
     return doc
+
+
+def _number_pages(doc: Document, pages: list[str]) -> None:
+    """Each passage's page: where each page's first line lies in the normalized text."""
+    starts: list[tuple[int, int]] = []  # (offset, page number)
+    cursor = 0
+    for number, page in enumerate(pages, start=1):
+        for line in page.split("\n")[:5]:
+            probe = clean_line(fold_width(unicodedata.normalize("NFC", line)))
+            if len(probe) < 6:
+                continue
+            found = doc.text.find(probe[:30], cursor)
+            if found >= 0:
+                starts.append((found, number))
+                cursor = found
+                break
+    in_tables = [(t.start, t.end, t.table.page) for t in doc.tables]
+    for passage in doc.passages:
+        table_page = next((pg for s, e, pg in in_tables if s <= passage.start < e), None)
+        if table_page is not None:
+            passage.page = table_page
+            continue
+        before = [n for offset, n in starts if offset <= passage.start]
+        passage.page = before[-1] if before else (starts[0][1] if starts else None)
 
 
 def corpus_files(corpus: Path) -> list[Path]:
@@ -516,8 +577,8 @@ def corpus_files(corpus: Path) -> list[Path]:
         dirs.sort()
         for name in sorted(names):
             path = Path(root) / name
-            if path.suffix.lower() in TEXT_SUFFIXES and path.is_file():  # False for broken links
+            if path.suffix.lower() in CORPUS_SUFFIXES and path.is_file():  # False for broken links
                 files.append(path)
     if not files:
-        raise InputError(f"no .txt or .md files in {corpus}")
+        raise InputError(f"no .txt, .md, .html, .pdf or .docx files in {corpus}")
     return files
