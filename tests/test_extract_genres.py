@@ -146,6 +146,17 @@ def test_a_bare_revenue_is_the_revenue_of_its_budget_heading(tmp_path):
     assert (one(obs, "170").year, one(obs, "170").status) == (2026, "Target")
 
 
+def test_the_year_opening_and_adjusted_expenditure_budget_and_its_execution(tmp_path):
+    # a PDF's sub-headings (1.一般公共预算 / （1）全市收支情况) on lines of their own, as a PDF gives them
+    review = ("1.一般公共预算\n（1）全市收支情况。全市一般公共预算收入完成95亿元。年初支出预算为210.4亿元，执行中因上级补助增加等因素，"
+              "支出预算调整为260.8亿元，实际完成255.1亿元，为调整预算的97.8%，增长6.3%。")
+    obs = observations(tmp_path, BUDGET.format(review=review, draft=""))
+    assert (name(one(obs, "210.4")), one(obs, "210.4").status) == ("一般公共预算支出", "Target")
+    assert (name(one(obs, "260.8")), one(obs, "260.8").status) == ("一般公共预算支出", "Target")
+    assert (name(one(obs, "255.1")), one(obs, "255.1").status) == ("一般公共预算支出", "Actual")
+    assert name(one(obs, "6.3")) == "一般公共预算支出"
+
+
 def test_a_change_of_an_item_and_its_growth(tmp_path):
     text = BUDGET.format(review="全市一般公共预算收入完成88.6亿元，比上年增收3.2亿元，增长3.8%。", draft="")
     obs = observations(tmp_path, text)

@@ -130,3 +130,11 @@ def test_symlink_loop_does_not_hang(tmp_path):
     (tmp_path / "a.txt").write_text("郑州市。", encoding="utf-8")
     (tmp_path / "loop").symlink_to(tmp_path)
     assert [p.name for p in corpus_files(tmp_path)] == ["a.txt"]
+
+
+def test_a_numbered_sub_heading_of_a_pdf_stands_alone():
+    raw = ("（一）2019年预算收支情况\n1.一般公共预算\n（1）全市收支情况。全市一般公\n共预算收入完成154.9亿元，增长\n"
+           "1.5%。\n2.政府性基金预算\n（1）全市收支情况。全市政府性基金预算收入完成80.2亿元。")
+    assert normalize_paragraphs(raw) == [
+        "（一）2019年预算收支情况", "1.一般公共预算", "（1）全市收支情况。全市一般公共预算收入完成154.9亿元，增长1.5%。",
+        "2.政府性基金预算", "（1）全市收支情况。全市政府性基金预算收入完成80.2亿元。"]

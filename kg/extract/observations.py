@@ -405,8 +405,8 @@ _BUDGET_BOOKS = [(book, re.compile(pattern)) for book, pattern in vocab.table("b
 # a revenue or expenditure named bare in a budget report, under its book's heading: 实际完成收入,
 # 年初预算支出, 市本级收入 (scope, budgeted or actual, what)
 _BARE_BUDGET_ITEM = re.compile(r"^(?P<scope>全市|全县|全区|全州|全省|全盟|市本级|市级|县本级|县级|区本级|区级|州本级|州级|本级)?"
-                               r"(?P<budgeted>年初预算|调整后预算|调整预算|预算|拟安排|安排)?(?:实际完成|实际|完成|决算)?"
-                               r"(?P<what>收入|支出)(?P<budget>预算数|预算)?$")
+                               r"(?P<budgeted>年初预算|调整后预算|调整预算|预算|拟安排|安排|年初|调整后)?(?:实际完成|实际|完成|决算)?"
+                               r"(?P<what>收入|支出)(?P<budget>预算数|预算(?:调整)?)?$")  # 年初支出预算, 支出预算调整(为)
 # a figure of the budget itself (not of its execution): a target of the budget year it belongs to
 _BUDGETED = re.compile(r"(?:收入|支出|收支)预算(?:数)?$|预算数$|^(?:年初|调整后?)|年初预算|调整预算")
 

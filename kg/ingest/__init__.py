@@ -141,6 +141,8 @@ def _is_heading(line: str) -> bool:
 
 LINE_IS_PARAGRAPH = 150  # a median line this long is a paragraph, not a hard-wrapped line
 _HEADING_LINE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十]{1,3}[章节部分])")
+# the lower levels of a report's numbering: 1.一般公共预算 / （1）全市收支情况 (never 1.5%)
+_SUBHEADING_LINE = re.compile(r"^(?:\d{1,2}[.．、](?![\d%])|[（(]\d{1,2}[）)])")
 
 
 def _is_title_line(line: str) -> bool:
@@ -211,6 +213,10 @@ def normalize_paragraphs(raw: str) -> list[str]:
                                   and not re.search(r"[，,。；;：:、！？]", prev_raw))
         # a numbered heading (一、… / （二）…) after a finished sentence starts a paragraph
         heading_next = bool(prev_raw) and prev_raw[-1] in _SENTENCE_END + "”：:" and bool(_HEADING_LINE.match(line))
+        # a short numbered line without punctuation (1.一般公共预算) is a heading when a numbered line follows
+        heading_next = heading_next or (bool(prev_raw) and len(prev_raw) <= 20 and bool(_SUBHEADING_LINE.match(prev_raw))
+                                        and not re.search(r"[，,。；;：:、]", prev_raw)
+                                        and bool(_SUBHEADING_LINE.match(line) or _HEADING_LINE.match(line)))
         dateline = bool(re.match(r"^(?:——|――|—|（(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)", line))  # ——2026年1月27日在…
         title_line = _is_title_line(line) or _is_title_line(prev_raw)  # 2026年某省政府工作报告 stands alone
         # a page's headline (its first line, short, not a sentence) stands alone too; a title broken
