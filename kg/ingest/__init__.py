@@ -166,6 +166,8 @@ def _join(prev: str, nxt: str) -> str:
         return prev + nxt
     if a.isdigit() and b.isdigit():
         return prev + nxt  # a number broken across lines ("2 \n 024" never means two numbers here)
+    if a == "," and len(prev) > 1 and prev[-2].isdigit() and re.match(r"\d{3}(?!\d)", nxt):
+        return prev + nxt  # 176,\n283万元: a thousands separator at a line end
     return prev + " " + nxt
 
 
@@ -525,7 +527,9 @@ def read_document(path: Path) -> Document:
         title, title_conf = clean_line(fold_width(published.title)), "high"
     # the page's date is often on a furniture line that normalization drops: read it from the page
     head = "\n".join(clean_line(x) for x in fold_width(unicodedata.normalize("NFC", text[:4000])).splitlines())
-    date, date_conf = detect_date(head) if not published or published.media_type == "text/html" else (None, "none")
+    # a PDF's first lines may be a table's cells (dates of projects): only a labelled date (发布时间：…) there
+    pdf_head = published is not None and published.media_type == "application/pdf"
+    date, date_conf = detect_date(head) if not pdf_head or _DATE_STATED.search(head[:2000]) else (None, "none")
     if published and published.date:
         date, date_conf = published.date, "stated"
     if date is None:

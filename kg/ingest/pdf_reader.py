@@ -11,7 +11,7 @@ from collections import Counter
 
 from ..errors import InputError
 from .formats import Published, Table
-from .tables import find_tables, group_lines, lines_text
+from .tables import find_tables, group_lines
 
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4})?(?:\s*共\s*\d+\s*页)?[-—–－\s]*$"
                           r"|^[-—–－]\s*[ivxlcIVXLC]+\s*[-—–－]$")
@@ -87,10 +87,26 @@ def _reading_order(lines: list[list[dict]], taken: set[int], width: float) -> li
     prose = [line for k, line in enumerate(lines) if k not in taken]
     gutter = _gutter(prose, width)
     if gutter is None:
-        return lines_text(prose)
+        return _indented(prose)
     left = [[w for w in line if w["x1"] <= gutter] for line in prose]
     right = [[w for w in line if w["x0"] >= gutter] for line in prose]
-    return lines_text([ln for ln in left if ln]) + lines_text([ln for ln in right if ln])
+    return _indented([ln for ln in left if ln]) + _indented([ln for ln in right if ln])
+
+
+def _indented(lines: list[list[dict]]) -> list[str]:
+    """Lines as text; a line that starts two characters in from the column's margin opens a
+    paragraph (Chinese paragraphs are indented so), and keeps that indent for ingest to see."""
+    if not lines:
+        return []
+    starts = Counter(round(line[0]["x0"]) for line in lines)
+    margin = min(x for x, n in starts.items() if n >= max(2, 0.2 * starts.most_common(1)[0][1])) \
+        if len(lines) >= 4 else min(starts)
+    out = []
+    for line in lines:
+        size = max(4.0, sorted(w["bottom"] - w["top"] for w in line)[len(line) // 2])
+        indent = 1.5 * size <= line[0]["x0"] - margin <= 3.5 * size
+        out.append(("\u3000\u3000" if indent else "") + " ".join(w["text"] for w in line))
+    return out
 
 
 def _gutter(lines: list[list[dict]], width: float) -> float | None:
@@ -118,9 +134,13 @@ def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
     out = []
     for lines in pages:
         kept = list(lines)
+        dropped = set()  # one line of a key per page: a title below a header that repeats it stays
         for idx in list(range(min(2, len(kept)))) + list(range(max(0, len(kept) - 2), len(kept))):
             line = kept[idx]
-            if line is not None and (key(line) in repeated or _PAGE_NUMBER.match(line.strip())):
+            if line is None:
+                continue
+            if _PAGE_NUMBER.match(line.strip()) or (key(line) in repeated and key(line) not in dropped):
+                dropped.add(key(line))
                 kept[idx] = None
         out.append([x for x in kept if x is not None])
     return out

@@ -284,10 +284,5 @@ def _merge_words(words: list[dict]) -> list[dict]:
     return out
 
 
-def lines_text(lines: list[list[dict]], skip: set[int] = frozenset()) -> list[str]:
-    """A page's lines as text, its table lines left out."""
-    return [" ".join(w["text"] for w in line) for k, line in enumerate(lines) if k not in skip]
-
-
 def group_lines(words: list[dict]) -> list[list[dict]]:
     return _lines_of(words)
