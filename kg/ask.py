@@ -375,6 +375,12 @@ class Asker:
             p.places = [x for x in self._link_names(place, "Place")] or p.places
         if year:
             p.year, p.year_relative = int(year), False
+        if not (kind or year):  # who runs what: answered from the relations' statements, cited
+            from .ask_relations import relation_answer
+
+            related = relation_answer(self, p, k)
+            if related is not None:
+                return related
         across = self._across_places(p, k, explain, kind)
         if across is not None:
             return across

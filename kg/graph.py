@@ -217,8 +217,8 @@ def add_shared(g: Graph, ex) -> None:
             g.add((iri, GK.nationwide, Literal(True)))
         if entity.parent and ("Agency", (entity.parent,)) in ex.entities:
             g.add((iri, ORG.subOrganizationOf, entity_iri("Agency", (entity.parent,))))
-        for agency in sorted(entity.agencies):
-            g.add((iri, GK.responsibleAgency, entity_iri("Agency", agency)))
+    for triple in relation_triples(getattr(ex, "relations", ())):
+        g.add(triple)
     for label, aliases in ex.metrics.items():
         iri = metric_iri(label)
         g.add((iri, RDF.type, GK.Metric))
@@ -284,6 +284,41 @@ def add_observations(g: Graph, ex, observations) -> None:
             g.add((iri, GK.normalizedUnit, Literal(obs.normalized_unit or "")))
 
 
+RELATION_PREDICATES = {"responsible": GK.responsibleAgency, "participating": GK.participatingAgency,
+                       "partOf": GK.partOfProgram, "agreement": GK.agreementWith, "superior": ORG.subOrganizationOf}
+
+
+def _relation_end(ref: tuple) -> URIRef:
+    kind, key = ref
+    return place_iri(key) if kind == "Place" else entity_iri(kind, key)
+
+
+def relation_iri(doc_id: str, rel) -> URIRef:
+    return resource("rel", doc_id, f"{rel.start}-{rel.end}-{rel.kind}-{_segment(str(rel.object[1]))[:40]}")
+
+
+def relation_triples(relations):
+    """The direct triples (program gk:responsibleAgency agency) of (doc_id, Relation) pairs."""
+    for _doc_id, rel in relations:
+        yield _relation_end(rel.subject), RELATION_PREDICATES[rel.kind], _relation_end(rel.object)
+
+
+def add_relations(g: Graph, relations) -> None:
+    """Each (doc_id, Relation)'s source: an rdf:Statement of its direct triple (written in the
+    shared part, add_shared) with the quote and the passage."""
+    for doc_id, rel in relations:
+        s, p, o = _relation_end(rel.subject), RELATION_PREDICATES[rel.kind], _relation_end(rel.object)
+        st = relation_iri(doc_id, rel)
+        g.add((st, RDF.type, RDF.Statement))
+        g.add((st, RDF.subject, s))
+        g.add((st, RDF.predicate, p))
+        g.add((st, RDF.object, o))
+        g.add((st, GK.quote, Literal(rel.quote)))
+        g.add((st, PROV.wasDerivedFrom, passage_iri(doc_id, rel.passage)))
+        g.add((st, GK.charStart, Literal(rel.start)))
+        g.add((st, GK.charEnd, Literal(rel.end)))
+
+
 def add_mentions(g: Graph, mentions) -> None:
     """What passages mention: ((doc_id, passage order), things) pairs, as in Extraction.mentions."""
     for (doc_id, order), things in mentions:
@@ -314,7 +349,7 @@ class Violation:
 
 
 # The classes of a document's own nodes (GraphWriter's parts); every other class is shared.
-DOCUMENT_CLASSES = frozenset(GK[c] for c in ("Document", "Section", "Passage", "Observation"))
+DOCUMENT_CLASSES = frozenset([*(GK[c] for c in ("Document", "Section", "Passage", "Observation")), RDF.Statement])
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
@@ -465,9 +500,11 @@ def write_graph(documents, extraction, writer: GraphWriter, progress=None) -> No
     add_shared(shared, extraction)
     writer.add_shared(shared)
     del shared
-    observations, mentions = defaultdict(list), defaultdict(list)
+    observations, mentions, relations = defaultdict(list), defaultdict(list), defaultdict(list)
     for obs in extraction.observations:
         observations[obs.doc_id].append(obs)
+    for doc_id, rel in getattr(extraction, "relations", ()):
+        relations[doc_id].append((doc_id, rel))
     for (doc_id, order), things in extraction.mentions.items():
         mentions[doc_id].append(((doc_id, order), things))
     part = new_graph()
@@ -478,6 +515,7 @@ def write_graph(documents, extraction, writer: GraphWriter, progress=None) -> No
             add_structure(part, doc, extraction.structures[doc.doc_id])
         add_observations(part, extraction, observations.pop(doc.doc_id, ()))
         add_mentions(part, mentions.pop(doc.doc_id, ()))
+        add_relations(part, relations.pop(doc.doc_id, ()))
         if len(part) >= writer.PART_TRIPLES:
             writer.add_part(part)
             part = new_graph()

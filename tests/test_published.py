@@ -103,6 +103,26 @@ def test_a_two_column_page_is_read_column_by_column(tmp_path):
     assert text.index("农民生活条件") < text.index("全市新增就业")  # the whole left column comes first
 
 
+def test_a_one_page_news_pdf_loses_its_small_running_header(tmp_path):
+    """One page shows no repetition: the header is known by its small type in the top margin."""
+    path = tmp_path / "one_page_news.pdf"
+    c = _canvas(path)
+    c.setFont(FONT, 8)
+    c.drawString(230, 812, "某某日报 要闻 第2版")
+    c.setFont(FONT, 11)
+    lines = ["某某市2025年地区生产总值1234.5亿元", "来源：某某日报 2026-01-23",
+             "　　2025年全市实现地区生产总值1234.5亿元，同比增长", "5.8%。全年规模以上工业增加值增长7.1%，社会消费品零",
+             "售总额612.3亿元，增长4.9%，固定资产投资增长3.2%。"]
+    for n, line in enumerate(lines):
+        c.drawString(70, 770 - 17 * n, line)
+    c.showPage()
+    c.save()
+    doc = read_document(path)
+    assert "第2版" not in doc.text
+    assert doc.text.lstrip("\u3000 ").startswith("某某市2025年地区生产总值1234.5亿元")
+    assert "社会消费品零售总额612.3亿元" in doc.text
+
+
 @pytest.fixture(scope="module")
 def debt_table_pdf(tmp_path_factory) -> Path:
     """A province's debt table: a row per city, two levels of headers, a formula row."""

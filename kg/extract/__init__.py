@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .entities import EntityMention, find_abbreviations, find_agencies, find_programs, responsible_pairs
+from .entities import EntityMention, find_abbreviations, find_agencies, find_programs
 from .numbers import decimal_text
 from .observations import Observation, document_context, extract_observations
 from .places import Place, find_places, gazetteer
+from .relations import Relation, find_relations
 
 
 @dataclass
@@ -22,7 +24,6 @@ class Entity:
     aliases: set[str] = field(default_factory=set)
     place: Place | None = None  # an agency's jurisdiction, a local program's place
     national: bool = False
-    agencies: set[tuple] = field(default_factory=set)  # for programs: keys of the agencies running it
     parent: str | None = None  # for a department: the name of its government, linked if present
 
 
@@ -36,6 +37,7 @@ class Extraction:
     # (doc_id, passage order) -> things mentioned: ("place", Place) / ("Agency", name) / ...
     mentions: dict[tuple[str, int], set] = field(default_factory=lambda: defaultdict(set))
     conflicts: list[tuple[Observation, Observation]] = field(default_factory=list)
+    relations: list[tuple[str, Relation]] = field(default_factory=list)  # (doc_id, relation with its quote)
     home_cities: set[Place] = field(default_factory=set)
     structures: dict[str, object] = field(default_factory=dict)  # doc_id -> kg.structure.DocStructure
     failed: dict[str, str] = field(default_factory=dict)  # doc_id -> why its extraction failed
@@ -137,12 +139,12 @@ def merge_into(result: Extraction, part: Extraction) -> None:
             result.entities[key] = copy.deepcopy(entity)  # the cached part stays as it was
         else:
             mine.aliases |= entity.aliases
-            mine.agencies |= entity.agencies
             mine.parent = mine.parent or entity.parent
     for label, aliases in part.metrics.items():
         result.metrics.setdefault(label, set()).update(aliases)
     result.indicators |= part.indicators
     result.observations.extend(part.observations)
+    result.relations.extend(part.relations)
     for where, things in part.mentions.items():
         result.mentions[where] |= things
 
@@ -241,8 +243,17 @@ def _extract_document(doc, gaz, result: Extraction) -> None:
         if m.place is not None:
             result.places.add(m.place)
         result.mentions[(doc.doc_id, passage_at(m.start))].add((m.kind, m.key))
-    for program, agency in responsible_pairs(doc.text, agencies, programs):
-        result.entities[("Program", program.key)].agencies.add(agency.key)
+    for rel in find_relations(doc.text, agencies, programs, place_mentions, home):
+        order = passage_at(rel.start)
+        if passage_at(max(rel.end - 1, rel.start)) != order:
+            continue  # a quote lies inside one passage
+        rel.passage, rel.quote = order, written.text[rel.start:rel.end]
+        if rel.named is not None:  # a body named only in a task's 牵头单位 list
+            m = rel.named
+            entity = result.entities.setdefault(("Agency", m.key), Entity("Agency", m.name, m.key, place=m.place))
+            entity.aliases |= {m.name, m.surface}
+            result.mentions[(doc.doc_id, passage_at(m.start))].add(("Agency", m.key))
+        result.relations.append((doc.doc_id, rel))
     for full, short in find_abbreviations(doc.text):
         for entity in result.entities.values():
             if full == entity.name or full in entity.aliases:
@@ -280,7 +291,11 @@ def _counted_programs(text: str, observations, programs: list[EntityMention]):
         for p in programs:
             gap = text[p.end:obs.start] if p.end <= obs.start else ""
             inside = obs.start <= p.start and p.end <= obs.end  # 实施“万企兴万村”项目856个
-            if inside or (p.end <= obs.start and len(gap) <= 8 and not any(c in gap for c in "，。；：、\n")):
+            own_investment = gap in ("，", ",") and re.match(r"(?:计划|预计|估算)?总?投资", text[obs.start:])
+            # 总投资410亿元的巨化硅氟新材料项目: the figure stands before the program it belongs to
+            before = obs.end <= p.start and re.fullmatch(r"的", text[obs.end:p.start]) \
+                and re.search(r"投资|资金", text[obs.start:obs.end])
+            if inside or own_investment or before or (p.end <= obs.start and len(gap) <= 8 and not any(c in gap for c in "，。；：、\n")):
                 yield obs, p
                 break
 

@@ -53,6 +53,7 @@ class EntityMention:
     aliases: set[str] = field(default_factory=set)
     national: bool = False  # a nationwide program or a central body: one entity for the corpus
     parent: str | None = None  # a department's government (河南省人民政府 for 河南省发展和改革委员会)
+    within: "EntityMention | None" = None  # the body whose name it is written inside (中国科学院 for …研究所)
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -218,7 +219,7 @@ def _with_sub_body(text: str, a: EntityMention) -> EntityMention:
     """The institute written right after its parent is the body named (中科院过程所,
     中国科学院工业人工智能研究所), not the parent."""
     m = _SUB_BODY.match(text, a.end)
-    if m is None or a.parent is not None or re.search(r"[的和及、在]|院士|联合|会同|\d", m.group(1)) \
+    if m is None or a.parent is not None or re.search(r"[的和与同及、在]|院士|联合|会同|\d", m.group(1)) \
             or _has_verb(m.group(1)):
         return a  # a department's next words are a clause (省科技厅联合…分院), not its sub-body
     import jieba.posseg as pseg
@@ -227,7 +228,7 @@ def _with_sub_body(text: str, a: EntityMention) -> EntityMention:
         return a  # 武汉大学新增国家重点实验室: a clause, not an institute
     written = text[a.start:m.end()]
     return EntityMention("Agency", a.start, m.end(), written, written, a.place, aliases={written},
-                         national=a.national)
+                         national=a.national, within=a)
 
 
 def _central_bodies(text: str) -> list[EntityMention]:
@@ -279,7 +280,9 @@ def _local_bodies(text: str, mentions: list[PlaceMention], home: Home) -> list[E
     full, dept = _departments()
     named = {m.start: m for m in mentions if not m.deictic}
     anchors = "|".join(map(re.escape, sorted({m.surface for m in named.values()}, key=len, reverse=True)))
-    pattern = re.compile(rf"({anchors + '|' if anchors else ''}自治区|[省市区县])(?:({dept})|(委)(?!{_PARTY_NOT_AFTER}|员|托|办|[{_HAN}]{{0,2}}(?:书记)))")
+    # 市四届人大常委会: the congress's term between the place and its standing committee (a body that
+    # acts; 省十四届人大三次会议 is a session)
+    pattern = re.compile(rf"({anchors + '|' if anchors else ''}自治区|[省市区县])(?:(?:第?[一二三四五六七八九十]+届(?=人大常委会|人民代表大会常务委员会|政协常委会))?({dept})|(委)(?!{_PARTY_NOT_AFTER}|员|托|办|[{_HAN}]{{0,2}}(?:书记)))")
     out = []
     for m in pattern.finditer(text):
         anchor = m.group(1)
@@ -304,6 +307,8 @@ def _local_bodies(text: str, mentions: list[PlaceMention], home: Home) -> list[E
         aliases = {surface, place.name + (m.group(2) or "委")}
         department = full.get(m.group(2) or "", "")
         parent = place.name + "人民政府" if _GOVERNMENT_DEPARTMENT.search(department) else None
+        if department.startswith("委"):  # 省委宣传部: a department of the party committee
+            parent = place.name + "委"
         out.append(EntityMention("Agency", m.start(), m.end(), name, surface, place, aliases=aliases, parent=parent))
     return out
 
@@ -334,8 +339,9 @@ def _named_organizations(text: str, mentions: list[PlaceMention], home: Home) ->
         if _NOT_ORG_BODY.search(body) or body in _generic_words() or _has_verb(body):
             continue
         written = text[start:m.end()]
-        if any(written.endswith(g) for g in generic_organizations() if len(g) >= 4):
-            continue  # 中国特色世界一流大学 is a class, not a university
+        own_bank = place is not None and surface not in ("省", "中国") and written.endswith("商业银行")
+        if any(written.endswith(g) for g in generic_organizations() if len(g) >= 4) and not own_bank:
+            continue  # 中国特色世界一流大学 is a class, not a university (雅安市商业银行 is one bank)
         name = written if place is None or surface != "省" else place.name + written[1:]
         out.append(EntityMention("Agency", start, m.end(), name, written, place, aliases={written}))
     return out
@@ -365,9 +371,13 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home,
                   agencies: list[EntityMention] = ()) -> list[EntityMention]:
     found = _quoted_programs(text) + _headed_programs(text) + _national_mentions(text) + _event_short_names(text)
     programs = [_after_agency(text, p, agencies) for p in _without_overlaps(found)]
+    # a head inside an organization's name (中国科学院过程工程研究所) is no program's
+    programs = [p for p in programs if not any(a.start < p.end < a.end and a.start < p.end for a in agencies)]
     local = home.subject or home.default
     named = [m for m in mentions if not m.deictic]
     for p in programs:
+        if _NATIONWIDE.match(p.name) and not _LOCAL_HEAD.search(p.name):
+            p.national = True  # 国家水网骨干工程, 全国文明城市创建: one program for the whole country
         if p.national:
             continue
         written = next((m.place for m in named if m.start <= p.start < m.end or 0 <= p.start - m.end <= 1
@@ -381,6 +391,10 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home,
                 p.aliases.add(p.name)
                 p.name, p.place = place.name + p.name[1:], place
     return programs
+
+
+_NATIONWIDE = re.compile(r"(?:国家|全国|中央)(?!级)")
+_LOCAL_HEAD = re.compile(r"(?:区|港|基地|园|城|中心|枢纽|机场|站|港区|示范市|示范县|城市)$")  # a place's zone or facility
 
 
 def _after_agency(text: str, p: EntityMention, agencies) -> EntityMention:
@@ -542,7 +556,9 @@ def _headed_programs(text: str) -> list[EntityMention]:
         seg = _strip_introducers(text[left:m.start()])
         body_start = m.start() - len(seg)
         items = _list_items(text, left, body_start, m.start())
-        if head not in _list_heads() or any(_common_word(text[a:b]) for a, b, shared in items if shared):
+        if head not in _list_heads() or any(_common_word(text[a:b]) for a, b, shared in items if shared) \
+                or any(_KIND_OF.search(text[shared:m.start()]) or (head == "项目" and _ends_in_verb(text[a:b]))
+                       for a, b, shared in items if shared):  # 污水处理、垃圾处置等项目: activities
             items = [i for i in items if not i[2]]  # a list of fields (交通、水利、工业等专业工程)
         for item_start, item_end, shared in items:
             body = text[item_start:item_end]
@@ -561,6 +577,11 @@ def _headed_programs(text: str) -> list[EntityMention]:
             else:
                 name = text[item_start:end]
                 aliases = {name}
+                whole = re.match(r"全[省市区县国]", name)
+                if whole and len(name) > 6:  # 全省创业担保贷款担保基金: the fund, not "the province's"
+                    item_start += 2
+                    name = name[2:]
+                    aliases = {name}
                 if name.endswith("主体工程") and len(name) > 6:  # 大连金州湾国际机场主体工程: the airport's works
                     name = name[:-4]
                     aliases.add(name)
@@ -657,7 +678,7 @@ def _items_before(text: str, end: int) -> list[tuple[int, int]]:
     return list(reversed(items))
 
 
-_NOT_NAME = re.compile(r"把|作为|将|是指|成为|通过|这一|不仅|基于|首个|首座|首条|[一大]批|一系列|被|评为|\d+个")  # a clause, not a name
+_NOT_NAME = re.compile(r"把|作为|将|是|成为|通过|这一|不仅|基于|首个|首座|首条|[一大]批|一系列|被|评为|\d+个")  # a clause, not a name
 _LIST_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+[是要]|其[一二三四五六七八九十]是|第[一二三四五六七八九十]+是)")
 _CATEGORY_WORDS = ("领域", "方面", "行业", "群体", "企业", "产业", "因素")
 
@@ -671,9 +692,15 @@ def _common_word(item: str) -> bool:
     return jieba.dt.FREQ.get(item, 0) >= 1000 if len(jieba.lcut(item)) == 1 else False
 
 
+_KIND_OF = re.compile(r"类$|类型$")  # 轨道交通等常规建设类项目: kinds of projects, not names
+_POLICY_WORDING = re.compile(r"系列|一揽子|组合|若干|各项|相关|配套")  # 一揽子稳增长政策: wording, not a policy's name
+
+
 def _good_body(body: str, head: str, where: str, listed: bool = False) -> bool:
     if not body or re.search(r"[的和与及或、“”]", body):
         return False
+    if head in ("政策", "基金") and _POLICY_WORDING.search(body) or "类" in body:
+        return False  # 创业投资类政府投资基金: a kind of fund
     if listed and (re.search(r"\d", body) or any(w in body for w in _CATEGORY_WORDS)):
         return False  # list items that are figures or fields, not names
     if _NOT_NAME.search(body) and not _ORDINAL.match(body):
@@ -746,7 +773,8 @@ def _national_mentions(text: str) -> list[EntityMention]:
         after = text[m.end():m.end() + 6]
         if len(form.strip("“”")) <= 2 and not quoted:
             continue
-        if not quoted and after and re.match(f"[{_HAN}]", after[0]) and not re.match(heads, after):
+        if not quoted and after and re.match(f"[{_HAN}]", after[0]) and not re.match(heads, after) \
+                and not (after[0] == "的" and re.search(f"(?:{heads})$", form)):  # 城市更新行动的子项目
             continue
         if quoted and re.match(r"”?(?:时期|期间|末|以来|初|开局)", after):
             continue  # “十五五”时期 is the period, not the plan
@@ -758,26 +786,6 @@ def _national_mentions(text: str) -> list[EntityMention]:
 # ------------------------------------------------------------------ relations and abbreviations
 
 _ABBREVIATION = re.compile(rf"([{_HAN}A-Za-z0-9（）()]{{4,40}})[（(](?:以下)?简称[“\"]?([{_HAN}A-Za-z0-9]{{2,12}})[”\"]?[）)]")
-_RESPONSIBLE = re.compile(r"^(?:牵头|负责|组织|主导)?(?:实施|开展|推进|启动|组织|主办|承办|发布|印发|出台|建设|打造|牵头|负责)")
-
-
-def responsible_pairs(text: str, agencies: list[EntityMention], programs: list[EntityMention]):
-    """(program, agency) pairs where the sentence says the agency runs the program: the agency
-    is the subject of the clause (安徽高等研究院实施…项目, 省发改委牵头实施…行动) or named with
-    由…牵头/负责 in it."""
-    pairs = []
-    for p in programs:
-        clause_start = max((text.rfind(c, 0, p.start) for c in "，。；：！？\n"), default=-1) + 1
-        for a in agencies:
-            if not (clause_start <= a.start and a.end <= p.start):
-                continue
-            between = text[a.end:p.start]
-            if _RESPONSIBLE.match(between) or re.search(r"由$", text[clause_start:a.start]) and \
-                    re.match(r"(?:牵头|负责|组织)", between):
-                pairs.append((p, a))
-    return pairs
-
-
 def find_abbreviations(text: str) -> list[tuple[str, str]]:
     """(full name, short name) pairs the text itself states: X（以下简称“Y”）."""
     return [(m.group(1), m.group(2)) for m in _ABBREVIATION.finditer(text)]

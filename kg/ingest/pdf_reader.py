@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import statistics
 import subprocess
 from collections import Counter
 
@@ -56,6 +57,8 @@ def read_pdf(data: bytes) -> Published:
                 else:
                     page_lines.append([])
                 continue
+            if len(pages) == 1:  # more pages: repeated lines show the headers (_drop_running_lines)
+                words = _without_margin_notes(words, page.height)
             found, taken = find_tables(words, number)
             tables.extend(found)
             lines = group_lines(words)
@@ -118,6 +121,20 @@ def _gutter(lines: list[list[dict]], width: float) -> float | None:
         if crossing <= len(lines) * 0.03 and both >= 0.6 * len(lines):
             return float(x)
     return None
+
+
+def _without_margin_notes(words: list[dict], height: float) -> list[dict]:
+    """A line set in the top or bottom margin in a smaller type than the body is a running
+    header or footer even on a one-page document, where no repetition shows it (a table's
+    number, note or unit there stays)."""
+    sizes = [w["bottom"] - w["top"] for w in words]
+    weighted = [size for w, size in zip(words, sizes) for _ in w["text"]]  # a Chinese line is one word
+    if len(weighted) < 40:
+        return words
+    body = statistics.median(weighted)
+    return [w for w, size in zip(words, sizes)
+            if not (size < 0.9 * body and (w["bottom"] < 0.08 * height or w["top"] > 0.92 * height)
+                    and not re.match(r"表|注|单位|资料来源|数据来源", w["text"]))]
 
 
 def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:

@@ -1,0 +1,157 @@
+"""Relations a sentence states (kg/extract/relations.py), one test per rule, with sentences
+written for the test from the genre's habits; and their statements in the graph."""
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_document
+from kg.ingest import read_document
+
+HEAD = "益阳市2026年政府工作报告\n"
+
+
+def relations(tmp_path, body: str) -> set[tuple[str, str, str]]:
+    path = tmp_path / "yiyang_2026_gov_work_report.txt"
+    path.write_text(HEAD + body, encoding="utf-8")
+    ex = extract_document(read_document(path))
+
+    def name(ref):
+        kind, key = ref
+        return key.name if kind == "Place" else ex.entities[(kind, key)].name
+
+    out = set()
+    for _doc, r in ex.relations:
+        assert r.quote and r.quote in body  # every relation carries its quote
+        out.add((r.kind, name(r.subject), name(r.object)))
+    return out
+
+
+def test_an_agency_that_leads_a_program(tmp_path):
+    got = relations(tmp_path, "2025年，市发展改革委牵头实施“益企同行”专项行动，帮助企业解决问题1200个。")
+    assert ("responsible", "“益企同行”专项行动", "益阳市发展和改革委员会") in got
+
+
+def test_a_program_run_by_an_agency_named_after_you(tmp_path):
+    got = relations(tmp_path, "“数字乡村”示范工程由市农业农村局负责，市财政局、市自然资源局配合。")
+    assert ("responsible", "“数字乡村”示范工程", "益阳市农业农村局") in got
+    assert ("participating", "“数字乡村”示范工程", "益阳市财政局") in got
+    assert ("participating", "“数字乡村”示范工程", "益阳市自然资源局") in got
+
+
+def test_joint_implementers_both_lead_and_a_companion_takes_part(tmp_path):
+    got = relations(tmp_path, "由市商务局和市财政局联合实施县域商业体系建设行动。"
+                              "市工业和信息化局会同市科技局实施中小企业数字化转型专项行动。")
+    assert ("responsible", "县域商业体系建设行动", "益阳市商务局") in got
+    assert ("responsible", "县域商业体系建设行动", "益阳市财政局") in got
+    assert ("responsible", "中小企业数字化转型专项行动", "益阳市工业和信息化局") in got
+    assert ("participating", "中小企业数字化转型专项行动", "益阳市科学技术局") in got
+
+
+def test_a_program_hosted_by_an_agency(tmp_path):
+    got = relations(tmp_path, "省委宣传部主办的“书香湖南”全民阅读活动在我市启动。")
+    assert any(k == "responsible" and a == "湖南省委宣传部" for k, _p, a in got)
+
+
+def test_a_program_inside_another(tmp_path):
+    got = relations(tmp_path, "资阳大道改造项目是城市更新行动的子项目。将桃花江水库除险加固工程纳入国家水网骨干工程。")
+    assert ("partOf", "资阳大道改造项目", "城市更新行动") in got
+    assert ("partOf", "桃花江水库除险加固工程", "国家水网骨干工程") in got
+
+
+def test_agreements_name_the_government_or_the_place_and_the_other_party(tmp_path):
+    got = relations(tmp_path, "市政府与中国建筑集团有限公司签订战略合作协议。我市与中国电信集团有限公司签约共建算力中心。")
+    assert ("agreement", "益阳市人民政府", "中国建筑集团有限公司") in got
+    assert ("agreement", "益阳市", "中国电信集团有限公司") in got
+
+
+@pytest.mark.parametrize("body", [
+    "市发展改革委和市财政局召开会议，部署全年工作。",  # two agencies, no program
+    "我们实施城市更新行动，市住房城乡建设局加强监管。",  # the agency is in another clause
+    "市场监管部门与企业签订承诺书。",  # no named organization
+])
+def test_no_relation_without_both_ends_in_one_statement(tmp_path, body):
+    assert not {r for r in relations(tmp_path, body) if r[0] != "superior"}
+
+
+def test_relations_are_in_the_graph_with_their_quote(tmp_path):
+    from kg.extract import extract
+    from kg.graph import add_relations, add_shared, new_graph
+
+    path = tmp_path / "yiyang_2026_gov_work_report.txt"
+    path.write_text(HEAD + "“数字乡村”示范工程由市农业农村局负责，市财政局配合。", encoding="utf-8")
+    doc = read_document(path)
+    ex = extract([doc])
+    g = new_graph()
+    add_shared(g, ex)
+    add_relations(g, ex.relations)
+    rows = list(g.query("""SELECT ?agency ?quote WHERE {
+        ?p gk:responsibleAgency ?a . ?a rdfs:label ?agency .
+        ?st rdf:subject ?p ; rdf:predicate gk:responsibleAgency ; rdf:object ?a ; gk:quote ?quote ;
+            prov:wasDerivedFrom ?passage }"""))
+    assert [(str(a), str(q)) for a, q in rows] == [("益阳市农业农村局", "“数字乡村”示范工程由市农业农村局负责")]
+    part = list(g.query("SELECT ?a WHERE { ?p gk:participatingAgency ?x . ?x rdfs:label ?a }"))
+    assert [str(r[0]) for r in part] == ["益阳市财政局"]
+
+
+def test_a_tasks_lead_units_lead_every_program_of_the_item(tmp_path):
+    path = tmp_path / "ningxia_2026_gov_work_report.txt"
+    path.write_text("宁夏回族自治区2026年政府工作报告\n三、2026年民生实事\n"
+                    "5.实施农村供水保障工程；开展老旧小区改造提升行动，惠及居民3万户（牵头单位：水利厅、住建厅）\n",
+                    encoding="utf-8")
+    ex = extract_document(read_document(path))
+    got = {(r.subject[1][-1], ex.entities[r.object].name) for _d, r in ex.relations if r.kind == "responsible"}
+    assert ("农村供水保障工程", "宁夏回族自治区水利厅") in got
+    assert ("老旧小区改造提升行动", "宁夏回族自治区住房和城乡建设厅") in got
+    assert ("Agency", ("宁夏回族自治区水利厅",)) in ex.entities  # the bare 水利厅 is the region's
+
+
+@pytest.mark.slow
+def test_each_relation_has_a_working_example_query(tmp_path):
+    """examples/ has one query per relation; each finds the relation with its quote in a build."""
+    from pathlib import Path
+
+    import kg
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "yiyang_2026_gov_work_report.txt").write_text(HEAD + (
+        "“数字乡村”示范工程由市农业农村局负责，市财政局配合。\n"
+        "开工建设资阳大道改造项目，总投资12.5亿元。资阳大道改造项目是城市更新行动的子项目。\n"
+        "市政府与中国建筑集团有限公司签订战略合作协议。益阳农业发展集团隶属于市国资委。\n"),
+        encoding="utf-8")
+    ws = tmp_path / ".kg"
+    kg.build(corpus, ws)
+    graph = kg.open(ws)
+    examples = Path(__file__).resolve().parent.parent / "examples"
+
+    def rows(name):
+        return graph.sparql((examples / f"{name}.rq").read_text(encoding="utf-8"))
+
+    runs = {(r["program"], r["role"], r["agency"]) for r in rows("who_runs_programs")}
+    assert runs == {("“数字乡村”示范工程", "牵头/负责", "益阳市农业农村局"), ("“数字乡村”示范工程", "参与", "益阳市财政局")}
+    assert [(r["part"], r["program"]) for r in rows("program_parts")] == [("资阳大道改造项目", "城市更新行动")]
+    assert [(r["party"], r["partner"]) for r in rows("agreements")] == [("益阳市人民政府", "中国建筑集团有限公司")]
+    money = rows("program_investment")
+    assert [(r["program"], r["value"], r["quote"]) for r in money] == [("资阳大道改造项目", "12.5", "总投资12.5亿元")]
+    for name in ("who_runs_programs", "program_parts", "agreements"):
+        assert all(r["quote"] and r["doc"] == "yiyang_2026_gov_work_report.txt" for r in rows(name))
+
+
+@pytest.mark.slow
+def test_ask_who_runs_a_program_and_what_an_agency_runs(tmp_path):
+    import kg
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "yiyang_2026_gov_work_report.txt").write_text(HEAD + (
+        "“数字乡村”示范工程由市农业农村局负责，市财政局配合。\n"
+        "市工业和信息化局会同市财政局实施中小企业数字化转型专项行动。\n"), encoding="utf-8")
+    ws = tmp_path / ".kg"
+    kg.build(corpus, ws)
+    graph = kg.open(ws)
+    who = graph.ask("谁负责“数字乡村”示范工程？")
+    assert who["answer"].startswith("1. 益阳市农业农村局（牵头/负责）")
+    assert who["relations"][0]["quote"] == "“数字乡村”示范工程由市农业农村局负责"
+    assert who["passages"] and "市农业农村局负责" in who["passages"][0]["sentence"]
+    what = graph.ask("市财政局参与了哪些项目？")
+    assert {r["subject"] for r in what["relations"]} == {"“数字乡村”示范工程", "中小企业数字化转型专项行动"}
