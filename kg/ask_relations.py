@@ -121,7 +121,5 @@ def _projects_of_places(asker, p, k: int) -> dict | None:
             seen.add(r["prog"])
             picked.append(r)
     lines = [f"{r['label']}：{r['mlabel']}{r['value']}{r['unit']}（{r['year'][:4]}年）" for r in picked]
-    out = _answer(asker, p, [{**r, "slabel": r["label"], "pred": "aboutProgram", "olabel": r["mlabel"]} for r in picked],
+    return _answer(asker, p, [{**r, "slabel": r["label"], "pred": "aboutProgram", "olabel": r["mlabel"]} for r in picked],
                   lines, k, "")
-    out["facts"] = []
-    return out

@@ -105,23 +105,25 @@ def test_a_tasks_lead_units_lead_every_program_of_the_item(tmp_path):
     assert ("Agency", ("宁夏回族自治区水利厅",)) in ex.entities  # the bare 水利厅 is the region's
 
 
+def built(tmp_path, body: str):
+    """A workspace built from one report of HEAD + body, opened."""
+    import kg
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "yiyang_2026_gov_work_report.txt").write_text(HEAD + body, encoding="utf-8")
+    kg.build(corpus, tmp_path / ".kg")
+    return kg.open(tmp_path / ".kg")
+
+
 @pytest.mark.slow
 def test_each_relation_has_a_working_example_query(tmp_path):
     """examples/ has one query per relation; each finds the relation with its quote in a build."""
     from pathlib import Path
 
-    import kg
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "yiyang_2026_gov_work_report.txt").write_text(HEAD + (
-        "“数字乡村”示范工程由市农业农村局负责，市财政局配合。\n"
-        "开工建设资阳大道改造项目，总投资12.5亿元。资阳大道改造项目是城市更新行动的子项目。\n"
-        "市政府与中国建筑集团有限公司签订战略合作协议。益阳农业发展集团隶属于市国资委。\n"),
-        encoding="utf-8")
-    ws = tmp_path / ".kg"
-    kg.build(corpus, ws)
-    graph = kg.open(ws)
+    graph = built(tmp_path, "“数字乡村”示范工程由市农业农村局负责，市财政局配合。\n"
+                            "开工建设资阳大道改造项目，总投资12.5亿元。资阳大道改造项目是城市更新行动的子项目。\n"
+                            "市政府与中国建筑集团有限公司签订战略合作协议。\n")
     examples = Path(__file__).resolve().parent.parent / "examples"
 
     def rows(name):
@@ -139,16 +141,8 @@ def test_each_relation_has_a_working_example_query(tmp_path):
 
 @pytest.mark.slow
 def test_ask_who_runs_a_program_and_what_an_agency_runs(tmp_path):
-    import kg
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "yiyang_2026_gov_work_report.txt").write_text(HEAD + (
-        "“数字乡村”示范工程由市农业农村局负责，市财政局配合。\n"
-        "市工业和信息化局会同市财政局实施中小企业数字化转型专项行动。\n"), encoding="utf-8")
-    ws = tmp_path / ".kg"
-    kg.build(corpus, ws)
-    graph = kg.open(ws)
+    graph = built(tmp_path, "“数字乡村”示范工程由市农业农村局负责，市财政局配合。\n"
+                            "市工业和信息化局会同市财政局实施中小企业数字化转型专项行动。\n")
     who = graph.ask("谁负责“数字乡村”示范工程？")
     assert who["answer"].startswith("1. 益阳市农业农村局（牵头/负责）")
     assert who["relations"][0]["quote"] == "“数字乡村”示范工程由市农业农村局负责"

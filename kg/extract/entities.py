@@ -53,7 +53,6 @@ class EntityMention:
     aliases: set[str] = field(default_factory=set)
     national: bool = False  # a nationwide program or a central body: one entity for the corpus
     parent: str | None = None  # a department's government (河南省人民政府 for 河南省发展和改革委员会)
-    within: "EntityMention | None" = None  # the body whose name it is written inside (中国科学院 for …研究所)
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -228,7 +227,7 @@ def _with_sub_body(text: str, a: EntityMention) -> EntityMention:
         return a  # 武汉大学新增国家重点实验室: a clause, not an institute
     written = text[a.start:m.end()]
     return EntityMention("Agency", a.start, m.end(), written, written, a.place, aliases={written},
-                         national=a.national, within=a)
+                         national=a.national)
 
 
 def _central_bodies(text: str) -> list[EntityMention]:
