@@ -260,3 +260,103 @@ def test_example_query_lists_a_places_programs_with_their_agencies(tmp_path):
     assert rows["中小企业数字化赋能行动"]["agencies"] == "郑州市工业和信息化局"
     assert rows["“郑品出海”行动"]["agencies"] == "郑州市商务局"
     assert "城市更新行动" not in rows  # nationwide, no place
+
+
+# ------------------------------------------------------------------ unseen kinds of names (#31)
+
+def test_a_zone_named_by_its_place_and_what_a_zone_signed_is_no_name(tmp_path):
+    ex = extraction(tmp_path, "岳阳经开区营业收入增长8%，城陵矶综合保税区进出口增长15%，岳阳经开区新签约项目42个，全市经开区税收增长。",
+                    place="岳阳市")
+    programs = names(ex, "Program")
+    assert {"岳阳经开区", "城陵矶综合保税区"} <= programs
+    assert not any("签约" in p or p.startswith("全市") for p in programs)
+
+
+def test_a_project_named_by_its_capacity_and_a_line_of_production(tmp_path):
+    ex = extraction(tmp_path, "华菱钢铁年产200万吨冷轧板项目建成投产，年产8GWh储能电池生产线开工。", place="岳阳市")
+    assert {"年产200万吨冷轧板项目", "年产8GWh储能电池生产线"} <= names(ex, "Program")
+
+
+def test_a_city_metro_line_a_wetland_park_and_a_wind_farm(tmp_path):
+    ex = extraction(tmp_path, "长沙地铁6号线东延段开通，全年洋湖湿地公园接待游客300万人次，平江风电场二期并网。", place="长沙市")
+    programs = names(ex, "Program")
+    assert {"长沙地铁6号线东延段", "洋湖湿地公园", "平江风电场二期"} <= programs
+    assert not any(p.startswith("全年") for p in programs)
+
+
+def test_a_nationwide_program_before_and_and_after_a_verb_of_frequency(tmp_path):
+    ex = extraction(tmp_path, "主动融入长江经济带发展和粤港澳大湾区建设，加密中欧班列（长沙）开行频次，争取山水林田湖草项目资金2亿元。",
+                    place="长沙市")
+    programs = entities(ex, "Program")
+    assert {"长江经济带发展", "粤港澳大湾区建设", "中欧班列", "山水林田湖草沙一体化保护和修复工程"} <= set(programs)
+    assert programs["中欧班列"].national and "加密中欧班列" not in programs
+
+
+def test_a_policy_cited_by_its_title_is_a_program_a_report_is_not(tmp_path):
+    ex = extraction(tmp_path, "印发《长沙市推动低空经济高质量发展三年行动方案（2026—2028年）》，落实《政府工作报告》和"
+                              "《关于做好春节期间安全生产工作的通知》。", place="长沙市")
+    programs = names(ex, "Program")
+    assert "长沙市推动低空经济高质量发展三年行动方案（2026—2028年）" in programs
+    assert not any("报告" in p or "通知" in p for p in programs)
+
+
+def test_a_bare_free_trade_zone_is_the_provinces_own_if_it_has_one(tmp_path):
+    ex = extraction(tmp_path, "自贸试验区全年新设企业1.2万家。复制推广自贸试验区改革经验。", place="长沙市")
+    programs = entities(ex, "Program")
+    assert set(programs) == {"中国（湖南）自由贸易试验区"}
+    assert programs["中国（湖南）自由贸易试验区"].place.name == "湖南省"
+    ex = extraction(tmp_path, "自贸试验区全年新设企业1.2万家。", place="贵阳市")  # Guizhou has no pilot zone
+    assert names(ex, "Program") == set()
+
+
+def test_a_zone_designation_after_de_is_still_its_name(tmp_path):
+    ex = extraction(tmp_path, "成功争取全省唯一的国家级普惠金融改革示范区落地浏阳市。高水平的开放合作示范区。", place="长沙市")
+    programs = names(ex, "Program")
+    assert "国家级普惠金融改革示范区" in programs
+    assert "开放合作示范区" not in programs
+
+
+def test_a_list_of_fields_before_bare_projects_names_no_project(tmp_path):
+    ex = extraction(tmp_path, "开展城市公交、生活供水、垃圾焚烧等项目成本绩效分析，建成投产鲤鱼江、金竹山等火电项目。", place="长沙市")
+    programs = names(ex, "Program")
+    assert not any(p in programs for p in ("城市公交项目", "生活供水项目", "垃圾焚烧项目"))
+    assert {"鲤鱼江火电项目", "金竹山火电项目"} <= programs
+
+
+def test_the_city_government_after_a_verb_but_not_inside_a_word(tmp_path):
+    ex = extraction(tmp_path, "我代表市人民政府向大会报告工作。全市政府债务限额120亿元，城市管理局开展执法。", place="岳阳市")
+    agencies = names(ex, "Agency")
+    assert "岳阳市人民政府" in agencies
+    assert names(ex, "Program") == set()  # 代表…向大会 is no event
+
+
+def test_merged_bureaus_and_peoples_organizations(tmp_path):
+    ex = extraction(tmp_path, "市文化广电旅游体育局、市水利和湖泊局、市工商联、市贸促会共同参与。", place="岳阳市")
+    assert {"岳阳市文化广电旅游体育局", "岳阳市水利和湖泊局", "岳阳市工商业联合会", "岳阳市贸易促进委员会"} <= names(ex, "Agency")
+
+
+def test_a_zone_committee_is_an_agency_not_a_program(tmp_path):
+    ex = extraction(tmp_path, "各县市区人民政府，岳阳经开区管委会、南湖旅游度假区管理委员会，市直有关单位：", place="岳阳市")
+    assert {"岳阳经开区管委会", "南湖旅游度假区管理委员会"} <= names(ex, "Agency")
+    assert not {"岳阳经开区", "南湖旅游度假区"} & names(ex, "Program")
+
+
+def test_survey_teams_supervision_branches_and_full_legal_names(tmp_path):
+    ex = extraction(tmp_path, "国家统计局岳阳调查队、岳阳金融监管分局、湖南岳阳农村商业银行股份有限公司参加会议。", place="岳阳市")
+    assert {"国家统计局岳阳调查队", "岳阳金融监管分局", "湖南岳阳农村商业银行股份有限公司"} <= names(ex, "Agency")
+    assert "湖南岳阳农村商业银行" not in names(ex, "Agency")
+
+
+def test_a_groups_name_before_its_subsidiarys_place(tmp_path):
+    ex = extraction(tmp_path, "支持中车株洲电力机车有限公司扩产，博世（湖南）汽车部件有限公司投产。", place="株洲市")
+    agencies = names(ex, "Agency")
+    assert {"中车株洲电力机车有限公司", "博世（湖南）汽车部件有限公司"} <= agencies
+    assert "株洲电力机车有限公司" not in agencies
+
+
+def test_listed_companies_with_latin_names_and_legal_names(tmp_path):
+    ex = extraction(tmp_path, "引进ABB、霍尼韦尔等外资企业，支持三一重工、湖南华菱湘潭钢铁有限公司等本地企业扩产，"
+                              "推动专精特新、高新技术等科技型企业上云。", place="湘潭市")
+    agencies = names(ex, "Agency")
+    assert {"ABB", "霍尼韦尔", "湖南华菱湘潭钢铁有限公司"} <= agencies
+    assert not {"专精特新", "高新技术"} & agencies

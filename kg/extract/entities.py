@@ -36,7 +36,7 @@ _HAN = "\u4e00-\u9fa5"
 _NAME_CHAR = rf"[{_HAN}A-Za-z0-9+×·]"
 _CONNECTORS = "和与及、经由从在向据对同会为将把被，；：（("  # may stand before a bare 省/市 anchor
 # self-standing organization suffixes (after a written place or 中国)
-_ORG_SUFFIX = (r"集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|银行|交易所|研究院|科学院|研究所|"
+_ORG_SUFFIX = (r"集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|银行|交易所|研究院|科学院|研究所|监管分局|调查队|"
                r"大学|学院|实验室|医院|海关|仲裁院")
 _NOT_ORG_AFTER = r"[生城园区路站化制性长]|科技园|科技城"  # 大学生, 大学城, 公司化 are not names
 _NOT_ORG_BODY = re.compile(r"^[级属内外直]|\d+个|[的和与及、，厅局]|联合|会同|^(?:各|有关|相关|重点|一批)")
@@ -144,10 +144,33 @@ def find_agencies(text: str, mentions: list[PlaceMention], home: Home) -> list[E
     out += _named_organizations(text, mentions, home)
     out += _dictionary_organizations(text)
     out += _listed_enterprises(text)
+    out += _zone_committees(text, mentions, home)
     return _without_overlaps([_with_sub_body(text, a) for a in out])
 
 
-_ENTERPRISE_LIST = re.compile(r"等(?:一批|\d+家)?(?:龙头|链主|重点|骨干|领军|头部|行业领军|知名)?(?:企业|公司|车企|药企|央企)")
+_ENTERPRISE_LIST = re.compile(r"等(?:一批|\d+家)?(?:龙头|链主|重点|骨干|领军|头部|行业领军|知名|外资|外商投资|本地|本土|民营|"
+                              r"国有|省属|市属|上市|科技型?|制造业?|世界500强|500强){0,2}(?:企业|公司|车企|药企|央企)")
+
+
+_ZONE_COMMITTEE = re.compile(r"管委会|管理委员会")
+_ZONE_HEAD = re.compile(r"(?:区|园|城|港|基地)$")
+
+
+def _zone_committees(text: str, mentions: list[PlaceMention], home: Home) -> list[EntityMention]:
+    """The committee that runs a zone (松山湖高新区管委会, 柳叶湖旅游度假区管理委员会) is an agency
+    of the zone's place; the zone inside its name is not a program there."""
+    out = []
+    for m in _ZONE_COMMITTEE.finditer(text):
+        left = _name_start(text, m.start(), 20)
+        zone = _strip_introducers(text[left:m.start()])
+        if not (2 <= len(zone) <= 20 and _ZONE_HEAD.search(zone)) or _has_verb(zone):
+            continue
+        start = m.start() - len(zone)
+        written = next((p.place for p in mentions if p.start == start and not p.deictic), None)
+        name = text[start:m.end()]
+        out.append(EntityMention("Agency", start, m.end(), name, name, written or home.subject or home.default,
+                                 aliases={name}))
+    return out
 
 
 def _ends_in_verb(item: str) -> bool:
@@ -160,6 +183,8 @@ def _ends_in_verb(item: str) -> bool:
 def _listed_enterprises(text: str) -> list[EntityMention]:
     """Companies named as a list before 等…企业 (江西铜业、赣锋锂业等龙头企业): each item is one,
     unless an item is a common word (a class or a field, not a name)."""
+    import jieba
+
     out = []
     for m in _ENTERPRISE_LIST.finditer(text):
         items = _items_before(text, m.start())
@@ -167,8 +192,10 @@ def _listed_enterprises(text: str) -> list[EntityMention]:
             continue  # 汽车、钢铁等企业, 研发制造、总装测试等企业: fields and activities, not names
         for a, b in items:
             name = text[a:b]
-            if not (2 <= len(name) <= 10) or re.search(r"[\d的和与及“”]", name) or not _specific(name) \
-                    or name in generic_organizations():
+            legal = re.search(f"(?:{_ORG_SUFFIX})$", name)
+            if not (2 <= len(name) <= (20 if legal else 10)) or re.search(r"[\d和与及“”]", name) \
+                    or "的" in name and len(jieba.lcut(name)) > 1 or not _specific(name) \
+                    or name in generic_organizations():  # 美的 is one word, 本地的 is not
                 continue
             out.append(EntityMention("Agency", a, b, name, name, aliases={name}))
     return out
@@ -211,7 +238,7 @@ def _dictionary_organizations(text: str) -> list[EntityMention]:
     return out
 
 
-_SUB_BODY = re.compile(rf"([{_HAN}A-Za-z]{{1,10}}?)(研究所|研究院|研究中心|分院|分局|分行|分公司|附属医院|医院|实验室|所)(?![士长级])")
+_SUB_BODY = re.compile(rf"([{_HAN}A-Za-z]{{1,10}}?)(研究所|研究院|研究中心|分院|监管分局|分局|分行|分公司|附属医院|医院|实验室|调查队|所)(?![士长级])")
 
 
 def _with_sub_body(text: str, a: EntityMention) -> EntityMention:
@@ -290,8 +317,9 @@ def _local_bodies(text: str, mentions: list[PlaceMention], home: Home) -> list[E
             place = pm.place
         elif anchor in ("省", "市", "区", "县", "自治区"):
             before = text[m.start() - 1] if m.start() > 0 else ""
-            if before and re.match(f"[{_HAN}]", before) and before not in _CONNECTORS:
-                continue  # 城市管理局 is not 市管理局; 全省 is not a body
+            if before and re.match(f"[{_HAN}]", before) and before not in _CONNECTORS \
+                    and (before in "各全每本两" or not _stands_alone(text, m.start())):
+                continue  # 城市管理局 is not 市管理局; 全省 is not a body (代表市人民政府 is one)
             place = _anchor_place(anchor, home)
         else:
             continue
@@ -310,6 +338,22 @@ def _local_bodies(text: str, mentions: list[PlaceMention], home: Home) -> list[E
             parent = place.name + "委"
         out.append(EntityMention("Agency", m.start(), m.end(), name, surface, place, aliases=aliases, parent=parent))
     return out
+
+
+def _stands_alone(text: str, pos: int) -> bool:
+    """Whether the one-character place word at pos is a word of its own (代表/市/人民政府), not
+    the end of a longer word (城市, 上市, 社区)."""
+    import jieba
+
+    start = max(0, pos - 4)
+    at = start
+    for word in jieba.cut(text[start:pos + 6]):
+        if at == pos:
+            return len(word) == 1 or word[1:] in _departments()[0]
+        if at > pos:
+            return False
+        at += len(word)
+    return False
 
 
 def _named_organizations(text: str, mentions: list[PlaceMention], home: Home) -> list[EntityMention]:
@@ -331,19 +375,45 @@ def _named_organizations(text: str, mentions: list[PlaceMention], home: Home) ->
         starts.append((m.start(), m.end(), None, "中国"))
     suffix = re.compile(rf"({_NAME_CHAR}{{0,12}}?)({_ORG_SUFFIX})(?!{_NOT_ORG_AFTER})")
     for start, end, place, surface in starts:
-        m = suffix.match(text, end)
+        bracketed = start > 0 and text[start - 1] in "（(" and text[end:end + 1] in "）)"
+        m = suffix.match(text, end + 1 if bracketed else end)  # 三一重工（湖南）智能装备有限公司
         if m is None or (not m.group(1) and surface in ("省", "中国")):
             continue
         body = m.group(1)
         if _NOT_ORG_BODY.search(body) or body in _generic_words() or _has_verb(body):
             continue
-        written = text[start:m.end()]
+        end = m.end()
+        legal = _LEGAL_SUFFIX.match(text, end)
+        if legal:
+            end = legal.end()  # 湖北潜江农村商业银行股份有限公司, 北大荒农垦集团有限公司
+        brand = _brand_before(text, start)
+        if brand is not None:  # 中车齐齐哈尔车辆有限公司, 巴斯夫（广东）一体化基地有限公司
+            start, place = brand, None
+        written = text[start:end]
         own_bank = place is not None and surface not in ("省", "中国") and written.endswith("商业银行")
         if any(written.endswith(g) for g in generic_organizations() if len(g) >= 4) and not own_bank:
             continue  # 中国特色世界一流大学 is a class, not a university (雅安市商业银行 is one bank)
         name = written if place is None or surface != "省" else place.name + written[1:]
-        out.append(EntityMention("Agency", start, m.end(), name, written, place, aliases={written}))
+        out.append(EntityMention("Agency", start, end, name, written, place, aliases={written}))
     return out
+
+
+_LEGAL_SUFFIX = re.compile(r"(?:集团)?(?:股份)?有限(?:责任)?公司|股份公司")
+
+
+def _brand_before(text: str, start: int) -> int | None:
+    """Where a group's name written before a subsidiary's place starts: a known enterprise
+    (中车 + 齐齐哈尔车辆有限公司), or a brand before a province in brackets (巴斯夫（广东）…)."""
+    _table, ent = _enterprises()
+    m = re.search(rf"(?:{ent})$", text[max(0, start - 8):start])
+    if m and len(m.group(0)) >= 2:
+        return start - len(m.group(0))
+    if start > 0 and text[start - 1] in "（(":
+        brand = _name_start(text, start - 1, 8)
+        seg = _strip_introducers(text[brand:start - 1])
+        if 2 <= len(seg) <= 6 and not _has_verb(seg):
+            return start - 1 - len(seg)
+    return None
 
 
 def _has_verb(body: str) -> bool:
@@ -368,7 +438,8 @@ _STOP = "，。；：！？,!?;:\n（）()《》 \u3000\t—-"
 
 def find_programs(text: str, mentions: list[PlaceMention], home: Home,
                   agencies: list[EntityMention] = ()) -> list[EntityMention]:
-    found = _quoted_programs(text) + _headed_programs(text) + _national_mentions(text) + _event_short_names(text)
+    found = (_quoted_programs(text) + _headed_programs(text) + _national_mentions(text) + _event_short_names(text)
+             + _policy_documents(text) + _own_free_trade_zone(text, home))
     programs = [_after_agency(text, p, agencies) for p in _without_overlaps(found)]
     # a head inside an organization's name (中国科学院过程工程研究所) is no program's
     programs = [p for p in programs if not any(a.start < p.end < a.end and a.start < p.end for a in agencies)]
@@ -383,6 +454,8 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home,
                         or (0 <= p.start - m.end <= 8 and not _strip_introducers(text[m.end:p.start] + "X")[:-1])
                         or (p.start <= m.start < min(p.end, p.start + 8))), None)  # 中国（上海）自由贸易试验区
         p.place = written or local
+        if _BARE_ZONE.fullmatch(p.surface):
+            p.place = home.province  # the province's own free trade zone
         anchor = re.match(r"[省市区县]", p.name)
         if anchor and not re.match(r"[省市区县](?:场|级|域|属|内|外|民)", p.name):
             place = _anchor_place(anchor.group(0), home)
@@ -550,8 +623,10 @@ def _headed_programs(text: str) -> list[EntityMention]:
         if text[end:end + 1] == "”":
             continue  # inside quotes: a quoted name (“十项行动”) is read as one
         left = _name_start(text, m.start())
-        if left > 0 and text[left - 1] in "的“”":
+        if left > 0 and text[left - 1] in "的“”" and not (text[left - 1] == "的" and head.endswith("区")
+                                                         and m.start() - left >= 6):
             continue  # a described thing (更加便利的出入境管理政策) or a quoted name, read elsewhere
+            # (a zone's designation after 的 is still its name: 全省仅三个的…普惠金融发展示范区)
         seg = _strip_introducers(text[left:m.start()])
         body_start = m.start() - len(seg)
         items = _list_items(text, left, body_start, m.start())
@@ -560,6 +635,9 @@ def _headed_programs(text: str) -> list[EntityMention]:
                        for a, b, shared in items if shared):  # 污水处理、垃圾处置等项目: activities
             items = [i for i in items if not i[2]]  # a list of fields (交通、水利、工业等专业工程)
         for item_start, item_end, shared in items:
+            capacity = None if shared else _CAPACITY.search(text, item_start, item_end)
+            if capacity:  # 合力泰年产1200万片柔性线路板项目: the capacity opens the project's name
+                item_start = capacity.start()
             body = text[item_start:item_end]
             if not _good_body(body, head, where, listed=bool(shared)):
                 if not shared and item_end == m.start():
@@ -569,6 +647,8 @@ def _headed_programs(text: str) -> list[EntityMention]:
                 continue  # 黔桂铁路增建二线: an item with its own head is read by its own match
             if shared:  # a list item sharing the head: 九龙川(、…等)煤矿
                 modifier = text[shared:m.start()]
+                if head == "项目" and not modifier and not (_proper_start(body) or _holds_place(body)):
+                    continue  # 地面公交、轨道交通等项目: fields (大湾、盘南等煤电项目 says which kind)
                 if re.search(r"\d|[一两几]批|一系列", modifier) or not _specific(modifier):
                     modifier = ""  # 等3500多个拟竣工投产项目, 等重点项目: the item's own 项目
                 name = body + modifier + text[m.start():end]
@@ -588,6 +668,34 @@ def _headed_programs(text: str) -> list[EntityMention]:
                 if where == "event" and edition:
                     aliases.add(name[edition.end():])  # 第二十五届中国国际投资贸易洽谈会: the event's own name
                 out.append(EntityMention("Program", item_start, end, name, name, aliases=aliases))
+    return out
+
+
+_POLICY_TITLE = re.compile(r"《([^《》\n]{4,60}?(?:方案|规划|计划|意见|办法|措施|条例|纲要|政策|细则|规定|行动)"
+                           r"(?:[（(][\d—–\-～~至年]+[）)])?)》")
+
+
+_BARE_ZONE = re.compile(rf"(?<![{_HAN}）)])(?:自由贸易试验区|自贸试验区|自贸区)(?![{_HAN}]{{2,4}}片区|改革|经验|建设经验|制度)")
+
+
+def _own_free_trade_zone(text: str, home: Home) -> list[EntityMention]:
+    """自贸试验区 written without a place in a document of a province that has one is its own
+    (中国（四川）自由贸易试验区)."""
+    zones = {row[0]: row[1] for row in vocab.table("free_trade_zones")}
+    zone = zones.get(home.province.name) if home.province is not None else None
+    if zone is None:
+        return []
+    return [EntityMention("Program", m.start(), m.end(), zone, m.group(0), aliases={zone, m.group(0)})
+            for m in _BARE_ZONE.finditer(text)]
+
+
+def _policy_documents(text: str) -> list[EntityMention]:
+    """A plan, policy or regulation cited by its title (《…实施方案（2026—2028年）》) is a program;
+    a report or notice (《政府工作报告》, 《…的通知》) is a document, not one."""
+    out = []
+    for m in _POLICY_TITLE.finditer(text):
+        title = m.group(1)
+        out.append(EntityMention("Program", m.start(), m.end(), title, m.group(0), aliases={title, m.group(0)}))
     return out
 
 
@@ -691,6 +799,8 @@ def _common_word(item: str) -> bool:
     return jieba.dt.FREQ.get(item, 0) >= 1000 if len(jieba.lcut(item)) == 1 else False
 
 
+_CAPACITY = re.compile(r"年产能?[\d.]+")
+_CLAUSE_END = re.compile(r"(?:新?签约|新?开工|新?竣工|新?投产|新?落地|新?引进|招引|储备|谋划)$")
 _KIND_OF = re.compile(r"类$|类型$")  # 轨道交通等常规建设类项目: kinds of projects, not names
 _POLICY_WORDING = re.compile(r"系列|一揽子|组合|若干|各项|相关|配套")  # 一揽子稳增长政策: wording, not a policy's name
 
@@ -704,11 +814,14 @@ def _good_body(body: str, head: str, where: str, listed: bool = False) -> bool:
         return False  # list items that are figures or fields, not names
     if _NOT_NAME.search(body) and not _ORDINAL.match(body):
         return False
-    if head == "号线":
-        return re.fullmatch(r"(?:地铁|轨道交通)?\d+", body) is not None  # 地铁19号线
+    if head == "号线":  # 地铁19号线, 长沙地铁6号线
+        line = re.fullmatch(r"(.{0,6}?)(?:地铁|轨道交通|轻轨)?\d+", body)
+        return line is not None and (not line.group(1) or _is_place_name(line.group(1)))
+    if _CLAUSE_END.search(body):
+        return False  # 经开区新签约项目: the projects a zone signed, not a project's name
     if (where == "event" or head == "普查") and (_ORDINAL.match(body) or re.match(r"20\d\d(?:年)?[^\d年]", body)):
         return True  # 第四次文物普查, 第17届省运会, 2025中国国际智能产业博览会
-    if re.search(r"[局厅]|委(?!员会)", body) or re.search(r"(?:国家级|省级|市级)$", body):
+    if re.search(r"[局厅]|委(?!员会)|政府", body) or re.search(r"(?:国家级|省级|市级)$", body):
         return False  # an agency inside (市发展改革委要会同…), or a rank (江北新区国家级新区)
     if re.match(r"\d", body) and not _TECH_NUMBER.match(body):
         return False  # a count (6条续建高铁), not a name
@@ -716,7 +829,7 @@ def _good_body(body: str, head: str, where: str, listed: bool = False) -> bool:
     minimum = 2 if where in ("line", "event") or listed else 3
     if han < minimum or len(body) > 24:
         return False
-    if head in ("项目", "规划") and not listed and not _proper_start(body) \
+    if head in ("项目", "规划", "生产线") and not listed and not _proper_start(body) \
             and not re.search(r"[一二三四五六七八九十\d]期$", body) and not _holds_place(body):
         return False  # 粤芯半导体三期项目, 埃克森美孚惠州乙烯项目: a phase or a place names one project
     if where == "any" and _is_place_name(body):
@@ -747,8 +860,8 @@ def _proper_start(body: str) -> bool:
     from .places import gazetteer
 
     _table, ent = _enterprises()
-    if re.match(ent, body) or re.match(r"[省市区县](?!场|级|域|属|内|外)", body):
-        return True  # an enterprise, or the document's own place (市现代农业示范园项目)
+    if re.match(ent, body) or re.match(r"[省市区县](?!场|级|域|属|内|外)", body) or _CAPACITY.match(body):
+        return True  # an enterprise, the document's own place (市现代农业示范园项目), a capacity (年产5万吨…)
     gaz = gazetteer()
     m = gaz.patterns.match(body)
     return m is not None
@@ -757,7 +870,7 @@ def _proper_start(body: str) -> bool:
 # what may follow a nationwide program's name where it stands as the program (not 乡村振兴示范县,
 # not 黄河流域生态保护和高质量发展先行区, a local zone)
 _NATIONAL_FOLLOWERS = ("战略", "行动", "工程", "建设", "政策", "规划", "倡议", "任务", "工作", "要求", "部署",
-                       "目标", "资金", "国家", "等", "项目", "机制", "改革")
+                       "目标", "资金", "国家", "等", "项目", "机制", "改革", "和", "与", "及", "为", "中的")
 
 
 def _national_mentions(text: str) -> list[EntityMention]:
@@ -773,7 +886,8 @@ def _national_mentions(text: str) -> list[EntityMention]:
         if len(form.strip("“”")) <= 2 and not quoted:
             continue
         if not quoted and after and re.match(f"[{_HAN}]", after[0]) and not re.match(heads, after) \
-                and not (after[0] == "的" and re.search(f"(?:{heads})$", form)):  # 城市更新行动的子项目
+                and not re.search(r"(?:项目|工程|行动)$", form):  # 城市更新行动的子项目, 山水林田湖草项目补助资金
+            # (质量强国建设领军企业 is a class of firms: 建设 does not close a name)
             continue
         if quoted and re.match(r"”?(?:时期|期间|末|以来|初|开局)", after):
             continue  # “十五五”时期 is the period, not the plan
