@@ -12,7 +12,7 @@ form among the object's names (investment: the figure's value and unit), optiona
 lists it as debatable, else wrong. Recall counts the gold relations found. The label types map to
 the graph's predicates: responsible gk:responsibleAgency, participating gk:participatingAgency,
 parent gk:partOfProgram, agreement gk:agreementWith, superior org:subOrganizationOf, investment
-gk:aboutProgram of an observation; located (a project's place) has no quoted relation yet.
+gk:aboutProgram of an observation, located gk:locatedIn (a project's site as stated).
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 FOLDERS = {"provinces": ROOT.parent / "shared" / "provinces", "genres": ROOT.parent / "shared" / "genres",
            "news": ROOT.parent / "shared" / "news"}
 KIND = {"responsible": "responsible", "participating": "participating", "partOf": "parent",
-        "agreement": "agreement", "superior": "superior"}
+        "agreement": "agreement", "superior": "superior", "located": "located"}
 
 
 def fold(s: str) -> str:

@@ -308,7 +308,7 @@ def select(kg, types=None, place: str | None = None, max_nodes=None, include_pas
     sub = Subgraph(nodes, edges, filtered=bool(place is not None or types or cap),
                    include_passages=include_passages, total_nodes=len(nodes))
     if cap is not None and len(sub.nodes) > cap:
-        joined = _cap(u, sub, cap, nbrs, joined)
+        joined = _cap(u, sub, cap, nbrs, joined, linked=not types)
     sub.connectors = sorted(joined)
     if types:
         note = "仅 " + "、".join(TYPE_STYLE[t][1] for t in types)
@@ -323,28 +323,62 @@ def select(kg, types=None, place: str | None = None, max_nodes=None, include_pas
     return sub
 
 
-def _cap(u: _Universe, sub: Subgraph, cap: int, nbrs: dict[str, set[str]], joined: set[str]) -> set[str]:
+def _cap(u: _Universe, sub: Subgraph, cap: int, nbrs: dict[str, set[str]], joined: set[str],
+         linked: bool = False) -> set[str]:
     """Keep the `cap` best-connected nodes of `sub` (in place): by degree in the selection, then by
     the passages that mention them. With connectors, rank the selected nodes only and take as many
-    as fit together with the places that still link them. The connectors kept are returned."""
+    as fit together with the places that still link them; `linked` (the whole graph): no lone dots.
+    The connectors kept are returned."""
     deg = sub.degrees()
     order = {t: i for i, t in enumerate(TYPES + PASSAGE_TYPES)}
     ranked = sorted((n for n in sub.nodes.values() if n.iri not in joined),
                     key=lambda n: (-deg[n.iri], -len(u.mentions.get(n.iri, ())), order.get(n.type, 9), n.label, n.iri))
-    def links(k: int) -> set[str]:  # the connectors the k best selected nodes need
-        return _connectors(nbrs, {n.iri for n in ranked[:k] if n.iri in u.nodes}, joined) if joined else set()
+    def links(chosen: list) -> set[str]:  # the connectors the chosen nodes need
+        return _connectors(nbrs, {n.iri for n in chosen if n.iri in u.nodes}, joined) if joined else set()
 
     k = min(cap, len(ranked))
-    conn = links(k)
+    conn = links(ranked[:k])
     while k + len(conn) > cap:  # fewer selected nodes never need more connectors: this ends
         k = max(0, cap - len(conn))
-        conn = links(k)
-    while k < len(ranked) and k + 1 + len(more := links(k + 1)) <= cap:  # fill what is left
-        k, conn = k + 1, more
-    kept = {n.iri for n in ranked[:k]} | conn
+        conn = links(ranked[:k])
+    chosen = ranked[:k]
+    misses = 0
+    for n in ranked[k:]:  # fill what is left with the best that still fit (with their connectors)
+        if len(chosen) + len(conn) >= cap or misses > 200:
+            break
+        more = links(chosen + [n])
+        if len(chosen) + 1 + len(more) <= cap:
+            chosen, conn, misses = chosen + [n], more, 0
+        else:
+            misses += 1
+    kept = {n.iri for n in chosen} | conn
+    if linked:
+        kept = _without_lone_dots(sub, ranked, kept)
     sub.nodes = {iri: n for iri, n in sub.nodes.items() if iri in kept}
     sub.edges = [e for e in sub.edges if e.source in kept and e.target in kept]
     return conn
+
+
+def _without_lone_dots(sub: Subgraph, ranked: list, kept: set[str]) -> set[str]:
+    """A node whose links all lead out of the picture (a parent body whose units were left out)
+    shows as a lone dot: give its place to the next best-connected node that links to the picture."""
+    nbrs: dict[str, set[str]] = defaultdict(set)
+    for e in sub.edges:
+        nbrs[e.source].add(e.target)
+        nbrs[e.target].add(e.source)
+    kept = set(kept)
+    rest = [n.iri for n in ranked if n.iri not in kept]
+    while True:
+        lone = sorted(iri for iri in kept if nbrs[iri] and not nbrs[iri] & kept)
+        if not lone:
+            return kept
+        kept -= set(lone)
+        for _ in lone:  # the best-ranked that links, looked for again after each one added
+            iri = next((iri for iri in rest if nbrs[iri] & kept), None)
+            if iri is None:
+                return kept  # nothing left that links to the picture: fewer nodes, no dots
+            kept.add(iri)
+            rest.remove(iri)
 
 
 def _neighbours(u: _Universe) -> dict[str, set[str]]:

@@ -285,7 +285,8 @@ def add_observations(g: Graph, ex, observations) -> None:
 
 
 RELATION_PREDICATES = {"responsible": GK.responsibleAgency, "participating": GK.participatingAgency,
-                       "partOf": GK.partOfProgram, "agreement": GK.agreementWith, "superior": ORG.subOrganizationOf}
+                       "partOf": GK.partOfProgram, "agreement": GK.agreementWith, "superior": ORG.subOrganizationOf,
+                       "located": GK.locatedIn}
 
 
 def _relation_end(ref: tuple) -> URIRef:

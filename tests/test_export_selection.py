@@ -58,10 +58,16 @@ def test_default_html_is_capped_to_the_best_connected_and_says_what_it_left_out(
     expected = f"显示连接最多的 {HTML_MAX_NODES} 个节点（共 {total} 个；省略 {total - HTML_MAX_NODES} 个，用 --all 导出全部）"
     assert summary["description"] == expected
     assert expected in page.decode("utf-8")  # in the page's header
-    # the best-connected: no node left out has more links than a node shown
+    # the best-connected: no node left out has more links than a node shown, but for one whose
+    # links all lead out of the picture (it would be a lone dot)
     degree = full.degrees()
     shown = {n["id"] for n in nodes}
-    assert min(degree[i] for i in shown) >= max(degree[i] for i in full.nodes if i not in shown)
+    links = {i: set() for i in full.nodes}
+    for e in full.edges:
+        links[e.source].add(e.target)
+        links[e.target].add(e.source)
+    left_linked = [i for i in full.nodes if i not in shown and links[i] & shown]
+    assert min(degree[i] for i in shown) >= max(degree[i] for i in left_linked)
     assert GKR + "place/郑州市" in shown
 
 
@@ -131,8 +137,8 @@ def test_a_type_filter_keeps_the_places_that_link_agencies_and_programs(organiza
     places = {i for i, n in sub.nodes.items() if n.type == "Place"}
     assert places == set(sub.connectors) and len(places) >= 5
     assert set(sub.nodes) == selected | places
-    # far more links than the bare selection: each program now reaches its place
-    assert len(bare.edges) <= 5
+    # far more links than the bare selection (only the bodies' own links: 隶属, 牵头…): each program
+    # now reaches its place
     assert len(sub.edges) > 300 and len(sub.edges) > 30 * max(1, len(bare.edges))
     predicates = {e.predicate for e in sub.edges}
     assert {"gk:locatedIn", "gk:jurisdiction"} <= predicates
@@ -147,7 +153,8 @@ def test_a_type_filter_keeps_the_places_that_link_agencies_and_programs(organiza
     assert len(largest & selected) > 200
     assert {sub.nodes[i].type for i in largest} == {"Agency", "Program", "Place"}
     g_bare = nx.Graph([(e.source, e.target) for e in bare.edges])
-    assert max((len(c) for c in nx.connected_components(g_bare)), default=0) <= 3
+    # without the places only a body and its units hang together (中国科学院 and its institutes)
+    assert max((len(c) for c in nx.connected_components(g_bare)), default=0) * 20 < len(largest)
     assert sub.description == f"仅 机构、项目/政策，保留 {len(places)} 个连接它们的地点"
     assert bare.description == "仅 机构、项目/政策"
 

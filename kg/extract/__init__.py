@@ -248,9 +248,10 @@ def _extract_document(doc, gaz, result: Extraction) -> None:
         if passage_at(max(rel.end - 1, rel.start)) != order:
             continue  # a quote lies inside one passage
         rel.passage, rel.quote = order, written.text[rel.start:rel.end]
-        if rel.named is not None:  # a body named only in a task's 牵头单位 list
+        if rel.named is not None:  # a body named only in a task's 牵头单位 list or inside another's name
             m = rel.named
-            entity = result.entities.setdefault(("Agency", m.key), Entity("Agency", m.name, m.key, place=m.place))
+            entity = result.entities.setdefault(("Agency", m.key), Entity("Agency", m.name, m.key, place=m.place,
+                                                                          national=m.national))
             entity.aliases |= {m.name, m.surface}
             result.mentions[(doc.doc_id, passage_at(m.start))].add(("Agency", m.key))
         result.relations.append((doc.doc_id, rel))
@@ -284,16 +285,28 @@ def _extract_document(doc, gaz, result: Extraction) -> None:
         result.mentions[(doc.doc_id, order)].add(("Metric", obs.metric))
 
 
+_STARTED = r"(?:同步|正式|集中|全面)?(?:开工|建成|投产|投用|竣工|签约|落地)?(?:建设|投产|投用|运营|达产)?"
+
+
 def _counted_programs(text: str, observations, programs: list[EntityMention]):
     """(observation, program) where the figure counts or measures the program named just before
     it in the same clause (“双百双新”项目634个, 陇电入浙工程投资120亿元)."""
     for obs in observations:
+        before = re.search(r"(?:该|此)(?:项目|工程)$", text[max(0, obs.start - 3):obs.start])
+        this = obs.start - 3 if before else obs.start if re.match(r"(?:该|此)(?:项目|工程)", text[obs.start:obs.end]) else None
+        if this is not None:  # …项目开工。该项目总投资53亿元: the project just named
+            named = [p for p in programs if p.end <= this and this - p.end <= 80]
+            if named:
+                yield obs, named[-1]
+                continue
         for p in programs:
             gap = text[p.end:obs.start] if p.end <= obs.start else ""
             inside = obs.start <= p.start and p.end <= obs.end  # 实施“万企兴万村”项目856个
-            own_investment = gap in ("，", ",") and re.match(r"(?:计划|预计|估算)?总?投资", text[obs.start:])
-            # 总投资410亿元的巨化硅氟新材料项目: the figure stands before the program it belongs to
-            before = obs.end <= p.start and re.fullmatch(r"的", text[obs.end:p.start]) \
+            # X项目，总投资… / X项目开工(建设)，总投资…: the money of the project just named
+            own_investment = re.fullmatch(rf"(?:{_STARTED})?[，,]", gap) \
+                and re.match(r"(?:计划|预计|估算)?总?投资", text[obs.start:])
+            # 总投资410亿元的巨化硅氟新材料项目 (总投资86亿元、位于遂川县的…): the figure stands before the program
+            before = obs.end <= p.start and re.fullmatch(r"(?:、位于[\u4e00-\u9fa5]{2,8})?的", text[obs.end:p.start]) \
                 and re.search(r"投资|资金", text[obs.start:obs.end])
             if inside or own_investment or before or (p.end <= obs.start and len(gap) <= 8 and not any(c in gap for c in "，。；：、\n")):
                 yield obs, p

@@ -53,6 +53,8 @@ class EntityMention:
     aliases: set[str] = field(default_factory=set)
     national: bool = False  # a nationwide program or a central body: one entity for the corpus
     parent: str | None = None  # a department's government (河南省人民政府 for 河南省发展和改革委员会)
+    body_of: "EntityMention | None" = None  # the organization whose name opens this one's (中国科学院 of 中国科学院水生生物研究所)
+    site: tuple[int, int] | None = None  # where the text states the project's place (…项目在克东县建成投产)
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -145,7 +147,7 @@ def find_agencies(text: str, mentions: list[PlaceMention], home: Home) -> list[E
     out += _dictionary_organizations(text)
     out += _listed_enterprises(text)
     out += _zone_committees(text, mentions, home)
-    return _without_overlaps([_with_sub_body(text, a) for a in out])
+    return _without_overlaps([_with_sub_bodies(text, a) for a in out])
 
 
 _ENTERPRISE_LIST = re.compile(r"等(?:一批|\d+家)?(?:龙头|链主|重点|骨干|领军|头部|行业领军|知名|外资|外商投资|本地|本土|民营|"
@@ -241,6 +243,15 @@ def _dictionary_organizations(text: str) -> list[EntityMention]:
 _SUB_BODY = re.compile(rf"([{_HAN}A-Za-z]{{1,10}}?)(研究所|研究院|研究中心|分院|监管分局|分局|分行|分公司|附属医院|医院|实验室|调查队|所)(?![士长级])")
 
 
+def _with_sub_bodies(text: str, a: EntityMention) -> EntityMention:
+    """The innermost body written after its parents (中国科学院重庆绿色智能技术研究院永川分院)."""
+    while True:
+        b = _with_sub_body(text, a)
+        if b is a:
+            return a
+        a = b
+
+
 def _with_sub_body(text: str, a: EntityMention) -> EntityMention:
     """The institute written right after its parent is the body named (中科院过程所,
     中国科学院工业人工智能研究所), not the parent."""
@@ -250,11 +261,12 @@ def _with_sub_body(text: str, a: EntityMention) -> EntityMention:
         return a  # a department's next words are a clause (省科技厅联合…分院), not its sub-body
     import jieba.posseg as pseg
 
-    if any(w.flag.startswith("v") or w.word in _generic_words() for w in pseg.cut(m.group(1))):
+    words = list(pseg.cut(m.group(1)))
+    if words[0].flag.startswith("v") and not _is_place_name(words[0].word) or any(w.word in _generic_words() for w in words):
         return a  # 武汉大学新增国家重点实验室: a clause, not an institute
     written = text[a.start:m.end()]
     return EntityMention("Agency", a.start, m.end(), written, written, a.place, aliases={written},
-                         national=a.national)
+                         national=a.national, body_of=a)
 
 
 def _central_bodies(text: str) -> list[EntityMention]:
@@ -273,8 +285,10 @@ def _central_bodies(text: str) -> list[EntityMention]:
                                      and not re.match(r"公司|集团|等|和|与", text[m.end():])):
             continue  # a two-character name inside a longer word (江淮 in 江淮英才计划)
         canonical, forms = table[m.group(0)]
-        out.append(EntityMention("Agency", m.start(), m.end(), canonical, m.group(0), aliases=set(forms),
-                                 national=True))
+        legal = _LEGAL_SUFFIX.match(text, m.end())  # 比亚迪股份有限公司: the same enterprise, its legal name
+        end = legal.end() if legal else m.end()
+        out.append(EntityMention("Agency", m.start(), end, canonical, text[m.start():end],
+                                 aliases=set(forms) | {text[m.start():end]}, national=True))
     return out
 
 
@@ -446,7 +460,7 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home,
     local = home.subject or home.default
     named = [m for m in mentions if not m.deictic]
     for p in programs:
-        if _NATIONWIDE.match(p.name) and not _LOCAL_HEAD.search(p.name):
+        if _NATIONWIDE.match(_ORDINAL.sub("", p.name)) and not _LOCAL_HEAD.search(p.name):
             p.national = True  # 国家水网骨干工程, 全国文明城市创建: one program for the whole country
         if p.national:
             continue
@@ -456,6 +470,9 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home,
         p.place = written or local
         if _BARE_ZONE.fullmatch(p.surface):
             p.place = home.province  # the province's own free trade zone
+        site = _stated_site(text, p, named)
+        if site is not None:
+            p.place, p.site = site
         anchor = re.match(r"[省市区县]", p.name)
         if anchor and not re.match(r"[省市区县](?:场|级|域|属|内|外|民)", p.name):
             place = _anchor_place(anchor.group(0), home)
@@ -463,6 +480,27 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home,
                 p.aliases.add(p.name)
                 p.name, p.place = place.name + p.name[1:], place
     return programs
+
+
+# a project's site as a sentence states it: X项目在克东县建成投产, X项目落户新区, 位于遂川县的X,
+# 在北滘镇投资建设的X
+_SITE_AFTER = re.compile(r"(?:已|正式|顺利|成功)?(?:在|落户|落地于?|位于|选址于?)")
+_SITE_VERB = re.compile(r"(?:[^，。；、]{0,4}?)(?:建成|开工|投产|落地|落户|开建|动工|实施|建设|竣工|[，。；]|$)")
+_SITE_BEFORE = re.compile(r"(?:投资)?(?:建设|新建|实施|落户|布局)?的$")
+
+
+def _stated_site(text: str, p: EntityMention, named: list[PlaceMention]):
+    """(place, quote span) where the sentence says where the project is."""
+    after = _SITE_AFTER.match(text, p.end)
+    if after:
+        m = next((m for m in named if m.start == after.end()), None)
+        if m is not None and _SITE_VERB.match(text, m.end):
+            return m.place, (p.start, m.end)
+    for m in named:
+        if m.end <= p.start and p.start - m.end <= 6 and _SITE_BEFORE.search(text[m.end:p.start]) \
+                and re.search(r"(?:在|位于|落户)$", text[max(0, m.start - 2):m.start]):
+            return m.place, (m.start - (2 if text[m.start - 2:m.start] == "位于" else 1), p.end)
+    return None
 
 
 _NATIONWIDE = re.compile(r"(?:国家|全国|中央)(?!级)")
@@ -589,18 +627,23 @@ def _strip_leading(seg: str, verbs: dict, by_length: list) -> str:
 def _specific(body: str, least: int = 2) -> bool:
     """Whether a name body says which program it is: something is left once generic words
     (重大, 重点, 民生, 抽水蓄能 …) are taken out; one-character ones only where they open it."""
+    from .places import gazetteer
+
     rest = body
     for w in sorted(_generic_words(), key=len, reverse=True):
         if len(w) > 1:
             rest = rest.replace(w, "")
     rest = rest.lstrip("".join(w for w in _generic_words() if len(w) == 1))
-    return len(re.findall(f"[{_HAN}A-Za-z]", rest)) >= least
+    if rest != body:  # beside generic words, a place, a year or a quarter says whose or when, not which
+        rest = re.sub(r"20\d\d年?(?:度)?|[一二三四]季度|[上下]半年", "", gazetteer().patterns.sub("", rest))
+    return len(re.findall(f"[{_HAN}A-Za-z]", rest)) >= least  # (襄阳市2026年一季度重大项目; 湘潭经开区 is one)
 
 
-_PHASE = (r"(?:[东西南北]延(?:伸线|线|段)?|[东西南北中]段)?"
+_SECTION = rf"(?:[（(][{_HAN}]{{1,4}}段[）)]|[{_HAN}]{{2,3}}段)"  # 沪渝蓉高铁武宜段, …铁路（襄阳段）
+_PHASE = (rf"(?:[东西南北]延(?:伸线|线|段)?|[东西南北中]段|{_SECTION})?"
           r"(?:[一二三四五六七八九十]期|第[一二三四五六七八九十\d]+跑道|T\d[A-Z]?航站楼)?"
           r"(?:改扩建|扩建|新建)?(?:工程|项目)?")  # 2号线西延二期, 武宿机场三期改扩建, 宝安国际机场第三跑道
-_PHASE_AFTER = re.compile(r"[一二三四五六七八九十]期")  # …工程二期, …项目二期
+_PHASE_AFTER = re.compile(rf"{_SECTION}?[一二三四五六七八九十]期|[（(][{_HAN}]{{1,4}}段[）)]")  # …工程二期, …工程（襄阳段）二期
 _ZONE_PART = re.compile(rf"[一二三四五六七八九十]期|[{_HAN}]{{2,4}}片区")  # …自由贸易试验区南京片区
 _ORDINAL = re.compile(r"^第[\d一二三四五六七八九十百]+[次届期批]")
 _TECH_NUMBER = re.compile(r"^\d+(?:千伏|万吨|吨|千瓦|万千瓦|米)")
@@ -624,9 +667,11 @@ def _headed_programs(text: str) -> list[EntityMention]:
             continue  # inside quotes: a quoted name (“十项行动”) is read as one
         left = _name_start(text, m.start())
         if left > 0 and text[left - 1] in "的“”" and not (text[left - 1] == "的" and head.endswith("区")
-                                                         and m.start() - left >= 6):
+                                                         and m.start() - left >= 6) \
+                and not (text[left - 1] == "的" and _MONEY_OR_SITE.search(text, max(0, left - 30), left - 1)):
             continue  # a described thing (更加便利的出入境管理政策) or a quoted name, read elsewhere
-            # (a zone's designation after 的 is still its name: 全省仅三个的…普惠金融发展示范区)
+            # (a zone's designation after 的 is still its name: 全省仅三个的…普惠金融发展示范区; so is a
+            # project after its money or site: 总投资8.3亿元的…工程, 位于遂川县的…电站项目)
         seg = _strip_introducers(text[left:m.start()])
         body_start = m.start() - len(seg)
         items = _list_items(text, left, body_start, m.start())
@@ -799,6 +844,7 @@ def _common_word(item: str) -> bool:
     return jieba.dt.FREQ.get(item, 0) >= 1000 if len(jieba.lcut(item)) == 1 else False
 
 
+_MONEY_OR_SITE = re.compile(rf"(?:投资|规模)[约近超达]?[\d.]+[万亿]*元$|(?:位于|在|落户)[{_HAN}]{{2,8}}?(?:投资)?(?:建设|新建|实施)?$")
 _CAPACITY = re.compile(r"年产能?[\d.]+")
 _CLAUSE_END = re.compile(r"(?:新?签约|新?开工|新?竣工|新?投产|新?落地|新?引进|招引|储备|谋划)$")
 _KIND_OF = re.compile(r"类$|类型$")  # 轨道交通等常规建设类项目: kinds of projects, not names
@@ -806,8 +852,8 @@ _POLICY_WORDING = re.compile(r"系列|一揽子|组合|若干|各项|相关|配�
 
 
 def _good_body(body: str, head: str, where: str, listed: bool = False) -> bool:
-    if not body or re.search(r"[的和与及或、“”]", body):
-        return False
+    if not body or re.search(r"[的和与及或、“”]", body) or body in _verbs():
+        return False  # 推进高铁建设: a verb before a head names nothing
     if head in ("政策", "基金") and _POLICY_WORDING.search(body) or "类" in body:
         return False  # 创业投资类政府投资基金: a kind of fund
     if listed and (re.search(r"\d", body) or any(w in body for w in _CATEGORY_WORDS)):

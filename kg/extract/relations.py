@@ -6,7 +6,9 @@
 - participating: an agency takes part without leading (A会同B…: B; …，B配合; B参与X; B承办/协办);
 - partOf: a program is part of another (Y是X的子项目, X中的Y, Y纳入X);
 - agreement: a place or an agency signs with an organization (市政府与A签订战略合作协议, 与A签约);
-- superior: an agency under another, as stated (A隶属于B, B下属的A).
+- superior: an agency under another, as stated (A隶属于B, B下属的A, B全资子公司A) or as its name
+  says (中国科学院水生生物研究所, 中国工商银行吉安分行, 国家统计局上饶调查队);
+- located: a project's site as stated (X项目在克东县建成投产, 位于遂川县的X, 在北滘镇投资建设的X).
 
 Every rule works inside one sentence (up to 。；！？ or a line end) and needs both ends named as
 entities there: a relation is never guessed from two names far apart.
@@ -21,7 +23,7 @@ from .. import vocab
 from .entities import EntityMention
 from .places import Home, PlaceMention
 
-PREDICATES = ("responsible", "participating", "partOf", "agreement", "superior")
+PREDICATES = ("responsible", "participating", "partOf", "agreement", "superior", "located")
 
 
 @dataclass
@@ -100,6 +102,8 @@ def find_relations(text: str, agencies: list[EntityMention], programs: list[Enti
     found += _part_of(text, programs)
     found += _agreements(text, agencies, places, home, by_start, by_end)
     found += _superiors(text, agencies, by_start)
+    found += _named_superiors(agencies)
+    found += [Relation("located", _ref(p), ("Place", p.place), *p.site) for p in programs if p.site is not None]
     seen, out = set(), []
     for r in found:
         if r.subject == r.object or (r.kind, r.subject, r.object) in seen:
@@ -156,6 +160,15 @@ def _responsible(text, agencies, programs, by_start, by_end) -> list[Relation]:
                 continue
             cue_end = after + (verb or helper_verb).end()
             role_all = "responsible" if verb else "participating"
+            if verb is not None and text[cue_end:cue_end + 1] in "、，,":  # 由A牵头、B配合(，)实施X
+                second = _run_after(text, cue_end + 1, by_start, s_end)
+                helped = second and re.match(rf"(?:共同)?(?:{assist.pattern})[，,]?(?:{lead.pattern}|{join.pattern})?",
+                                             text[second[-1].end:s_end])
+                if helped and text[cue_end] != "、" and not re.search(rf"(?:{lead.pattern}|{join.pattern})$", helped.group(0)):
+                    helped = None  # X由A负责，B配合: the helpers of X, read after the targets
+                if helped:
+                    helpers.extend(second)
+                    cue_end = second[-1].end + helped.end()
             # the programs: after the verb in the clause(s) that follow (A牵头实施X; A主办的X),
             # else, after 由, the program the sentence is about (X由A牵头)
             targets = [p for p in in_sentence if p.start >= cue_end and not _OTHER_VERB.search(text[cue_end:p.start])
@@ -163,7 +176,7 @@ def _responsible(text, agencies, programs, by_start, by_end) -> list[Relation]:
                        and not any(cue_end <= a.start < p.start for a in agencies)]
             targets = targets[:1] + [p for p in targets[1:] if re.fullmatch(r"[、和与及]|以及", text[targets[0].end:p.start] or "x")] \
                 if targets else []
-            if not targets and by:
+            if not targets and by and re.match(r"[，。；,;]|$", text[cue_end:s_end]):  # X…，由A负责实施。 (由A主办Y: Y)
                 before = [p for p in in_sentence if p.end <= run[0].start and
                           not any(p.end <= a.start < run[0].start for a in agencies)]
                 targets = before[-1:]
@@ -286,9 +299,22 @@ def _agreements(text, agencies, places, home: Home, by_start, by_end) -> list[Re
     return out
 
 
+def _named_superiors(agencies) -> list[Relation]:
+    """中国科学院水生生物研究所 -> 中国科学院, …研究院永川分院 -> …研究院 -> 中国科学院: a body whose name
+    opens with another's is under it. A hospital named after a university (武汉大学人民医院) is
+    affiliated, not a unit of it: no relation."""
+    out = []
+    for a in agencies:
+        x = a
+        while x.body_of is not None:
+            if not x.name.endswith("医院"):
+                out.append(Relation("superior", _ref(x), _ref(x.body_of), x.start, x.end, named=x.body_of))
+            x = x.body_of
+    return out
+
+
 def _superiors(text, agencies, by_start) -> list[Relation]:
-    """A隶属于B / B下属的A / B所属A: stated, not guessed from a name (中国科学院…研究所 is left to
-    the name itself)."""
+    """A隶属于B / B下属的A / B所属A / B全资子公司A, as the sentence states it."""
     out = []
     under = re.compile(rf"(?:{_alt('under')})")
     owns = re.compile(rf"(?:{_alt('owns')})")
