@@ -360,3 +360,74 @@ def test_listed_companies_with_latin_names_and_legal_names(tmp_path):
     agencies = names(ex, "Agency")
     assert {"ABB", "霍尼韦尔", "湖南华菱湘潭钢铁有限公司"} <= agencies
     assert not {"专精特新", "高新技术"} & agencies
+
+
+# ------------------------------------------------------------------ from an audit of unseen documents (#31)
+
+def test_in_a_county_level_citys_report_shi_is_that_city(tmp_path):
+    ex = extraction(tmp_path, "我代表市人民政府向大会报告工作，请市政协委员提出意见。市发展改革委牵头推进。", place="浏阳市")
+    agencies = names(ex, "Agency")
+    assert {"浏阳市人民政府", "浏阳市发展和改革委员会"} <= agencies
+    assert not any(a.startswith("长沙市") for a in agencies)
+    assert not any("政治协商" in a for a in agencies)  # 政协委员 are people
+
+
+def test_clause_words_before_a_head_name_nothing(tmp_path):
+    ex = extraction(tmp_path, "全市公路里程2.1万公里，其中高速公路里程530公里。我们也清醒看到计划执行中存在的问题。"
+                              "工商银行长沙分行全年向重点项目发放贷款120亿元，三年内计划授信500亿元。"
+                              "锚定建设国际一流先进制造业基地核心区目标，集中财力保障重大战略。", place="长沙市")
+    assert names(ex, "Program") == set()
+
+
+def test_a_site_after_this_project_is_the_name(tmp_path):
+    ex = extraction(tmp_path, "中联重科智能装备项目签约，该项目位于长沙经开区星沙产业园。", place="长沙市")
+    programs = names(ex, "Program")
+    assert "长沙经开区星沙产业园" in programs
+    assert not any("该项目" in p or "位于" in p for p in programs)
+
+
+def test_a_quoted_names_phase_prefix_and_its_own_head(tmp_path):
+    ex = extraction(tmp_path, "实施“三北”工程湘江“一江两岸”提升工程，浏阳“花炮小镇”产业园二期项目开工。"
+                              "南湖排涝泵站作为“海绵城市建设工程”的子项目，年内完工。", place="长沙市")
+    programs = names(ex, "Program")
+    assert {"湘江“一江两岸”提升工程", "“海绵城市建设工程”"} <= programs
+    assert any(p.endswith("“花炮小镇”产业园二期项目") for p in programs)
+    assert not any(p.endswith("的子项目") for p in programs)
+
+
+def test_a_projects_phase_before_its_capacity_or_in_brackets(tmp_path):
+    ex = extraction(tmp_path, "湖南石化二期年产60万吨乙烯项目中交，总投资120亿元的长沙煤化工基地项目（二期）开工。", place="长沙市")
+    programs = names(ex, "Program")
+    assert "二期年产60万吨乙烯项目" in programs
+    assert "长沙煤化工基地项目（二期）" in programs
+
+
+def test_counted_kinds_of_projects_are_no_names(tmp_path):
+    ex = extraction(tmp_path, "完成老旧街区改造提升项目15个。成为全省规模较大的“渔光互补”项目之一。"
+                              "建立市领导联系重点项目制度。", place="长沙市")
+    assert names(ex, "Program") == set()
+
+
+def test_an_area_before_a_zone_in_a_list_keeps_its_own_name(tmp_path):
+    ex = extraction(tmp_path, "南岸片区、滨江新区城市更新项目完成投资12亿元。", place="长沙市")
+    assert not any(p.startswith("南岸片区") and p.endswith("新区") for p in names(ex, "Program"))
+
+
+def test_a_programs_place_is_the_one_it_opens_with_and_never_across_a_comma(tmp_path):
+    ex = extraction(tmp_path, "平江县、浏阳市油茶示范基地扩大到20万亩。以宁乡市、浏阳市为重点，实施油茶提质增效行动。",
+                    place="长沙市")
+    programs = entities(ex, "Program")
+    assert programs["浏阳市油茶示范基地"].place.name == "浏阳市"
+    assert programs["油茶提质增效行动"].place.name == "长沙市"
+
+
+def test_a_committees_name_does_not_open_with_you(tmp_path):
+    ex = extraction(tmp_path, "富硒产业园二期由长沙高新区管委会负责组织实施。", place="长沙市")
+    assert "长沙高新区管委会" in names(ex, "Agency")
+    assert not any(a.startswith("由") for a in names(ex, "Agency"))
+
+
+def test_a_school_builds_a_base_named_without_its_verb(tmp_path):
+    ex = extraction(tmp_path, "支持长沙职业技术学院建设智能制造实训基地。", place="长沙市")
+    assert "智能制造实训基地" in names(ex, "Program")
+    assert not any(p.startswith("建设") for p in names(ex, "Program"))

@@ -39,7 +39,7 @@ _CONNECTORS = "和与及、经由从在向据对同会为将把被，；：（("
 _ORG_SUFFIX = (r"集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|银行|交易所|研究院|科学院|研究所|监管分局|调查队|"
                r"大学|学院|实验室|医院|海关|仲裁院")
 _NOT_ORG_AFTER = r"[生城园区路站化制性长]|科技园|科技城"  # 大学生, 大学城, 公司化 are not names
-_NOT_ORG_BODY = re.compile(r"^[级属内外直]|\d+个|[的和与及、，厅局]|联合|会同|^(?:各|有关|相关|重点|一批)")
+_NOT_ORG_BODY = re.compile(r"^[级属内外直]|\d+个|[的和与及、，厅局]|联合|会同|隶属|下属|所属|^(?:各|有关|相关|重点|一批)")
 
 
 @dataclass
@@ -164,7 +164,7 @@ def _zone_committees(text: str, mentions: list[PlaceMention], home: Home) -> lis
     out = []
     for m in _ZONE_COMMITTEE.finditer(text):
         left = _name_start(text, m.start(), 20)
-        zone = _strip_introducers(text[left:m.start()])
+        zone = re.split(r"[由与同向对]", _strip_introducers(text[left:m.start()]))[-1]  # …由长沙高新区管委会
         if not (2 <= len(zone) <= 20 and _ZONE_HEAD.search(zone)) or _has_verb(zone):
             continue
         start = m.start() - len(zone)
@@ -306,6 +306,8 @@ def _anchor_place(anchor: str, home: Home) -> Place | None:
         city = home.city
         if subject is not None and subject.level == 1 and not subject.municipality:
             return None  # 市… in a provincial report means the cities, not one
+        if subject is not None and subject.level == 3 and subject.name.endswith("市"):
+            return subject  # 市人民政府 in 神木市's report is 神木市's (a county-level city)
         return city
     if anchor in ("区", "县"):
         if subject is not None and subject.level == 3:
@@ -322,7 +324,7 @@ def _local_bodies(text: str, mentions: list[PlaceMention], home: Home) -> list[E
     anchors = "|".join(map(re.escape, sorted({m.surface for m in named.values()}, key=len, reverse=True)))
     # 市四届人大常委会: the congress's term between the place and its standing committee (a body that
     # acts; 省十四届人大三次会议 is a session)
-    pattern = re.compile(rf"({anchors + '|' if anchors else ''}自治区|[省市区县])(?:(?:第?[一二三四五六七八九十]+届(?=人大常委会|人民代表大会常务委员会|政协常委会))?({dept})|(委)(?!{_PARTY_NOT_AFTER}|员|托|办|[{_HAN}]{{0,2}}(?:书记)))")
+    pattern = re.compile(rf"({anchors + '|' if anchors else ''}自治区|[省市区县])(?:(?:第?[一二三四五六七八九十]+届(?=人大常委会|人民代表大会常务委员会|政协常委会))?({dept})(?!委员(?!会)|主席|代表)|(委)(?!{_PARTY_NOT_AFTER}|员|托|办|[{_HAN}]{{0,2}}(?:书记)))")
     out = []
     for m in pattern.finditer(text):
         anchor = m.group(1)
@@ -447,7 +449,7 @@ def _without_overlaps(found: list[EntityMention]) -> list[EntityMention]:
 
 # ------------------------------------------------------------------ programs
 
-_STOP = "，。；：！？,!?;:\n（）()《》 \u3000\t—-"
+_STOP = "，。；：！？,!?;:\n（）()《》〔〕【】 \u3000\t—-"
 
 
 def find_programs(text: str, mentions: list[PlaceMention], home: Home,
@@ -462,11 +464,16 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home,
     for p in programs:
         if _NATIONWIDE.match(_ORDINAL.sub("", p.name)) and not _LOCAL_HEAD.search(p.name):
             p.national = True  # 国家水网骨干工程, 全国文明城市创建: one program for the whole country
+        if re.match(r"中国[^（(·]", _ORDINAL.sub("", p.name)) and _heads().get(_head_at_end().search(p.name).group(0) if _head_at_end().search(p.name) else "") == "event" \
+                and not any(p.start <= m.start < p.end for m in named):
+            p.national = True  # 中国杨凌农业高新科技成果博览会 (no place we know in it): a national fair
         if p.national:
             continue
-        written = next((m.place for m in named if m.start <= p.start < m.end or 0 <= p.start - m.end <= 1
-                        or (0 <= p.start - m.end <= 8 and not _strip_introducers(text[m.end:p.start] + "X")[:-1])
-                        or (p.start <= m.start < min(p.end, p.start + 8))), None)  # 中国（上海）自由贸易试验区
+        written = next((m.place for m in named if m.start <= p.start < m.end), None) or next(
+            (m.place for m in named if (0 <= p.start - m.end <= 1 and not re.search(r"[、，。；：,]", text[m.end:p.start]))
+             or (0 <= p.start - m.end <= 8 and not re.search(r"[、，。；：,]", text[m.end:p.start])
+                 and not _strip_introducers(text[m.end:p.start] + "X")[:-1])
+             or (p.start <= m.start < min(p.end, p.start + 8))), None)  # 中国（上海）自由贸易试验区
         p.place = written or local
         if _BARE_ZONE.fullmatch(p.surface):
             p.place = home.province  # the province's own free trade zone
@@ -515,7 +522,10 @@ def _after_agency(text: str, p: EntityMention, agencies) -> EntityMention:
             rest = text[a.end:p.end]
             if re.match(r"[一二三四五六七八九十\d]+期", rest) or not _specific(rest, 4):
                 return p  # 长江存储三期项目: the company's own project, named by the company
-            return EntityMention("Program", a.end, p.end, rest, rest, p.place, aliases={rest, p.name})
+            verbs = _verbs()
+            bare = _strip_leading(rest, verbs, sorted(verbs, key=len, reverse=True))  # …学院建设…基地
+            start = p.end - len(bare)
+            return EntityMention("Program", start, p.end, bare, bare, p.place, aliases={bare, p.name})
     return p
 
 
@@ -551,7 +561,7 @@ def _head_after(text: str, pos: int, quoted: bool) -> re.Match | None:
         if longer is None:
             break
         m = re.compile(rf"({re.escape(text[pos:m.end() - len(m.group(2))])})({re.escape(m.group(2) + longer.group(0))})").match(text, pos)
-    if m and (any(w in m.group(1) for w in _CATEGORY_WORDS) or re.search("[是指为]", m.group(1))):
+    if m and (any(w in m.group(1) for w in _CATEGORY_WORDS) or re.search("[是指为的]", m.group(1))):
         return None
     return m
 
@@ -571,6 +581,8 @@ def _quoted_programs(text: str) -> list[EntityMention]:
         end = run[-1].end()
         if re.match(rf"(?:{blockers})", text[end:]):
             continue
+        if re.match(rf"[{_HAN}]{{0,6}}?(?:项目|工程)之一", text[end:]):
+            continue  # 成为…“渔光互补”项目之一: one of a kind
         tail = re.match(r"等", text[end:]) and end + 1 or end
         head = _head_after(text, tail, quoted=True)
         # a bare quoted name as the object of a verb ends the phrase (打造“川居好房”。)
@@ -587,8 +599,36 @@ def _quoted_programs(text: str) -> list[EntityMention]:
                 name = q.group(0) + head.group(0)  # “双百双新”项目, “中国洋浦港”船籍港制度
                 aliases.add(name)
             stop = head.end() if head and len(run) == 1 and tail == end else q.end()
-            out.append(EntityMention("Program", q.start(), stop, name, text[q.start():stop], aliases=aliases))
+            phase = _QUOTED_PHASE.match(text, stop) if stop > q.end() else None
+            if phase:  # “泾阳茯茶”产业园二期项目
+                stop = phase.end()
+                name = text[q.start():stop]
+                aliases.add(name)
+            start = q.start() - len(_name_prefix(text, q.start())) if len(run) == 1 else q.start()
+            if start < q.start():  # 黄河“几字弯”攻坚战项目, 电子信息产业“强链延链”三年行动
+                aliases.add(name)
+                name = text[start:q.start()] + name
+            out.append(EntityMention("Program", start, stop, name, text[start:stop], aliases=aliases))
     return out
+
+
+_QUOTED_PHASE = re.compile(r"[一二三四五六七八九十]期(?:项目|工程)?|[（(][一二三四五六七八九十]期[）)]")
+
+
+def _name_prefix(text: str, quote_start: int) -> str:
+    """The words written right before a quoted name that belong to it (黄河“几字弯”…, 电子信息产业
+    “强链延链”…): two to six characters after the clause's verbs and after any earlier head, no
+    verb, body, count or 全/各/我 among them."""
+    import jieba.posseg as pseg
+
+    seg = _strip_introducers(text[_name_start(text, quote_start, 10):quote_start])
+    heads = list(_head_anywhere().finditer(seg))
+    if heads:
+        seg = seg[heads[-1].end():]
+    if not 2 <= len(seg) <= 6 or re.match(r"[全各我本该这每]", seg) or re.search(r"[局厅委办\d]|政府", seg) \
+            or any(w.flag.startswith("v") or w.flag in ("p", "c", "d", "m", "r") for w in pseg.cut(seg)):
+        return ""
+    return seg
 
 
 def _strip_introducers(seg: str) -> str:
@@ -643,7 +683,7 @@ _SECTION = rf"(?:[（(][{_HAN}]{{1,4}}段[）)]|[{_HAN}]{{2,3}}段)"  # 沪渝�
 _PHASE = (rf"(?:[东西南北]延(?:伸线|线|段)?|[东西南北中]段|{_SECTION})?"
           r"(?:[一二三四五六七八九十]期|第[一二三四五六七八九十\d]+跑道|T\d[A-Z]?航站楼)?"
           r"(?:改扩建|扩建|新建)?(?:工程|项目)?")  # 2号线西延二期, 武宿机场三期改扩建, 宝安国际机场第三跑道
-_PHASE_AFTER = re.compile(rf"{_SECTION}?[一二三四五六七八九十]期|[（(][{_HAN}]{{1,4}}段[）)]")  # …工程二期, …工程（襄阳段）二期
+_PHASE_AFTER = re.compile(rf"{_SECTION}?[一二三四五六七八九十]期|[（(][{_HAN}]{{1,4}}段[）)]|[（(][一二三四五六七八九十]期[）)]")  # …工程二期, …工程（襄阳段）二期
 _ZONE_PART = re.compile(rf"[一二三四五六七八九十]期|[{_HAN}]{{2,4}}片区")  # …自由贸易试验区南京片区
 _ORDINAL = re.compile(r"^第[\d一二三四五六七八九十百]+[次届期批]")
 _TECH_NUMBER = re.compile(r"^\d+(?:千伏|万吨|吨|千瓦|万千瓦|米)")
@@ -652,7 +692,7 @@ _TECH_NUMBER = re.compile(r"^\d+(?:千伏|万吨|吨|千瓦|万千瓦|米)")
 def _headed_programs(text: str) -> list[EntityMention]:
     heads = _heads()
     unquoted = [h for h, w in heads.items() if w != "quoted"]
-    pattern = re.compile(rf"({_alternation(unquoted)})(?![师院学化量款措施资金单导矿性型]|博物|公园|合作|伙伴|集团|公司)")
+    pattern = re.compile(rf"({_alternation(unquoted)})(?![师院学化量款措施资金单导矿性型]|博物|公园|合作|伙伴|集团|公司|制度|机制|之一|[{_HAN}]{{0,4}}目标)")
     out = []
     for m in pattern.finditer(text):
         head, where = m.group(1), heads[m.group(1)]
@@ -665,6 +705,8 @@ def _headed_programs(text: str) -> list[EntityMention]:
             end = after.end() if after else end
         if text[end:end + 1] == "”":
             continue  # inside quotes: a quoted name (“十项行动”) is read as one
+        if head == "项目" and re.match(r"\d+个", text[end:]):
+            continue  # 完成古城历史风貌片区保护更新项目23个: a class of projects counted, not one named
         left = _name_start(text, m.start())
         if left > 0 and text[left - 1] in "的“”" and not (text[left - 1] == "的" and head.endswith("区")
                                                          and m.start() - left >= 6) \
@@ -688,6 +730,8 @@ def _headed_programs(text: str) -> list[EntityMention]:
                 if not shared and item_end == m.start():
                     break  # the item that carries the head is no name: neither are the others
                 continue
+            if shared and re.search(r"(?:片区|街道|[镇乡县市园])$", body):
+                continue  # 东兴街片区、滨河新区城市更新项目: the area is its own, not a 新区
             if shared and _head_at_end().search(body) is None and _head_anywhere().search(body):
                 continue  # 黔桂铁路增建二线: an item with its own head is read by its own match
             if shared:  # a list item sharing the head: 九龙川(、…等)煤矿
@@ -830,7 +874,8 @@ def _items_before(text: str, end: int) -> list[tuple[int, int]]:
     return list(reversed(items))
 
 
-_NOT_NAME = re.compile(r"把|作为|将|是|成为|通过|这一|不仅|基于|首个|首座|首条|[一大]批|一系列|被|评为|\d+个")  # a clause, not a name
+_NOT_NAME = re.compile(r"把|作为|将|是|成为|通过|这一|不仅|基于|首个|首座|首条|[一大]批|一系列|被|评为|\d+个|"
+                       r"我们|我[省市区县]|看到|该项目|该工程|位于|(?<!面)向|年内")  # a clause, not a name
 _LIST_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+[是要]|其[一二三四五六七八九十]是|第[一二三四五六七八九十]+是)")
 _CATEGORY_WORDS = ("领域", "方面", "行业", "群体", "企业", "产业", "因素")
 
@@ -845,7 +890,7 @@ def _common_word(item: str) -> bool:
 
 
 _MONEY_OR_SITE = re.compile(rf"(?:投资|规模)[约近超达]?[\d.]+[万亿]*元$|(?:位于|在|落户)[{_HAN}]{{2,8}}?(?:投资)?(?:建设|新建|实施)?$")
-_CAPACITY = re.compile(r"年产能?[\d.]+")
+_CAPACITY = re.compile(r"(?:[一二三四五六七八九十]期)?年产能?[\d.]+")  # (二期)年产90万吨…
 _CLAUSE_END = re.compile(r"(?:新?签约|新?开工|新?竣工|新?投产|新?落地|新?引进|招引|储备|谋划)$")
 _KIND_OF = re.compile(r"类$|类型$")  # 轨道交通等常规建设类项目: kinds of projects, not names
 _POLICY_WORDING = re.compile(r"系列|一揽子|组合|若干|各项|相关|配套")  # 一揽子稳增长政策: wording, not a policy's name
