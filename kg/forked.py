@@ -24,7 +24,8 @@ _PR_SET_PDEATHSIG = 1
 _STARTED = b"+"
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
+    """In a forked child: be killed when `parent` dies (Linux), or exit now if it already has."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: the parent's cancel() is the only guard
@@ -46,7 +47,7 @@ class Forked:
         if pid == 0:  # the child: never returns
             code = 0
             try:
-                _die_with_parent(parent)
+                die_with_parent(parent)
                 os.closerange(3, write)
                 os.closerange(write + 1, os.sysconf("SC_OPEN_MAX"))
                 os.write(write, _STARTED)

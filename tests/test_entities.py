@@ -431,3 +431,48 @@ def test_a_school_builds_a_base_named_without_its_verb(tmp_path):
     ex = extraction(tmp_path, "支持长沙职业技术学院建设智能制造实训基地。", place="长沙市")
     assert "智能制造实训基地" in names(ex, "Program")
     assert not any(p.startswith("建设") for p in names(ex, "Program"))
+
+
+def test_a_groups_company_of_a_place_under_the_groups_name(tmp_path):
+    ex = extraction(tmp_path, "湖南钢铁集团涟源钢铁集团有限公司与娄底市人民政府签约。", place="娄底市")
+    agencies = entities(ex, "Agency")
+    assert "湖南钢铁集团涟源钢铁集团有限公司" in agencies
+    assert "涟源钢铁集团有限公司" not in agencies
+
+
+def test_a_rank_a_season_a_plan_word_and_policy_wording_name_nothing(tmp_path):
+    ex = extraction(tmp_path, "宁乡花卉苗木产业园入选省级现代农业产业园。长沙市2026年春季重大项目集中开工。"
+                              "完成年度投资计划的110%。落实“强省会”各项政策。", place="长沙市")
+    programs = names(ex, "Program")
+    assert "宁乡花卉苗木产业园" in programs
+    assert not any(p.startswith("省级") or "春季" in p or "投资计划" in p or "各项政策" in p for p in programs)
+
+
+def test_what_a_zone_or_a_company_builds_is_the_name(tmp_path):
+    ex = extraction(tmp_path, "支持蓝思科技在浏阳经开区建设智能终端产业园三期工程，湘江新区建设岳麓山大学科技城二期项目。",
+                    place="长沙市")
+    programs = names(ex, "Program")
+    assert {"智能终端产业园三期工程", "岳麓山大学科技城二期项目"} <= programs
+    assert not any("建设" in p for p in programs)
+
+
+def test_an_owner_written_before_its_building_stays_in_the_name(tmp_path):
+    ex = extraction(tmp_path, "专项债券用于长沙市第一医院医技综合楼工程等12个项目，推动三一集团智能装备产业园项目纳入计划。",
+                    place="长沙市")
+    programs = entities(ex, "Program")
+    assert "长沙市第一医院医技综合楼工程" in programs
+    assert "医技综合楼工程" in programs["长沙市第一医院医技综合楼工程"].aliases
+    assert "三一集团智能装备产业园项目" in programs
+
+
+def test_a_weak_head_gives_way_to_the_head_after_it(tmp_path):
+    ex = extraction(tmp_path, "实施“湘赣红”品牌提升行动，实施科技“攀登”行动重大项目30个。", place="长沙市")
+    programs = names(ex, "Program")
+    assert "“湘赣红”品牌提升行动" in programs
+    assert not any(p.endswith("重大项目") for p in programs)
+
+
+def test_a_provinces_program_named_in_a_city_report(tmp_path):
+    ex = extraction(tmp_path, "其中纳入湖南省扩大有效投资“十大产业项目”工程的项目18个。", place="长沙市")
+    programs = entities(ex, "Program")
+    assert next(p for n, p in programs.items() if "十大产业项目" in n).place.name == "湖南省"

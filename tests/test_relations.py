@@ -207,3 +207,15 @@ def test_the_money_of_a_project_after_it_starts_and_after_this_project(tmp_path)
     ex = extract_document(read_document(path))
     money = {(ex.entities[("Program", o.program)].name, str(o.value)) for o in ex.observations if o.program}
     assert {("益阳南站综合枢纽工程", "13.8"), ("资阳大道改造项目", "5.3")} <= money
+
+
+def test_co_hosts_of_a_fair_where_deals_are_signed_made_no_agreement(tmp_path):
+    got = relations(tmp_path, "第十届中国（益阳）黑茶博览会由农业农村部、商务部和湖南省人民政府联合主办，现场签约项目43个。")
+    assert not any(r[0] == "agreement" for r in got)
+
+
+def test_money_of_projects_inside_a_program_is_not_the_programs(tmp_path):
+    path = tmp_path / "yiyang_2026_gov_work_report.txt"
+    path.write_text(HEAD + "全年纳入湖南省“十大产业项目”工程的重大项目完成投资412亿元。", encoding="utf-8")
+    ex = extract_document(read_document(path))
+    assert not [o for o in ex.observations if o.program is not None]

@@ -85,15 +85,19 @@ class DocumentPool:
     Forked after the gazetteer and jieba's dictionary are loaded, so a worker starts with them at
     no cost (copy-on-write). With the fork start method every worker is created at the first
     submit, before the pool's own manager thread starts; build() submits before it starts its
-    encoding thread, so nothing is forked while another thread of ours is running."""
+    encoding thread, so nothing is forked while another thread of ours is running. A worker dies
+    with the build (PR_SET_PDEATHSIG, as kg/forked.py's children): a killed build leaves none behind."""
 
     def __init__(self, jobs: int):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        from ..forked import die_with_parent
+
         gazetteer()
         _warm_jieba()
-        self.executor = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+        self.executor = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=die_with_parent, initargs=(os.getpid(),))
         self.futures: list = []
 
     def submit(self, documents) -> None:
@@ -301,14 +305,15 @@ def _counted_programs(text: str, observations, programs: list[EntityMention]):
                 continue
         for p in programs:
             gap = text[p.end:obs.start] if p.end <= obs.start else ""
-            inside = obs.start <= p.start and p.end <= obs.end  # 实施“万企兴万村”项目856个
+            inside = obs.start <= p.start and p.end <= obs.end and "的" not in text[p.end:obs.end]  # 实施“万企兴万村”项目856个
+            # (纳入X工程的重大项目完成投资…: the projects' money, not X's)
             # X项目，总投资… / X项目开工(建设)，总投资…: the money of the project just named
             own_investment = re.fullmatch(rf"(?:{_STARTED})?[，,]", gap) \
                 and re.match(r"(?:计划|预计|估算)?总?投资", text[obs.start:])
             # 总投资410亿元的巨化硅氟新材料项目 (总投资86亿元、位于遂川县的…): the figure stands before the program
             before = obs.end <= p.start and re.fullmatch(r"(?:、位于[\u4e00-\u9fa5]{2,8})?的", text[obs.end:p.start]) \
                 and re.search(r"投资|资金", text[obs.start:obs.end])
-            if inside or own_investment or before or (p.end <= obs.start and len(gap) <= 8 and not any(c in gap for c in "，。；：、\n")):
+            if inside or own_investment or before or (p.end <= obs.start and len(gap) <= 8 and not any(c in gap for c in "，。；：、的\n")):
                 yield obs, p
                 break
 

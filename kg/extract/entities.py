@@ -147,7 +147,23 @@ def find_agencies(text: str, mentions: list[PlaceMention], home: Home) -> list[E
     out += _dictionary_organizations(text)
     out += _listed_enterprises(text)
     out += _zone_committees(text, mentions, home)
-    return _without_overlaps([_with_sub_bodies(text, a) for a in out])
+    return _group_subsidiaries(text, _without_overlaps([_with_sub_bodies(text, a) for a in out]))
+
+
+def _group_subsidiaries(text: str, found: list[EntityMention]) -> list[EntityMention]:
+    """A group's name written right before a company of a place is that company's full name
+    (山东能源集团临沂矿业集团有限责任公司), a body under the group."""
+    out = []
+    for a in found:
+        group = out[-1] if out else None
+        if group is not None and group.end == a.start and re.search(r"(?:集团|控股)$", group.surface) \
+                and re.search(r"(?:公司|集团)$", a.surface) and a.place is not None and a.body_of is None:
+            written = text[group.start:a.end]
+            out[-1] = EntityMention("Agency", group.start, a.end, written, written, aliases={written, a.surface},
+                                    body_of=group)
+            continue
+        out.append(a)
+    return out
 
 
 _ENTERPRISE_LIST = re.compile(r"等(?:一批|\d+家)?(?:龙头|链主|重点|骨干|领军|头部|行业领军|知名|外资|外商投资|本地|本土|民营|"
@@ -473,7 +489,12 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home,
             (m.place for m in named if (0 <= p.start - m.end <= 1 and not re.search(r"[、，。；：,]", text[m.end:p.start]))
              or (0 <= p.start - m.end <= 8 and not re.search(r"[、，。；：,]", text[m.end:p.start])
                  and not _strip_introducers(text[m.end:p.start] + "X")[:-1])
-             or (p.start <= m.start < min(p.end, p.start + 8))), None)  # 中国（上海）自由贸易试验区
+             or (p.start <= m.start < min(p.end, p.start + 10))), None)  # 中国（上海）自由贸易试验区, 第26届中国（寿光）…
+        if written is None:
+            province = next((m.place for m in named if m.place.level == 1 and 0 < p.start - m.end <= 10
+                             and not re.search(r"[、，。；：,]", text[m.end:p.start])
+                             and not any(v in text[m.end:p.start] for v, s in _verbs().items() if s == "strong")), None)
+            written = province  # 纳入浙江省扩大有效投资“千项万亿”工程: the province's program
         p.place = written or local
         if _BARE_ZONE.fullmatch(p.surface):
             p.place = home.province  # the province's own free trade zone
@@ -524,6 +545,9 @@ def _after_agency(text: str, p: EntityMention, agencies) -> EntityMention:
                 return p  # 长江存储三期项目: the company's own project, named by the company
             verbs = _verbs()
             bare = _strip_leading(rest, verbs, sorted(verbs, key=len, reverse=True))  # …学院建设…基地
+            if bare == rest:
+                p.aliases.add(rest)  # 绍兴市上虞人民医院医技综合楼工程: the owner says which building
+                return p
             start = p.end - len(bare)
             return EntityMention("Program", start, p.end, bare, bare, p.place, aliases={bare, p.name})
     return p
@@ -561,7 +585,13 @@ def _head_after(text: str, pos: int, quoted: bool) -> re.Match | None:
         if longer is None:
             break
         m = re.compile(rf"({re.escape(text[pos:m.end() - len(m.group(2))])})({re.escape(m.group(2) + longer.group(0))})").match(text, pos)
-    if m and (any(w in m.group(1) for w in _CATEGORY_WORDS) or re.search("[是指为的]", m.group(1))):
+    if m is not None:  # the farthest head in reach is the name's (“潍坊农品”品牌提升行动, not …品牌)
+        farther = re.compile(rf"([{_HAN}]{{0,6}})({_alternation(heads)})").match(text, pos)
+        if farther and farther.end() > m.end() and _heads().get(m.group(2)) == "quoted" \
+                and not re.search(r"[和与及、的]|重大|重点|民生|各类|相关", farther.group(1)):
+            m = farther
+    if m and (any(w in m.group(1) for w in _CATEGORY_WORDS) or re.search("[是指为的]", m.group(1))
+              or m.group(2) == "政策" and _POLICY_WORDING.search(m.group(1))):  # “制造强区”各项政策
         return None
     return m
 
@@ -625,7 +655,7 @@ def _name_prefix(text: str, quote_start: int) -> str:
     heads = list(_head_anywhere().finditer(seg))
     if heads:
         seg = seg[heads[-1].end():]
-    if not 2 <= len(seg) <= 6 or re.match(r"[全各我本该这每]", seg) or re.search(r"[局厅委办\d]|政府", seg) \
+    if not 2 <= len(seg) <= 6 or seg in _verbs() or re.match(r"[全各我本该这每]", seg) or re.search(r"[局厅委办\d]|政府", seg) \
             or any(w.flag.startswith("v") or w.flag in ("p", "c", "d", "m", "r") for w in pseg.cut(seg)):
         return ""
     return seg
@@ -638,6 +668,7 @@ def _strip_introducers(seg: str) -> str:
     by_length = sorted(verbs, key=len, reverse=True)
     seg = _LIST_MARKER.sub("", seg)  # 九是…工程, 一要…行动
     seg = re.sub(rf"^好(?=[{_HAN}])", "", seg)  # 落实好…: the verb's complement
+    seg = re.split(r"(?<=[区园县市团司])(?:投资)?建设", seg)[-1]  # 潍坊高新区建设微电子产业园三期工程
     original = seg = _strip_leading(seg, verbs, by_length)
     for v in by_length:
         if verbs[v] == "strong" and len(v) >= 2:  # 以, 要 are inside names (以工代赈) past the start
@@ -675,7 +706,7 @@ def _specific(body: str, least: int = 2) -> bool:
             rest = rest.replace(w, "")
     rest = rest.lstrip("".join(w for w in _generic_words() if len(w) == 1))
     if rest != body:  # beside generic words, a place, a year or a quarter says whose or when, not which
-        rest = re.sub(r"20\d\d年?(?:度)?|[一二三四]季度|[上下]半年", "", gazetteer().patterns.sub("", rest))
+        rest = re.sub(r"20\d\d年?(?:度)?|[一二三四]季度|[上下]半年|[春夏秋冬]季", "", gazetteer().patterns.sub("", rest))
     return len(re.findall(f"[{_HAN}A-Za-z]", rest)) >= least  # (襄阳市2026年一季度重大项目; 湘潭经开区 is one)
 
 
@@ -703,6 +734,8 @@ def _headed_programs(text: str) -> list[EntityMention]:
         else:
             after = (_ZONE_PART if head.endswith("区") else _PHASE_AFTER).match(text, end)
             end = after.end() if after else end
+            if re.search(r"(?:园|基地|城|港)$", head) and text.startswith("项目", end):
+                end += 2  # 瑞立集团汽车电子电气系统产业园项目: the park's project
         if text[end:end + 1] == "”":
             continue  # inside quotes: a quoted name (“十项行动”) is read as one
         if head == "项目" and re.match(r"\d+个", text[end:]):
@@ -912,6 +945,8 @@ def _good_body(body: str, head: str, where: str, listed: bool = False) -> bool:
         return False  # 经开区新签约项目: the projects a zone signed, not a project's name
     if (where == "event" or head == "普查") and (_ORDINAL.match(body) or re.match(r"20\d\d(?:年)?[^\d年]", body)):
         return True  # 第四次文物普查, 第17届省运会, 2025中国国际智能产业博览会
+    if re.match(r"(?:省|市|县|区)级", body):
+        return False  # 入选省级现代农业产业园: a rank many parks are given, not one program
     if re.search(r"[局厅]|委(?!员会)|政府", body) or re.search(r"(?:国家级|省级|市级)$", body):
         return False  # an agency inside (市发展改革委要会同…), or a rank (江北新区国家级新区)
     if re.match(r"\d", body) and not _TECH_NUMBER.match(body):

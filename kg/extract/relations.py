@@ -272,6 +272,8 @@ def _agreements(text, agencies, places, home: Home, by_start, by_end) -> list[Re
         cue = sign.search(tail)
         if cue is None or cue.start() > 20:
             continue
+        if re.search(rf"(?:{_alt('lead')}|{_alt('joint')}|{_alt('assist')})", tail[:cue.start()]):
+            continue  # 由农业农村部、商务部和省政府联合主办，…现场签约: co-hosts, not parties to a deal
         cue_end = parties[-1].end + cue.end()
         left = a.start - 1
         first = _run_before(text, left, by_end)
