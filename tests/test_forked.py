@@ -88,3 +88,46 @@ def test_the_child_dies_with_its_parent():
     while _alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _alive(child)
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is pid (from /proc)."""
+    out = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                    stat = fh.read()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.add(int(entry))
+    return out
+
+
+@pytest.mark.slow
+def test_a_build_killed_during_extraction_leaves_no_worker(tmp_path):
+    """kg build --jobs 2 killed with SIGKILL while its workers extract: a second later none is left
+    (#27: two orphaned workers of ~200 MB each used to run on)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    texts = sorted((ROOT / "data" / "corpus").glob("*.txt"))
+    for i in range(40):  # enough documents that extraction lasts a few seconds
+        source = texts[i % len(texts)]
+        (corpus / f"{i:03d}_{source.name}").write_text(source.read_text(encoding="utf-8") + f"\n第{i}份。\n",
+                                                       encoding="utf-8")
+    build = subprocess.Popen([sys.executable, "-m", "kg", "build", "--corpus", str(corpus), "--workspace",
+                              str(tmp_path / ".kg"), "--jobs", "2"], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        workers: set[int] = set()
+        deadline = time.monotonic() + 120
+        while len(workers) < 2 and build.poll() is None and time.monotonic() < deadline:
+            workers = _children(build.pid)
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the build never started its workers"
+    finally:
+        build.kill()
+        build.wait()
+    time.sleep(1)
+    assert not {w for w in workers if _alive(w)}
