@@ -476,3 +476,33 @@ def test_a_provinces_program_named_in_a_city_report(tmp_path):
     ex = extraction(tmp_path, "其中纳入湖南省扩大有效投资“十大产业项目”工程的项目18个。", place="长沙市")
     programs = entities(ex, "Program")
     assert next(p for n, p in programs.items() if "十大产业项目" in n).place.name == "湖南省"
+
+
+def test_a_brand_opening_another_bodys_name_is_that_body(tmp_path):
+    ex = extraction(tmp_path, "中国船舶工业行业协会协办，中远海运川崎船舶工程有限公司完工交付，招商局集团下属招商局重工（江苏）有限公司交船2艘。",
+                    place="南通市")
+    agencies = names(ex, "Agency")
+    assert {"中国船舶工业行业协会", "中远海运川崎船舶工程有限公司", "招商局重工（江苏）有限公司"} <= agencies
+    assert not any(a.startswith("江苏）") for a in agencies)
+
+
+def test_a_figure_of_speech_a_kind_of_project_and_a_routine_are_no_programs(tmp_path):
+    ex = extraction(tmp_path, "坚持把招商引资作为“一号工程”。同时签约的还有一批“链上”项目。建立“日调度、周通报”工作机制。"
+                              "组织开展小龙虾产业链专题招商活动。持续开展重大项目建设年活动。", place="盐城市")
+    assert names(ex, "Program") == {"重大项目建设年活动"}
+
+
+def test_a_national_strategy_named_with_its_kind_and_a_national_form_before_a_quote(tmp_path):
+    ex = extraction(tmp_path, "深入实施长三角一体化发展国家战略，实施乡村振兴“百村示范、千村提升”工程。", place="南通市")
+    programs = entities(ex, "Program")
+    assert programs["长三角一体化发展"].national
+    assert "乡村振兴“百村示范、千村提升”工程" in programs
+    assert "乡村振兴战略" not in programs
+
+
+def test_what_is_planned_and_built_in_a_place_is_the_name(tmp_path):
+    ex = extraction(tmp_path, "支持长城汽车在保定建设全球研发中心二期工程，在涿州市、高碑店市规划建设汽车零部件配套产业园。",
+                    place="保定市")
+    programs = names(ex, "Program")
+    assert {"全球研发中心二期工程", "汽车零部件配套产业园"} <= programs
+    assert not any("建设" in p for p in programs)

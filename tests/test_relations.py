@@ -219,3 +219,33 @@ def test_money_of_projects_inside_a_program_is_not_the_programs(tmp_path):
     path.write_text(HEAD + "全年纳入湖南省“十大产业项目”工程的重大项目完成投资412亿元。", encoding="utf-8")
     ex = extract_document(read_document(path))
     assert not [o for o in ex.observations if o.program is not None]
+
+
+def test_an_agency_with_another_the_other_takes_part(tmp_path):
+    got = relations(tmp_path, "市民政局联合市卫生健康委开展“银龄暖心”行动。")
+    assert ("responsible", "“银龄暖心”行动", "益阳市民政局") in got
+    assert ("participating", "“银龄暖心”行动", "益阳市卫生健康委员会") in got
+
+
+def test_a_site_named_inside_a_longer_place_name_is_no_site(tmp_path):
+    got = relations(tmp_path, "年产30万吨功能性纤维项目在益阳湾示范区竣工。")
+    assert not any(r[0] == "located" for r in got)
+
+
+def test_the_money_of_this_project_is_not_of_one_named_in_another_sentence(tmp_path):
+    path = tmp_path / "yiyang_2026_gov_work_report.txt"
+    path.write_text(HEAD + "同时签约的还有资阳大道改造项目。湘窖酒业与桃江县签约，实施年产2万吨白酒酿造及储酒能力提升项目，"
+                           "该项目总投资22亿元。益阳东部新区、益阳高新区获得奖补资金共计2.4亿元。确保益南高速公路益阳段改扩建工程完成年度投资12亿元。",
+                    encoding="utf-8")
+    ex = extract_document(read_document(path))
+    money = {(ex.entities[("Program", o.program)].name, str(o.value)) for o in ex.observations if o.program}
+    assert not any(v in ("22", "2.4") for _n, v in money)
+    assert ("益南高速公路益阳段改扩建工程", "12") in money
+
+
+def test_the_money_before_a_project_is_labelled_as_its_own(tmp_path):
+    path = tmp_path / "yiyang_2026_gov_work_report.txt"
+    path.write_text(HEAD + "年产800台智能农机项目建成投产；总投资56亿元的益阳新能源重卡整车基地项目完成主体工程。", encoding="utf-8")
+    ex = extract_document(read_document(path))
+    obs = next(o for o in ex.observations if str(o.value) == "56")
+    assert obs.metric == "总投资" and ex.entities[("Program", obs.program)].name == "益阳新能源重卡整车基地项目"

@@ -299,13 +299,19 @@ def _counted_programs(text: str, observations, programs: list[EntityMention]):
         before = re.search(r"(?:该|此)(?:项目|工程)$", text[max(0, obs.start - 3):obs.start])
         this = obs.start - 3 if before else obs.start if re.match(r"(?:该|此)(?:项目|工程)", text[obs.start:obs.end]) else None
         if this is not None:  # …项目开工。该项目总投资53亿元: the project just named
-            named = [p for p in programs if p.end <= this and this - p.end <= 80]
+            opening = max(text.rfind(c, 0, this) for c in "。；！？\n") + 1
+            # the project just named: in this sentence, or the last sentence's where this one names
+            # no other before 该项目 (…实施年产2万吨…项目，该项目总投资: not the one named before)
+            named = [p for p in programs if p.end <= this and this - p.end <= 80
+                     and (p.start >= opening or not re.search(r"项目|工程", text[opening:this]))]
             if named:
                 yield obs, named[-1]
                 continue
         for p in programs:
             gap = text[p.end:obs.start] if p.end <= obs.start else ""
             inside = obs.start <= p.start and p.end <= obs.end and "的" not in text[p.end:obs.end]  # 实施“万企兴万村”项目856个
+            if (p.start > 0 and text[p.start - 1] == "、") or text[p.end:p.end + 1] == "、":
+                continue  # A、B获得奖补资金2.4亿元: the list's money, not A's or B's
             # (纳入X工程的重大项目完成投资…: the projects' money, not X's)
             # X项目，总投资… / X项目开工(建设)，总投资…: the money of the project just named
             own_investment = re.fullmatch(rf"(?:{_STARTED})?[，,]", gap) \

@@ -285,6 +285,10 @@ def _with_sub_body(text: str, a: EntityMention) -> EntityMention:
                          national=a.national, body_of=a)
 
 
+_LONGER_BODY = re.compile(rf"(?!(?:集团)?(?:股份)?有限(?:责任)?公司|股份公司)[{_HAN}]{{2,10}}?"
+                          rf"(?:有限责任公司|股份有限公司|(?<!分)有限公司|行业协会|协会|学会|商会)")
+
+
 def _central_bodies(text: str) -> list[EntityMention]:
     out = []
     table, pattern = _national_agencies()
@@ -301,6 +305,11 @@ def _central_bodies(text: str) -> list[EntityMention]:
                                      and not re.match(r"公司|集团|等|和|与", text[m.end():])):
             continue  # a two-character name inside a longer word (江淮 in 江淮英才计划)
         canonical, forms = table[m.group(0)]
+        longer = _LONGER_BODY.match(text, m.end())
+        if longer:  # 中远海运川崎船舶工程有限公司, 中国船舶工业行业协会: another body, named with the brand
+            written = text[m.start():longer.end()]
+            out.append(EntityMention("Agency", m.start(), longer.end(), written, written, aliases={written}))
+            continue
         legal = _LEGAL_SUFFIX.match(text, m.end())  # 比亚迪股份有限公司: the same enterprise, its legal name
         end = legal.end() if legal else m.end()
         out.append(EntityMention("Agency", m.start(), end, canonical, text[m.start():end],
@@ -421,6 +430,8 @@ def _named_organizations(text: str, mentions: list[PlaceMention], home: Home) ->
         brand = _brand_before(text, start)
         if brand is not None:  # 中车齐齐哈尔车辆有限公司, 巴斯夫（广东）一体化基地有限公司
             start, place = brand, None
+        elif bracketed:
+            continue  # …（江苏）有限公司 without the brand before it is no name
         written = text[start:end]
         own_bank = place is not None and surface not in ("省", "中国") and written.endswith("商业银行")
         if any(written.endswith(g) for g in generic_organizations() if len(g) >= 4) and not own_bank:
@@ -441,8 +452,8 @@ def _brand_before(text: str, start: int) -> int | None:
     if m and len(m.group(0)) >= 2:
         return start - len(m.group(0))
     if start > 0 and text[start - 1] in "（(":
-        brand = _name_start(text, start - 1, 8)
-        seg = _strip_introducers(text[brand:start - 1])
+        brand = _name_start(text, start - 1, 10)
+        seg = re.split(r"下属|所属|旗下|控股的", _strip_introducers(text[brand:start - 1]))[-1]
         if 2 <= len(seg) <= 6 and not _has_verb(seg):
             return start - 1 - len(seg)
     return None
@@ -477,7 +488,14 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home,
     programs = [p for p in programs if not any(a.start < p.end < a.end and a.start < p.end for a in agencies)]
     local = home.subject or home.default
     named = [m for m in mentions if not m.deictic]
+    table = _national_programs()
     for p in programs:
+        form = next((f for f in sorted(table, key=len, reverse=True) if p.name.startswith(f)
+                     and re.fullmatch(r"(?:国家|重大)?(?:战略|行动|工程|建设)", p.name[len(f):])), None) if not p.national else None
+        if form is not None:  # 长三角一体化发展国家战略: the nationwide strategy
+            p.aliases.add(p.name)
+            p.name, p.national = table[form][0], True
+            p.aliases |= table[form][1]
         if _NATIONWIDE.match(_ORDINAL.sub("", p.name)) and not _LOCAL_HEAD.search(p.name):
             p.national = True  # 国家水网骨干工程, 全国文明城市创建: one program for the whole country
         if re.match(r"中国[^（(·]", _ORDINAL.sub("", p.name)) and _heads().get(_head_at_end().search(p.name).group(0) if _head_at_end().search(p.name) else "") == "event" \
@@ -513,7 +531,7 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home,
 # a project's site as a sentence states it: X项目在克东县建成投产, X项目落户新区, 位于遂川县的X,
 # 在北滘镇投资建设的X
 _SITE_AFTER = re.compile(r"(?:已|正式|顺利|成功)?(?:在|落户|落地于?|位于|选址于?)")
-_SITE_VERB = re.compile(r"(?:[^，。；、]{0,4}?)(?:建成|开工|投产|落地|落户|开建|动工|实施|建设|竣工|[，。；]|$)")
+_SITE_VERB = re.compile(r"(?:[^，。；、区园湾港城镇]{0,2}?)(?:建成|开工|投产|落地|落户|开建|动工|实施|建设|竣工|[，。；]|$)")
 _SITE_BEFORE = re.compile(r"(?:投资)?(?:建设|新建|实施|落户|布局)?的$")
 
 
@@ -617,6 +635,9 @@ def _quoted_programs(text: str) -> list[EntityMention]:
         head = _head_after(text, tail, quoted=True)
         # a bare quoted name as the object of a verb ends the phrase (打造“川居好房”。)
         introduced = _is_verb_before(text, run[0].start()) and not re.match(f"[{_HAN}]", text[end:end + 1] or "。")
+        if re.search(r"(?:作为|当作|视为|看作|一批|一系列|各类)$", text[max(0, run[0].start() - 3):run[0].start()]) \
+                and not text.startswith("的", end):  # (作为“海绵城市建设工程”的子项目 says where it belongs)
+            continue  # 把招商引资作为“一号工程”: a figure of speech; 一批“链上”项目: a kind of project
         for q in run:
             inner = q.group(1)
             if re.search(rf"(?:{'|'.join(b for b in blockers.split('|') if len(b) >= 2)})$", inner):
@@ -655,6 +676,8 @@ def _name_prefix(text: str, quote_start: int) -> str:
     heads = list(_head_anywhere().finditer(seg))
     if heads:
         seg = seg[heads[-1].end():]
+    if seg in _national_programs():
+        return seg  # 乡村振兴“百村示范、千村提升”工程
     if not 2 <= len(seg) <= 6 or seg in _verbs() or re.match(r"[全各我本该这每]", seg) or re.search(r"[局厅委办\d]|政府", seg) \
             or any(w.flag.startswith("v") or w.flag in ("p", "c", "d", "m", "r") for w in pseg.cut(seg)):
         return ""
@@ -668,7 +691,11 @@ def _strip_introducers(seg: str) -> str:
     by_length = sorted(verbs, key=len, reverse=True)
     seg = _LIST_MARKER.sub("", seg)  # 九是…工程, 一要…行动
     seg = re.sub(rf"^好(?=[{_HAN}])", "", seg)  # 落实好…: the verb's complement
-    seg = re.split(r"(?<=[区园县市团司])(?:投资)?建设", seg)[-1]  # 潍坊高新区建设微电子产业园三期工程
+    seg = re.split(r"(?<=[区园县市团司])(?:投资|规划)?建设|在[\u4e00-\u9fa5]{2,8}?(?:投资|规划)?建设", seg)[-1]
+    # 潍坊高新区建设微电子产业园三期工程, 在保定建设全球研发中心二期工程: what is built is the name
+    built_in = re.match(rf"([{_HAN}]{{2,8}}?)(?:投资|规划)?建设(?=[{_HAN}]{{4}})", seg)
+    if built_in and _is_place_name(built_in.group(1)):
+        seg = seg[built_in.end():]  # (在)保定建设…: 在 ends the words before a name
     original = seg = _strip_leading(seg, verbs, by_length)
     for v in by_length:
         if verbs[v] == "strong" and len(v) >= 2:  # 以, 要 are inside names (以工代赈) past the start
@@ -960,8 +987,9 @@ def _good_body(body: str, head: str, where: str, listed: bool = False) -> bool:
         return False  # 粤芯半导体三期项目, 埃克森美孚惠州乙烯项目: a phase or a place names one project
     if where == "any" and _is_place_name(body):
         return False  # 郑州市计划: a place and a head name nothing
-    if head == "活动" and (han < 5 or not _specific(body, 3)):
-        return False
+    if head == "活动" and (han < 5 or not _specific(body, 3) or not (_proper_start(body) or _holds_place(body)
+                                                                  or _ORDINAL.match(body) or body.endswith("年"))):
+        return False  # 龙虾产业链专题招商活动 is an activity; 重大项目建设年活动 a named campaign
     if head == "大会" and body.endswith("代表"):
         return False  # 人民代表大会 is a congress (a body), not an event
     return _specific(body)
@@ -1015,6 +1043,8 @@ def _national_mentions(text: str) -> list[EntityMention]:
                 and not re.search(r"(?:项目|工程|行动)$", form):  # 城市更新行动的子项目, 山水林田湖草项目补助资金
             # (质量强国建设领军企业 is a class of firms: 建设 does not close a name)
             continue
+        if not quoted and re.match(r"“[^”]{1,20}”[^，。；“]{0,6}?(?:工程|行动|计划|项目|战略|活动)", text[m.end():]):
+            continue  # 乡村振兴“百村示范…”工程: the start of a quoted program's name
         if quoted and re.match(r"”?(?:时期|期间|末|以来|初|开局)", after):
             continue  # “十五五”时期 is the period, not the plan
         canonical, forms = table[form]

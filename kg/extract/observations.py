@@ -603,7 +603,9 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
                     label, quote_end = event.group(1) + label, quote_end + event.end()
                 if not _valid_metric(label):
                     continue
-            sibling = _complete_from_previous(label, previous_metric, tuple(said))
+            # 总投资56亿元的X项目: the money of the project named after it, not of the one before
+            own_project = bool(_PROJECT_INVESTMENT.match(label)) and para[q.end:q.end + 1] == "的"
+            sibling = _complete_from_previous(label, None if own_project else previous_metric, tuple(said))
             if sibling != label:  # 社会保险基金预算收入…，支出安排183.2亿元: the sentence's own book first
                 label, budgeted = sibling, bool(_BUDGETED.search(raw_phrase))
             else:
@@ -618,7 +620,7 @@ def _paragraph_observations(para: str, p_start: int, mentions, state: ParagraphS
                 label, measure = _SUBJECT_SHARE_OF_PLAN.match(label).group(1) + "年度计划完成率", "Level"
             elif label.startswith("占") and previous_metric and len(label) > 2:
                 label = previous_metric + label  # 税收收入…，占一般公共预算收入的比重为71.1%
-            label = _complete_from_previous(label, previous_metric, tuple(said))
+            label = _complete_from_previous(label, None if own_project else previous_metric, tuple(said))
             if not _valid_metric(label):
                 after = _AFTER_COUNT.match(para[q.end:q.end + 30])
                 if after and (not label or not _valid_metric(label)):
