@@ -506,3 +506,23 @@ def test_what_is_planned_and_built_in_a_place_is_the_name(tmp_path):
     programs = names(ex, "Program")
     assert {"全球研发中心二期工程", "汽车零部件配套产业园"} <= programs
     assert not any("建设" in p for p in programs)
+
+
+def test_round_counts_metaphors_verbs_and_plan_words_around_names(tmp_path):
+    ex = extraction(tmp_path, "支持企业承担省级重点研发计划。举办四期“三个一批”项目建设活动。完成年度工作计划。引来“金融活水”。"
+                              "坚决扛稳南水北调中线工程水质安全责任。一期工程计划2027年建成投产。实施城市更新项目16个。",
+                    place="信阳市")
+    programs = entities(ex, "Program")
+    assert set(programs) == {"“三个一批”项目建设活动", "南水北调中线工程"}
+    assert programs["南水北调中线工程"].national
+
+
+def test_a_latin_name_with_a_hyphen_and_an_office_of_a_company(tmp_path):
+    ex = extraction(tmp_path, "彩虹集团TFT-LCD玻璃基板二期工程开工，安徽省农业信贷融资担保有限公司阜阳办事处参会。", place="阜阳市")
+    assert any(p.endswith("TFT-LCD玻璃基板二期工程") for p in names(ex, "Program"))
+    assert "安徽省农业信贷融资担保有限公司阜阳办事处" in names(ex, "Agency")
+
+
+def test_districts_before_a_shared_zone_head_are_no_zones(tmp_path):
+    ex = extraction(tmp_path, "主会场设在商丘，梁园区、睢阳区等新区设分会场。", place="商丘市")
+    assert not any(p.endswith("区新区") for p in names(ex, "Program"))

@@ -256,7 +256,7 @@ def _dictionary_organizations(text: str) -> list[EntityMention]:
     return out
 
 
-_SUB_BODY = re.compile(rf"([{_HAN}A-Za-z]{{1,10}}?)(研究所|研究院|研究中心|分院|监管分局|分局|分行|分公司|附属医院|医院|实验室|调查队|所)(?![士长级])")
+_SUB_BODY = re.compile(rf"([{_HAN}A-Za-z]{{1,10}}?)(研究所|研究院|研究中心|分院|监管分局|分局|分行|分公司|办事处|附属医院|医院|实验室|调查队|所)(?![士长级])")
 
 
 def _with_sub_bodies(text: str, a: EntityMention) -> EntityMention:
@@ -492,6 +492,9 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home,
     for p in programs:
         form = next((f for f in sorted(table, key=len, reverse=True) if p.name.startswith(f)
                      and re.fullmatch(r"(?:国家|重大)?(?:战略|行动|工程|建设)", p.name[len(f):])), None) if not p.national else None
+        part = _NATIONAL_INSIDE().match(p.name) if form is None and not p.national else None
+        if part and re.fullmatch(r"(?:[东西南北中]线|[一二三四五六七八九十]期)(?:工程|项目)?", p.name[part.end():]):
+            p.national = True  # 南水北调中线工程: a line of the nationwide project
         if form is not None:  # 长三角一体化发展国家战略: the nationwide strategy
             p.aliases.add(p.name)
             p.name, p.national = table[form][0], True
@@ -678,6 +681,8 @@ def _name_prefix(text: str, quote_start: int) -> str:
         seg = seg[heads[-1].end():]
     if seg in _national_programs():
         return seg  # 乡村振兴“百村示范、千村提升”工程
+    if re.search(r"[一二三四五六七八九十\d]+[期批次届个轮]$", seg):
+        return ""  # 四期“三个一批”项目建设活动: the fourth round, not a name's words
     if not 2 <= len(seg) <= 6 or seg in _verbs() or re.match(r"[全各我本该这每]", seg) or re.search(r"[局厅委办\d]|政府", seg) \
             or any(w.flag.startswith("v") or w.flag in ("p", "c", "d", "m", "r") for w in pseg.cut(seg)):
         return ""
@@ -750,7 +755,7 @@ _TECH_NUMBER = re.compile(r"^\d+(?:千伏|万吨|吨|千瓦|万千瓦|米)")
 def _headed_programs(text: str) -> list[EntityMention]:
     heads = _heads()
     unquoted = [h for h, w in heads.items() if w != "quoted"]
-    pattern = re.compile(rf"({_alternation(unquoted)})(?![师院学化量款措施资金单导矿性型]|博物|公园|合作|伙伴|集团|公司|制度|机制|之一|[{_HAN}]{{0,4}}目标)")
+    pattern = re.compile(rf"({_alternation(unquoted)})(?![师院学化量款措施资金单导矿性型]|博物|公园|合作|伙伴|集团|公司|制度|机制|之一|[{_HAN}]{{0,4}}目标|\d{{4}}年)")
     out = []
     for m in pattern.finditer(text):
         head, where = m.group(1), heads[m.group(1)]
@@ -765,6 +770,8 @@ def _headed_programs(text: str) -> list[EntityMention]:
                 end += 2  # 瑞立集团汽车电子电气系统产业园项目: the park's project
         if text[end:end + 1] == "”":
             continue  # inside quotes: a quoted name (“十项行动”) is read as one
+        if head == "计划" and re.match(r"[于在将到]|\d", text[m.end():]):
+            continue  # 一期工程计划2027年建成: 计划 is the verb
         if head == "项目" and re.match(r"\d+个", text[end:]):
             continue  # 完成古城历史风貌片区保护更新项目23个: a class of projects counted, not one named
         left = _name_start(text, m.start())
@@ -790,7 +797,7 @@ def _headed_programs(text: str) -> list[EntityMention]:
                 if not shared and item_end == m.start():
                     break  # the item that carries the head is no name: neither are the others
                 continue
-            if shared and re.search(r"(?:片区|街道|[镇乡县市园])$", body):
+            if shared and re.search(r"(?:片区|街道|[镇乡县市园区])$", body):
                 continue  # 东兴街片区、滨河新区城市更新项目: the area is its own, not a 新区
             if shared and _head_at_end().search(body) is None and _head_anywhere().search(body):
                 continue  # 黔桂铁路增建二线: an item with its own head is read by its own match
@@ -804,6 +811,10 @@ def _headed_programs(text: str) -> list[EntityMention]:
                 out.append(EntityMention("Program", item_start, item_end, name, body, aliases={name, body}))
             else:
                 name = text[item_start:end]
+                national = _NATIONAL_INSIDE().search(name, 1)
+                if national and not _holds_place(name[:national.start()]):
+                    item_start += national.start()  # 坚决扛稳南水北调中线工程: the name opens with the national one's
+                    name = text[item_start:end]
                 aliases = {name}
                 whole = re.match(r"全[省市区县国]", name)
                 if whole and len(name) > 6:  # 全省创业担保贷款担保基金: the fund, not "the province's"
@@ -851,6 +862,11 @@ def _policy_documents(text: str) -> list[EntityMention]:
 _EVENT_SHORT = re.compile(rf"[{_HAN}]{{1,2}}(?:博|洽|交|贸|高)会")
 
 
+@lru_cache(maxsize=None)
+def _NATIONAL_INSIDE() -> re.Pattern:
+    return re.compile(_alternation(f for f in _national_programs() if len(f.strip("“”")) >= 4))
+
+
 def _event_short_names(text: str) -> list[EntityMention]:
     """The genre's short names of fairs and expos (丝博会, 哈洽会, 农高会, 服贸会), written alone:
     after a verb, punctuation or 、, and before punctuation, 、, 等, 期间 or 上."""
@@ -878,6 +894,9 @@ def _name_start(text: str, pos: int, limit: int = 30) -> int:
             if inner and left - 2 - len(inner.group(1)) > 0 and re.match(f"[{_HAN}]", text[left - 3 - len(inner.group(1))]):
                 left -= len(inner.group(0)) + 1
                 continue
+        if c == "-" and left >= 2 and re.match(r"[A-Za-z0-9]", text[left - 2]) and re.match(r"[A-Za-z0-9]", text[left:left + 1] or "x"):
+            left -= 1  # TFT-LCD玻璃基板二期工程
+            continue
         if c == "—" and left >= 2 and text[left - 2] != "—" and re.match(f"[{_HAN}]", text[left - 2]) \
                 and re.match(f"[{_HAN}]", text[left:left + 1] or "x"):
             left -= 1  # 中国—中亚峰会, 绥芬河—东宁…试验区: one name
@@ -935,7 +954,7 @@ def _items_before(text: str, end: int) -> list[tuple[int, int]]:
 
 
 _NOT_NAME = re.compile(r"把|作为|将|是|成为|通过|这一|不仅|基于|首个|首座|首条|[一大]批|一系列|被|评为|\d+个|"
-                       r"我们|我[省市区县]|看到|该项目|该工程|位于|(?<!面)向|年内")  # a clause, not a name
+                       r"我们|我[省市区县]|看到|该项目|该工程|位于|(?<!面)向|年内|下属|所属|旗下")  # a clause, not a name
 _LIST_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+[是要]|其[一二三四五六七八九十]是|第[一二三四五六七八九十]+是)")
 _CATEGORY_WORDS = ("领域", "方面", "行业", "群体", "企业", "产业", "因素")
 
@@ -1045,6 +1064,8 @@ def _national_mentions(text: str) -> list[EntityMention]:
             continue
         if not quoted and re.match(r"“[^”]{1,20}”[^，。；“]{0,6}?(?:工程|行动|计划|项目|战略|活动)", text[m.end():]):
             continue  # 乡村振兴“百村示范…”工程: the start of a quoted program's name
+        if re.match(r"项目[\d一二三四五六七八九十]+个", after):
+            continue  # 实施城市更新项目16个: projects of that kind counted, not the campaign
         if quoted and re.match(r"”?(?:时期|期间|末|以来|初|开局)", after):
             continue  # “十五五”时期 is the period, not the plan
         canonical, forms = table[form]
