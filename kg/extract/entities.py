@@ -388,7 +388,7 @@ def _stands_alone(text: str, pos: int) -> bool:
 
     start = max(0, pos - 4)
     at = start
-    for word in jieba.cut(text[start:pos + 6]):
+    for word in jieba.cut(text[start:pos + 6], HMM=False):
         if at == pos:
             return len(word) == 1 or word[1:] in _departments()[0]
         if at > pos:
@@ -490,7 +490,7 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home,
     named = [m for m in mentions if not m.deictic]
     table = _national_programs()
     for p in programs:
-        form = next((f for f in sorted(table, key=len, reverse=True) if p.name.startswith(f)
+        form = next((f for f in _national_forms() if p.name.startswith(f)
                      and re.fullmatch(r"(?:国家|重大)?(?:战略|行动|工程|建设)", p.name[len(f):])), None) if not p.national else None
         part = _NATIONAL_INSIDE().match(p.name) if form is None and not p.national else None
         if part and re.fullmatch(r"(?:[东西南北中]线|[一二三四五六七八九十]期)(?:工程|项目)?", p.name[part.end():]):
@@ -596,18 +596,24 @@ def _is_verb_before(text: str, pos: int, gap: int = 4) -> bool:
 _QUOTE = re.compile(r"“([^“”，。；\n]{2,16})”")
 
 
+@lru_cache(maxsize=None)
+def _after_patterns(quoted: bool) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    heads = _alternation(h for h, where in _heads().items() if quoted or where != "quoted")
+    return (re.compile(rf"([{_HAN}]{{0,6}}?)({heads})"), re.compile(rf"(?:{heads})"),
+            re.compile(rf"([{_HAN}]{{0,6}})({heads})"))
+
+
 def _head_after(text: str, pos: int, quoted: bool) -> re.Match | None:
     """A head noun at pos, after at most four modifier characters (“千项万亿”重大项目)."""
-    heads = [h for h, where in _heads().items() if quoted or where != "quoted"]
-    pattern = re.compile(rf"([{_HAN}]{{0,6}}?)({_alternation(heads)})")
-    m = pattern.match(text, pos)
+    nearest, any_head, farthest = _after_patterns(quoted)
+    m = nearest.match(text, pos)
     while m is not None:  # a head right after a head is part of it: “1+11+7”碳达峰政策体系
-        longer = re.compile(rf"(?:{_alternation(heads)})").match(text, m.end())
+        longer = any_head.match(text, m.end())
         if longer is None:
             break
         m = re.compile(rf"({re.escape(text[pos:m.end() - len(m.group(2))])})({re.escape(m.group(2) + longer.group(0))})").match(text, pos)
     if m is not None:  # the farthest head in reach is the name's (“潍坊农品”品牌提升行动, not …品牌)
-        farther = re.compile(rf"([{_HAN}]{{0,6}})({_alternation(heads)})").match(text, pos)
+        farther = farthest.match(text, pos)
         if farther and farther.end() > m.end() and _heads().get(m.group(2)) == "quoted" \
                 and not re.search(r"[和与及、的]|重大|重点|民生|各类|相关", farther.group(1)):
             m = farther
@@ -645,7 +651,7 @@ def _quoted_programs(text: str) -> list[EntityMention]:
             inner = q.group(1)
             if re.search(rf"(?:{'|'.join(b for b in blockers.split('|') if len(b) >= 2)})$", inner):
                 continue  # “乘数效应”: a figure of speech
-            own_head = re.search(rf"(?:{_alternation(h for h, w in _heads().items() if w != 'quoted')})$", inner)
+            own_head = _head_at_end().search(inner)
             if not (head or introduced or own_head):
                 continue
             name, aliases = q.group(0), {q.group(0), inner}
@@ -860,6 +866,11 @@ def _policy_documents(text: str) -> list[EntityMention]:
 
 
 _EVENT_SHORT = re.compile(rf"[{_HAN}]{{1,2}}(?:博|洽|交|贸|高)会")
+
+
+@lru_cache(maxsize=None)
+def _national_forms() -> tuple[str, ...]:
+    return tuple(sorted(_national_programs(), key=len, reverse=True))
 
 
 @lru_cache(maxsize=None)
