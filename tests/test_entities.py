@@ -526,3 +526,25 @@ def test_a_latin_name_with_a_hyphen_and_an_office_of_a_company(tmp_path):
 def test_districts_before_a_shared_zone_head_are_no_zones(tmp_path):
     ex = extraction(tmp_path, "主会场设在商丘，梁园区、睢阳区等新区设分会场。", place="商丘市")
     assert not any(p.endswith("区新区") for p in names(ex, "Program"))
+
+
+def test_round_5_names_a_region_as_a_place_and_verbs_inside_names(tmp_path):
+    ex = extraction(tmp_path, "在西部陆海新通道海铁联运领域开展合作。赴粤港澳大湾区、长三角开展招商。北流经济开发区新建标准厂房18万平方米。"
+                              "新建“荔枝名片”基地10个。铝产业示范基地入选国家级新型工业化产业示范基地名单。"
+                              "灵山县签约平陆运河旧州作业区配套物流园。完成智能化改造煤矿12座。", place="玉林市")
+    programs = entities(ex, "Program")
+    assert programs["西部陆海新通道"].national
+    assert "粤港澳大湾区建设" not in programs
+    assert not any(p.startswith(("新建", "国家级", "灵山县签约", "智能化")) or p.endswith("新建") for p in programs)
+    assert "平陆运河旧州作业区配套物流园" in programs
+
+
+def test_a_base_before_a_capacity_names_the_project(tmp_path):
+    ex = extraction(tmp_path, "推动太阳纸业北海基地年产30万吨溶解浆项目开工。", place="北海市")
+    assert "太阳纸业北海基地年产30万吨溶解浆项目" in names(ex, "Program")
+
+
+def test_a_supply_bureau_and_a_provinces_design_institute_under_their_groups(tmp_path):
+    ex = extraction(tmp_path, "南方电网广西电网公司玉林供电局承建，中国能建广西院协办。", place="玉林市")
+    agencies = names(ex, "Agency")
+    assert {"南方电网广西电网公司玉林供电局", "中国能建广西院"} <= agencies

@@ -249,3 +249,10 @@ def test_the_money_before_a_project_is_labelled_as_its_own(tmp_path):
     ex = extract_document(read_document(path))
     obs = next(o for o in ex.observations if str(o.value) == "56")
     assert obs.metric == "总投资" and ex.entities[("Program", obs.program)].name == "益阳新能源重卡整车基地项目"
+
+
+def test_money_before_two_projects_is_neither_ones(tmp_path):
+    path = tmp_path / "yiyang_2026_gov_work_report.txt"
+    path.write_text(HEAD + "加快总投资36亿元的年产20万吨铝合金零部件项目和年产15万吨高端铝型材项目落地投产。", encoding="utf-8")
+    ex = extract_document(read_document(path))
+    assert not [o for o in ex.observations if o.program is not None and "元" in o.unit]

@@ -318,8 +318,9 @@ def _counted_programs(text: str, observations, programs: list[EntityMention]):
                 and re.match(r"(?:计划|预计|估算)?总?投资", text[obs.start:])
             # 总投资410亿元的巨化硅氟新材料项目 (总投资86亿元、位于遂川县的…): the figure stands before the program
             before = obs.end <= p.start and re.fullmatch(r"(?:、位于[\u4e00-\u9fa5]{2,8})?的", text[obs.end:p.start]) \
-                and re.search(r"投资|资金", text[obs.start:obs.end])
-            if inside or own_investment or before or (p.end <= obs.start and len(gap) <= 8 and not any(c in gap for c in "，。；：、的\n")):
+                and re.search(r"投资|资金", text[obs.start:obs.end]) and not re.match(r"[和与及、]", text[p.end:p.end + 1])
+            # (总投资36亿元的A项目和B项目: the two projects' money, not A's)
+            if inside or own_investment or before or (p.end <= obs.start and len(gap) <= 8 and not any(c in gap for c in "，。；：、的和与及\n")):
                 yield obs, p
                 break
 

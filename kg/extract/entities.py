@@ -256,7 +256,7 @@ def _dictionary_organizations(text: str) -> list[EntityMention]:
     return out
 
 
-_SUB_BODY = re.compile(rf"([{_HAN}A-Za-z]{{1,10}}?)(研究所|研究院|研究中心|分院|监管分局|分局|分行|分公司|办事处|附属医院|医院|实验室|调查队|所)(?![士长级])")
+_SUB_BODY = re.compile(rf"([{_HAN}A-Za-z]{{1,10}}?)(研究所|研究院|研究中心|分院|监管分局|分局|分行|分公司|办事处|供电局|供电公司|附属医院|医院|实验室|调查队|所|院)(?![士长级])")
 
 
 def _with_sub_bodies(text: str, a: EntityMention) -> EntityMention:
@@ -272,6 +272,8 @@ def _with_sub_body(text: str, a: EntityMention) -> EntityMention:
     """The institute written right after its parent is the body named (中科院过程所,
     中国科学院工业人工智能研究所), not the parent."""
     m = _SUB_BODY.match(text, a.end)
+    if m is not None and m.group(2) == "院" and not _is_place_name(m.group(1)):
+        return a  # 中国能建云南院 is a unit; 北京大学医学院 is read by its own suffix
     if m is None or a.parent is not None or re.search(r"[的和与同及、在]|院士|联合|会同|\d", m.group(1)) \
             or _has_verb(m.group(1)):
         return a  # a department's next words are a clause (省科技厅联合…分院), not its sub-body
@@ -491,7 +493,7 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home,
     table = _national_programs()
     for p in programs:
         form = next((f for f in _national_forms() if p.name.startswith(f)
-                     and re.fullmatch(r"(?:国家|重大)?(?:战略|行动|工程|建设)", p.name[len(f):])), None) if not p.national else None
+                     and re.fullmatch(r"(?:国家|重大)?(?:战略|行动|工程|建设)?", p.name[len(f):])), None) if not p.national else None
         part = _NATIONAL_INSIDE().match(p.name) if form is None and not p.national else None
         if part and re.fullmatch(r"(?:[东西南北中]线|[一二三四五六七八九十]期)(?:工程|项目)?", p.name[part.end():]):
             p.national = True  # 南水北调中线工程: a line of the nationwide project
@@ -751,7 +753,8 @@ def _specific(body: str, least: int = 2) -> bool:
 _SECTION = rf"(?:[（(][{_HAN}]{{1,4}}段[）)]|[{_HAN}]{{2,3}}段)"  # 沪渝蓉高铁武宜段, …铁路（襄阳段）
 _PHASE = (rf"(?:[东西南北]延(?:伸线|线|段)?|[东西南北中]段|{_SECTION})?"
           r"(?:[一二三四五六七八九十]期|第[一二三四五六七八九十\d]+跑道|T\d[A-Z]?航站楼)?"
-          r"(?:改扩建|扩建|新建)?(?:工程|项目)?")  # 2号线西延二期, 武宿机场三期改扩建, 宝安国际机场第三跑道
+          r"(?:改扩建|扩建|新建(?=工程|项目))?(?:工程|项目)?")  # 2号线西延二期, 武宿机场三期改扩建, 宝安国际机场第三跑道
+# (开发区新建标准厂房: 新建 is the verb, not the zone's name)
 _PHASE_AFTER = re.compile(rf"{_SECTION}?[一二三四五六七八九十]期|[（(][{_HAN}]{{1,4}}段[）)]|[（(][一二三四五六七八九十]期[）)]")  # …工程二期, …工程（襄阳段）二期
 _ZONE_PART = re.compile(rf"[一二三四五六七八九十]期|[{_HAN}]{{2,4}}片区")  # …自由贸易试验区南京片区
 _ORDINAL = re.compile(r"^第[\d一二三四五六七八九十百]+[次届期批]")
@@ -796,6 +799,8 @@ def _headed_programs(text: str) -> list[EntityMention]:
             items = [i for i in items if not i[2]]  # a list of fields (交通、水利、工业等专业工程)
         for item_start, item_end, shared in items:
             capacity = None if shared else _CAPACITY.search(text, item_start, item_end)
+            if capacity and re.search(r"(?:基地|园区?|[一二三四五六七八九十]期)$", text[item_start:capacity.start()]):
+                capacity = None  # 太阳纸业北海基地年产30万吨溶解浆项目: the base names the project
             if capacity:  # 合力泰年产1200万片柔性线路板项目: the capacity opens the project's name
                 item_start = capacity.start()
             body = text[item_start:item_end]
@@ -1002,7 +1007,7 @@ def _good_body(body: str, head: str, where: str, listed: bool = False) -> bool:
         return False  # 经开区新签约项目: the projects a zone signed, not a project's name
     if (where == "event" or head == "普查") and (_ORDINAL.match(body) or re.match(r"20\d\d(?:年)?[^\d年]", body)):
         return True  # 第四次文物普查, 第17届省运会, 2025中国国际智能产业博览会
-    if re.match(r"(?:省|市|县|区)级", body):
+    if re.match(r"(?:省|市|县|区)级", body) or (re.match(r"国家级", body) and re.search(r"基地|园区?$", head)):
         return False  # 入选省级现代农业产业园: a rank many parks are given, not one program
     if re.search(r"[局厅]|委(?!员会)|政府", body) or re.search(r"(?:国家级|省级|市级)$", body):
         return False  # an agency inside (市发展改革委要会同…), or a rank (江北新区国家级新区)
@@ -1075,6 +1080,8 @@ def _national_mentions(text: str) -> list[EntityMention]:
             continue
         if not quoted and re.match(r"“[^”]{1,20}”[^，。；“]{0,6}?(?:工程|行动|计划|项目|战略|活动)", text[m.end():]):
             continue  # 乡村振兴“百村示范…”工程: the start of a quoted program's name
+        if re.search(r"(?:赴|到|去|来自|前往|深耕|面向)$", text[max(0, m.start() - 2):m.start()]) and not quoted:
+            continue  # 赴粤港澳大湾区、长三角开展招商: the region as a place
         if re.match(r"项目[\d一二三四五六七八九十]+个", after):
             continue  # 实施城市更新项目16个: projects of that kind counted, not the campaign
         if quoted and re.match(r"”?(?:时期|期间|末|以来|初|开局)", after):
