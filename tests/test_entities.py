@@ -548,3 +548,14 @@ def test_a_supply_bureau_and_a_provinces_design_institute_under_their_groups(tmp
     ex = extraction(tmp_path, "南方电网广西电网公司玉林供电局承建，中国能建广西院协办。", place="玉林市")
     agencies = names(ex, "Agency")
     assert {"南方电网广西电网公司玉林供电局", "中国能建广西院"} <= agencies
+
+
+def test_round_6_pronouns_titles_fields_periods_and_towns(tmp_path):
+    ex = extraction(tmp_path, "其新能源机车产业化项目二期工程开工。纳入《鞍山市制造业数字化转型重点项目库》。"
+                              "在石化、新能源、城市更新等领域加大信贷投放。熊岳镇建设果树良种繁育基地。落实结构性减税降费政策。"
+                              "推进“十五五”开局之年项目建设。", place="鞍山市")
+    programs = names(ex, "Program")
+    assert "新能源机车产业化项目二期工程" in programs
+    assert not any(p.startswith("其") or "重点项目" == p[-4:] and "库" not in p for p in programs)
+    assert not {"城市更新行动", "结构性减税降费政策"} & programs
+    assert not any("建设" in p or "开局之年" in p for p in programs)

@@ -287,7 +287,7 @@ def _with_sub_body(text: str, a: EntityMention) -> EntityMention:
                          national=a.national, body_of=a)
 
 
-_LONGER_BODY = re.compile(rf"(?!(?:集团)?(?:股份)?有限(?:责任)?公司|股份公司)[{_HAN}]{{2,10}}?"
+_LONGER_BODY = re.compile(rf"(?!(?:集团)?(?:股份)?有限(?:责任)?公司|股份公司)(?:(?![的和与及])[{_HAN}]){{2,10}}?"
                           rf"(?:有限责任公司|股份有限公司|(?<!分)有限公司|行业协会|协会|学会|商会)")
 
 
@@ -619,7 +619,7 @@ def _head_after(text: str, pos: int, quoted: bool) -> re.Match | None:
         if farther and farther.end() > m.end() and _heads().get(m.group(2)) == "quoted" \
                 and not re.search(r"[和与及、的]|重大|重点|民生|各类|相关", farther.group(1)):
             m = farther
-    if m and (any(w in m.group(1) for w in _CATEGORY_WORDS) or re.search("[是指为的]", m.group(1))
+    if m and (any(w in m.group(1) for w in _CATEGORY_WORDS) or re.search("[是指为的]|之年|时期|期间", m.group(1))
               or m.group(2) == "政策" and _POLICY_WORDING.search(m.group(1))):  # “制造强区”各项政策
         return None
     return m
@@ -704,7 +704,7 @@ def _strip_introducers(seg: str) -> str:
     by_length = sorted(verbs, key=len, reverse=True)
     seg = _LIST_MARKER.sub("", seg)  # 九是…工程, 一要…行动
     seg = re.sub(rf"^好(?=[{_HAN}])", "", seg)  # 落实好…: the verb's complement
-    seg = re.split(r"(?<=[区园县市团司])(?:投资|规划)?建设|在[\u4e00-\u9fa5]{2,8}?(?:投资|规划)?建设", seg)[-1]
+    seg = re.split(r"(?<=[区园县市团司镇乡])(?:投资|规划)?建设|在[\u4e00-\u9fa5]{2,8}?(?:投资|规划)?建设", seg)[-1]
     # 潍坊高新区建设微电子产业园三期工程, 在保定建设全球研发中心二期工程: what is built is the name
     built_in = re.match(rf"([{_HAN}]{{2,8}}?)(?:投资|规划)?建设(?=[{_HAN}]{{4}})", seg)
     if built_in and _is_place_name(built_in.group(1)):
@@ -779,6 +779,9 @@ def _headed_programs(text: str) -> list[EntityMention]:
                 end += 2  # 瑞立集团汽车电子电气系统产业园项目: the park's project
         if text[end:end + 1] == "”":
             continue  # inside quotes: a quoted name (“十项行动”) is read as one
+        title = text.rfind("《", 0, m.start())
+        if title > text.rfind("》", 0, m.start()) and not text.startswith("》", end):
+            continue  # 《…重点项目库》: a head inside a cited title that does not end it
         if head == "计划" and re.match(r"[于在将到]|\d", text[m.end():]):
             continue  # 一期工程计划2027年建成: 计划 is the verb
         if head == "项目" and re.match(r"\d+个", text[end:]):
@@ -1082,7 +1085,7 @@ def _national_mentions(text: str) -> list[EntityMention]:
             continue  # 乡村振兴“百村示范…”工程: the start of a quoted program's name
         if re.search(r"(?:赴|到|去|来自|前往|深耕|面向)$", text[max(0, m.start() - 2):m.start()]) and not quoted:
             continue  # 赴粤港澳大湾区、长三角开展招商: the region as a place
-        if re.match(r"项目[\d一二三四五六七八九十]+个", after):
+        if re.match(r"项目[\d一二三四五六七八九十]+个|等?(?:领域|行业|方面)", after):
             continue  # 实施城市更新项目16个: projects of that kind counted, not the campaign
         if quoted and re.match(r"”?(?:时期|期间|末|以来|初|开局)", after):
             continue  # “十五五”时期 is the period, not the plan
