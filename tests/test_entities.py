@@ -559,3 +559,11 @@ def test_round_6_pronouns_titles_fields_periods_and_towns(tmp_path):
     assert not any(p.startswith("其") or "重点项目" == p[-4:] and "库" not in p for p in programs)
     assert not {"城市更新行动", "结构性减税降费政策"} & programs
     assert not any("建设" in p or "开局之年" in p for p in programs)
+
+
+def test_review_names_that_hold_verbs_of_their_own(tmp_path):
+    ex = extraction(tmp_path, "实施保障性安居工程，推进海绵城市建设示范工程，发展向海经济示范区。各县区人民政府，高新区管委会：",
+                    place="北海市")
+    programs = names(ex, "Program")
+    assert {"保障性安居工程", "海绵城市建设示范工程"} <= programs
+    assert "北海市高新区管委会" in names(ex, "Agency")  # a bare zone committee is this city's

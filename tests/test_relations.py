@@ -256,3 +256,12 @@ def test_money_before_two_projects_is_neither_ones(tmp_path):
     path.write_text(HEAD + "加快总投资36亿元的年产20万吨铝合金零部件项目和年产15万吨高端铝型材项目落地投产。", encoding="utf-8")
     ex = extract_document(read_document(path))
     assert not [o for o in ex.observations if o.program is not None and "元" in o.unit]
+
+
+def test_each_list_item_keeps_its_own_count_and_a_signing_city_is_no_site(tmp_path):
+    path = tmp_path / "yiyang_2026_gov_work_report.txt"
+    path.write_text(HEAD + "推进“双百双新”项目634个、“万企兴万村”项目856个。资阳大道改造项目在长沙签约，总投资5亿元。", encoding="utf-8")
+    ex = extract_document(read_document(path))
+    counts = {(ex.entities[("Program", o.program)].name, str(o.value)) for o in ex.observations if o.program}
+    assert ("“万企兴万村”项目", "856") in counts  # the second item's own count
+    assert not any(r.kind == "located" for _d, r in ex.relations)

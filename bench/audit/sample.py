@@ -71,7 +71,7 @@ def main() -> None:
         for _d, r in ex.relations:
             rows["relation"].append({"doc": path.name, "kind": "relation", "type": r.kind, "subject": name(r.subject),
                                      "object": name(r.object), "quote": r.quote,
-                                     "sentence": sentence(doc.text, doc.text.find(r.quote), doc.text.find(r.quote) + len(r.quote))})
+                                     "sentence": sentence(doc.text, r.start, r.end)})
         for o in ex.observations:
             if o.program is not None and "元" in o.unit and re.search(r"投资|资金", o.metric):
                 rows["relation"].append({"doc": path.name, "kind": "relation", "type": "investment",

@@ -294,7 +294,8 @@ _STARTED = r"(?:同步|正式|集中|全面)?(?:开工|建成|投产|投用|竣�
 
 def _counted_programs(text: str, observations, programs: list[EntityMention]):
     """(observation, program) where the figure counts or measures the program named just before
-    it in the same clause (“双百双新”项目634个, 陇电入浙工程投资120亿元)."""
+    it in the same clause (“双百双新”项目634个, 陇电入浙工程投资120亿元), the money written before it
+    (总投资410亿元的X项目), or 该项目's (the project just named, in this or the last sentence)."""
     for obs in observations:
         before = re.search(r"(?:该|此)(?:项目|工程)$", text[max(0, obs.start - 3):obs.start])
         this = obs.start - 3 if before else obs.start if re.match(r"(?:该|此)(?:项目|工程)", text[obs.start:obs.end]) else None
@@ -310,8 +311,8 @@ def _counted_programs(text: str, observations, programs: list[EntityMention]):
         for p in programs:
             gap = text[p.end:obs.start] if p.end <= obs.start else ""
             inside = obs.start <= p.start and p.end <= obs.end and "的" not in text[p.end:obs.end]  # 实施“万企兴万村”项目856个
-            if (p.start > 0 and text[p.start - 1] == "、") or text[p.end:p.end + 1] == "、":
-                continue  # A、B获得奖补资金2.4亿元: the list's money, not A's or B's
+            if text[p.end:p.end + 1] == "、" or any(q.end == p.start - 1 for q in programs if text[p.start - 1:p.start] == "、"):
+                continue  # A、B获得奖补资金2.4亿元: the list's money, not A's or B's (…项目634个、B项目856个: B's own)
             # (纳入X工程的重大项目完成投资…: the projects' money, not X's)
             # X项目，总投资… / X项目开工(建设)，总投资…: the money of the project just named
             own_investment = re.fullmatch(rf"(?:{_STARTED})?[，,]", gap) \
@@ -320,7 +321,8 @@ def _counted_programs(text: str, observations, programs: list[EntityMention]):
             before = obs.end <= p.start and re.fullmatch(r"(?:、位于[\u4e00-\u9fa5]{2,8})?的", text[obs.end:p.start]) \
                 and re.search(r"投资|资金", text[obs.start:obs.end]) and not re.match(r"[和与及、]", text[p.end:p.end + 1])
             # (总投资36亿元的A项目和B项目: the two projects' money, not A's)
-            if inside or own_investment or before or (p.end <= obs.start and len(gap) <= 8 and not any(c in gap for c in "，。；：、的和与及\n")):
+            if inside or own_investment or before or (p.end <= obs.start and len(gap) <= 8 and not any(c in gap for c in "，。；：、和与及\n")
+                                                  and ("的" not in gap or re.match(r"总?投资", text[obs.start:]))):
                 yield obs, p
                 break
 

@@ -1,7 +1,7 @@
 """Agencies and programs named in the text, from the genre's naming habits (README, "Agencies
 and programs"). Vocabulary is data in kg/vocab: national_agencies, department_abbreviations,
 enterprises, generic_organizations, national_programs, program_heads, program_verbs,
-generic_program_words, program_blockers.
+generic_program_words, program_blockers, free_trade_zones.
 
 Agencies are specific organizations only:
 - central bodies named in national_agencies.tsv (国务院, 党中央, 海关总署);
@@ -11,7 +11,9 @@ Agencies are specific organizations only:
   the written short forms are aliases;
 - an enterprise, university or institute with a proper name: a place written at its start
   (安徽高等研究院, 广西关键金属产业发展集团), 中国…, or a nationally known name (enterprises.tsv).
-  Classes of organizations (上市公司, 商业银行, 平台公司) are never agencies.
+  Classes of organizations (上市公司, 商业银行, 平台公司) are never agencies;
+- a body written after its parent (中国科学院…研究所, …分行, …调查队: `body_of`, a superior link),
+  a group's company of a place (中车齐齐哈尔车辆有限公司), a zone's committee (…高新区管委会).
 
 Programs are named plans, strategies, campaigns, projects, zones, events and brands:
 - a name in quotes followed by a head (“双百双新”项目, “132”总体工作部署), quoted after a verb
@@ -20,8 +22,10 @@ Programs are named plans, strategies, campaigns, projects, zones, events and bra
   are not all generic (重大项目, 民生工程 name nothing);
 - each item of a list sharing one head (九龙川、唐家河等煤矿 -> 九龙川煤矿, 唐家河煤矿);
 - nationwide strategies and campaigns (national_programs.tsv: 一带一路, 城市更新行动, “两重”).
-A local program belongs to the place written before it, else to the document's subject place;
-a nationwide one is one entity for the whole corpus.
+A local program belongs to the place it opens with or that is written before it in its clause
+(a province's written before its description too), its stated site (…项目在克东县建成投产:
+`site`), else the document's subject place; a nationwide one is one entity for the whole corpus;
+a bare 自贸试验区 is the province's own (free_trade_zones.tsv).
 """
 from __future__ import annotations
 
@@ -171,6 +175,7 @@ _ENTERPRISE_LIST = re.compile(r"等(?:一批|\d+家)?(?:龙头|链主|重点|骨
 
 
 _ZONE_COMMITTEE = re.compile(r"管委会|管理委员会")
+_BARE_ZONE_WORD = re.compile(r"(?:高新区|高新技术产业开发区|经开区|经济技术开发区|开发区|综合保税区|保税区|自贸区|新区|产业园|工业园)")
 _ZONE_HEAD = re.compile(r"(?:区|园|城|港|基地)$")
 
 
@@ -185,9 +190,11 @@ def _zone_committees(text: str, mentions: list[PlaceMention], home: Home) -> lis
             continue
         start = m.start() - len(zone)
         written = next((p.place for p in mentions if p.start == start and not p.deictic), None)
-        name = text[start:m.end()]
-        out.append(EntityMention("Agency", start, m.end(), name, name, written or home.subject or home.default,
-                                 aliases={name}))
+        name = surface = text[start:m.end()]
+        place = written or home.subject or home.default
+        if written is None and _BARE_ZONE_WORD.match(zone) and place is not None:
+            name = place.name + name  # 高新区管委会 in 常德's notice is 常德市高新区管委会, not every city's
+        out.append(EntityMention("Agency", start, m.end(), name, surface, place, aliases={name, surface}))
     return out
 
 
@@ -291,6 +298,12 @@ _LONGER_BODY = re.compile(rf"(?!(?:集团)?(?:股份)?有限(?:责任)?公司|�
                           rf"(?:有限责任公司|股份有限公司|(?<!分)有限公司|行业协会|协会|学会|商会)")
 
 
+def _pseg(words: str):
+    import jieba.posseg as pseg
+
+    return list(pseg.cut(words))
+
+
 def _central_bodies(text: str) -> list[EntityMention]:
     out = []
     table, pattern = _national_agencies()
@@ -308,6 +321,9 @@ def _central_bodies(text: str) -> list[EntityMention]:
             continue  # a two-character name inside a longer word (江淮 in 江淮英才计划)
         canonical, forms = table[m.group(0)]
         longer = _LONGER_BODY.match(text, m.end())
+        if longer and (_has_verb(longer.group(0)) or _NOT_ORG_BODY.search(longer.group(0))
+                       or any(w.flag.startswith("v") for w in _pseg(longer.group(0)[:4]))):
+            longer = None  # 国家电投牵头组建江苏新能源有限公司: a clause, not a name
         if longer:  # 中远海运川崎船舶工程有限公司, 中国船舶工业行业协会: another body, named with the brand
             written = text[m.start():longer.end()]
             out.append(EntityMention("Agency", m.start(), longer.end(), written, written, aliases={written}))
@@ -529,14 +545,15 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home,
             place = _anchor_place(anchor.group(0), home)
             if place is not None:  # 市现代农业示范园项目 -> 郑州市现代农业示范园项目
                 p.aliases.add(p.name)
-                p.name, p.place = place.name + p.name[1:], place
+                p.name = place.name + p.name[1:]
+                p.place = p.place if p.site is not None else place  # a stated site stays the place
     return programs
 
 
 # a project's site as a sentence states it: X项目在克东县建成投产, X项目落户新区, 位于遂川县的X,
 # 在北滘镇投资建设的X
 _SITE_AFTER = re.compile(r"(?:已|正式|顺利|成功)?(?:在|落户|落地于?|位于|选址于?)")
-_SITE_VERB = re.compile(r"(?:[^，。；、区园湾港城镇]{0,2}?)(?:建成|开工|投产|落地|落户|开建|动工|实施|建设|竣工|[，。；]|$)")
+_SITE_VERB = re.compile(r"(?:[^，。；、区园湾港城镇]{0,2}?)(?:建成|开工|投产|落地|落户|开建|动工|实施|建设|竣工)|[，。；]|$")
 _SITE_BEFORE = re.compile(r"(?:投资)?(?:建设|新建|实施|落户|布局)?的$")
 
 
@@ -548,9 +565,9 @@ def _stated_site(text: str, p: EntityMention, named: list[PlaceMention]):
         if m is not None and _SITE_VERB.match(text, m.end):
             return m.place, (p.start, m.end)
     for m in named:
-        if m.end <= p.start and p.start - m.end <= 6 and _SITE_BEFORE.search(text[m.end:p.start]) \
-                and re.search(r"(?:在|位于|落户)$", text[max(0, m.start - 2):m.start]):
-            return m.place, (m.start - (2 if text[m.start - 2:m.start] == "位于" else 1), p.end)
+        cue = re.search(r"(?:在|位于|落户)$", text[max(0, m.start - 2):m.start])
+        if m.end <= p.start and p.start - m.end <= 6 and _SITE_BEFORE.search(text[m.end:p.start]) and cue:
+            return m.place, (m.start - len(cue.group(0)), p.end)
     return None
 
 
@@ -559,8 +576,9 @@ _LOCAL_HEAD = re.compile(r"(?:区|港|基地|园|城|中心|枢纽|机场|站|�
 
 
 def _after_agency(text: str, p: EntityMention, agencies) -> EntityMention:
-    """A program's name that opens with an agency's name is the program of that agency: the
-    program is named by what follows (…研究所液态阳光项目 -> 液态阳光项目)."""
+    """A program's name that opens with an agency's name: where a verb stands between them, the
+    program is what follows the verb (…学院建设锂电实训基地 -> 锂电实训基地); else the owner stays in
+    the name (绍兴市上虞人民医院医技综合楼工程), what follows it an alias."""
     for a in agencies:
         if a.start == p.start and a.end < p.end - 3 and p.surface == p.name == text[p.start:p.end]:
             rest = text[a.end:p.end]
@@ -640,7 +658,7 @@ def _quoted_programs(text: str) -> list[EntityMention]:
         end = run[-1].end()
         if re.match(rf"(?:{blockers})", text[end:]):
             continue
-        if re.match(rf"[{_HAN}]{{0,6}}?(?:项目|工程)之一", text[end:]):
+        if _ONE_OF.match(text, end):
             continue  # 成为…“渔光互补”项目之一: one of a kind
         tail = re.match(r"等", text[end:]) and end + 1 or end
         head = _head_after(text, tail, quoted=True)
@@ -674,6 +692,10 @@ def _quoted_programs(text: str) -> list[EntityMention]:
     return out
 
 
+_VERB_PLAN = re.compile(r"[于在将到]|\d")  # 一期工程计划2027年建成: 计划 is the verb
+_COUNT_AFTER = re.compile(r"\d+个")
+_ONE_OF = re.compile(rf"[{_HAN}]{{0,6}}?(?:项目|工程)之一")
+_QUOTED_AFTER = re.compile(r"“[^”]{1,20}”[^，。；“]{0,6}?(?:工程|行动|计划|项目|战略|活动)")
 _QUOTED_PHASE = re.compile(r"[一二三四五六七八九十]期(?:项目|工程)?|[（(][一二三四五六七八九十]期[）)]")
 
 
@@ -704,7 +726,7 @@ def _strip_introducers(seg: str) -> str:
     by_length = sorted(verbs, key=len, reverse=True)
     seg = _LIST_MARKER.sub("", seg)  # 九是…工程, 一要…行动
     seg = re.sub(rf"^好(?=[{_HAN}])", "", seg)  # 落实好…: the verb's complement
-    seg = re.split(r"(?<=[区园县市团司镇乡])(?:投资|规划)?建设|在[\u4e00-\u9fa5]{2,8}?(?:投资|规划)?建设", seg)[-1]
+    seg = re.split(r"(?<=[区园县团司镇乡])(?:投资|规划)?建设(?=[\u4e00-\u9fa5]{2})|(?<![现存所实正])在[\u4e00-\u9fa5]{2,8}?(?:投资|规划)?建设", seg)[-1]
     # 潍坊高新区建设微电子产业园三期工程, 在保定建设全球研发中心二期工程: what is built is the name
     built_in = re.match(rf"([{_HAN}]{{2,8}}?)(?:投资|规划)?建设(?=[{_HAN}]{{4}})", seg)
     if built_in and _is_place_name(built_in.group(1)):
@@ -727,6 +749,8 @@ def _strip_leading(seg: str, verbs: dict, by_length: list) -> str:
                 continue  # 加大以工代赈政策: 以 is a verb only where it opens the clause
             if seg.startswith(v) and len(seg) > len(v):
                 rest = seg[len(v):]
+                if rest.startswith("性"):
+                    continue  # 保障性安居工程: 保障性 is an adjective of the name, not a verb
                 if verbs[v] == "adverb" and not any(rest.startswith(w) for w in verbs):
                     continue  # 高质量参保行动: an adverb-like word that is part of the name
                 seg, changed = rest, True
@@ -750,7 +774,7 @@ def _specific(body: str, least: int = 2) -> bool:
     return len(re.findall(f"[{_HAN}A-Za-z]", rest)) >= least  # (襄阳市2026年一季度重大项目; 湘潭经开区 is one)
 
 
-_SECTION = rf"(?:[（(][{_HAN}]{{1,4}}段[）)]|[{_HAN}]{{2,3}}段)"  # 沪渝蓉高铁武宜段, …铁路（襄阳段）
+_SECTION = rf"(?:[（(][{_HAN}]{{1,4}}段[）)]|(?![{_HAN}]{{0,2}}[阶路地区时手]段)[{_HAN}]{{2,3}}段)"  # 沪渝蓉高铁武宜段, …铁路（襄阳段）
 _PHASE = (rf"(?:[东西南北]延(?:伸线|线|段)?|[东西南北中]段|{_SECTION})?"
           r"(?:[一二三四五六七八九十]期|第[一二三四五六七八九十\d]+跑道|T\d[A-Z]?航站楼)?"
           r"(?:改扩建|扩建|新建(?=工程|项目))?(?:工程|项目)?")  # 2号线西延二期, 武宿机场三期改扩建, 宝安国际机场第三跑道
@@ -764,7 +788,7 @@ _TECH_NUMBER = re.compile(r"^\d+(?:千伏|万吨|吨|千瓦|万千瓦|米)")
 def _headed_programs(text: str) -> list[EntityMention]:
     heads = _heads()
     unquoted = [h for h, w in heads.items() if w != "quoted"]
-    pattern = re.compile(rf"({_alternation(unquoted)})(?![师院学化量款措施资金单导矿性型]|博物|公园|合作|伙伴|集团|公司|制度|机制|之一|[{_HAN}]{{0,4}}目标|\d{{4}}年)")
+    pattern = re.compile(rf"({_alternation(unquoted)})(?![师院学化量款措施资金单导矿性型]|博物|公园|合作|伙伴|集团|公司|制度|机制|之一|[{_HAN}]{{0,3}}目标|\d{{4}}年)")
     out = []
     for m in pattern.finditer(text):
         head, where = m.group(1), heads[m.group(1)]
@@ -779,12 +803,12 @@ def _headed_programs(text: str) -> list[EntityMention]:
                 end += 2  # 瑞立集团汽车电子电气系统产业园项目: the park's project
         if text[end:end + 1] == "”":
             continue  # inside quotes: a quoted name (“十项行动”) is read as one
-        title = text.rfind("《", 0, m.start())
-        if title > text.rfind("》", 0, m.start()) and not text.startswith("》", end):
+        title = text.rfind("《", max(0, m.start() - 60), m.start())
+        if title >= 0 and title > text.rfind("》", title, m.start()) and not text.startswith("》", end):
             continue  # 《…重点项目库》: a head inside a cited title that does not end it
-        if head == "计划" and re.match(r"[于在将到]|\d", text[m.end():]):
+        if head == "计划" and _VERB_PLAN.match(text, m.end()):
             continue  # 一期工程计划2027年建成: 计划 is the verb
-        if head == "项目" and re.match(r"\d+个", text[end:]):
+        if head == "项目" and _COUNT_AFTER.match(text, end):
             continue  # 完成古城历史风貌片区保护更新项目23个: a class of projects counted, not one named
         left = _name_start(text, m.start())
         if left > 0 and text[left - 1] in "的“”" and not (text[left - 1] == "的" and head.endswith("区")
@@ -973,7 +997,7 @@ def _items_before(text: str, end: int) -> list[tuple[int, int]]:
 
 
 _NOT_NAME = re.compile(r"把|作为|将|是|成为|通过|这一|不仅|基于|首个|首座|首条|[一大]批|一系列|被|评为|\d+个|"
-                       r"我们|我[省市区县]|看到|该项目|该工程|位于|(?<!面)向|年内|下属|所属|旗下")  # a clause, not a name
+                       r"我们|我[省市区县]|看到|该项目|该工程|位于|^向|年向|年内|下属|所属|旗下")  # a clause, not a name
 _LIST_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+[是要]|其[一二三四五六七八九十]是|第[一二三四五六七八九十]+是)")
 _CATEGORY_WORDS = ("领域", "方面", "行业", "群体", "企业", "产业", "因素")
 
@@ -987,7 +1011,8 @@ def _common_word(item: str) -> bool:
     return jieba.dt.FREQ.get(item, 0) >= 1000 if len(jieba.lcut(item)) == 1 else False
 
 
-_MONEY_OR_SITE = re.compile(rf"(?:投资|规模)[约近超达]?[\d.]+[万亿]*元$|(?:位于|在|落户)[{_HAN}]{{2,8}}?(?:投资)?(?:建设|新建|实施)?$")
+_MONEY_OR_SITE = re.compile(rf"(?:投资|规模)[约近超达]?[\d.]+[万亿]*元$|(?:位于|落户)[{_HAN}]{{2,8}}$"
+                            rf"|(?<![现存所实正])在[{_HAN}]{{2,8}}?(?:投资)?(?:建设|新建|实施)$")
 _CAPACITY = re.compile(r"(?:[一二三四五六七八九十]期)?年产能?[\d.]+")  # (二期)年产90万吨…
 _CLAUSE_END = re.compile(r"(?:新?签约|新?开工|新?竣工|新?投产|新?落地|新?引进|招引|储备|谋划)$")
 _KIND_OF = re.compile(r"类$|类型$")  # 轨道交通等常规建设类项目: kinds of projects, not names
@@ -1078,10 +1103,11 @@ def _national_mentions(text: str) -> list[EntityMention]:
         if len(form.strip("“”")) <= 2 and not quoted:
             continue
         if not quoted and after and re.match(f"[{_HAN}]", after[0]) and not re.match(heads, after) \
-                and not re.search(r"(?:项目|工程|行动)$", form):  # 城市更新行动的子项目, 山水林田湖草项目补助资金
+                and not re.search(r"(?:项目|工程|行动)$", form) \
+                and not (after[0] == "的" and re.search(f"(?:{heads})$", form)):  # 城市更新行动的子项目, 山水林田湖草项目补助资金
             # (质量强国建设领军企业 is a class of firms: 建设 does not close a name)
             continue
-        if not quoted and re.match(r"“[^”]{1,20}”[^，。；“]{0,6}?(?:工程|行动|计划|项目|战略|活动)", text[m.end():]):
+        if not quoted and _QUOTED_AFTER.match(text, m.end()):
             continue  # 乡村振兴“百村示范…”工程: the start of a quoted program's name
         if re.search(r"(?:赴|到|去|来自|前往|深耕|面向)$", text[max(0, m.start() - 2):m.start()]) and not quoted:
             continue  # 赴粤港澳大湾区、长三角开展招商: the region as a place

@@ -145,7 +145,7 @@ def _responsible(text, agencies, programs, by_start, by_end) -> list[Relation]:
             by = text[max(s_start, run[0].start - 1):run[0].start] == "由"
             leaders, helpers = list(run), []
             rest = text[after:s_end]
-            # A会同/联合/配合 B…: B takes part (联合 with a lead named first: both lead)
+            # A会同/联合/配合 B…: B takes part (A携手B…: both lead)
             with_m = re.match(rf"(?:{_alt('with')})|(?:{_alt('together')})", rest)
             if with_m:
                 second = _run_after(text, after + with_m.end(), by_start, s_end)
@@ -308,9 +308,8 @@ def _named_superiors(agencies) -> list[Relation]:
     out = []
     for a in agencies:
         x = a
-        while x.body_of is not None:
-            if not x.name.endswith("医院"):
-                out.append(Relation("superior", _ref(x), _ref(x.body_of), x.start, x.end, named=x.body_of))
+        while x.body_of is not None and not x.name.endswith("医院"):  # (nor does the chain above it go on)
+            out.append(Relation("superior", _ref(x), _ref(x.body_of), x.start, x.end, named=x.body_of))
             x = x.body_of
     return out
 
