@@ -448,11 +448,15 @@ def test_a_rank_a_season_a_plan_word_and_policy_wording_name_nothing(tmp_path):
     assert not any(p.startswith("省级") or "春季" in p or "投资计划" in p or "各项政策" in p for p in programs)
 
 
-def test_what_a_zone_or_a_company_builds_is_the_name(tmp_path):
-    ex = extraction(tmp_path, "支持蓝思科技在浏阳经开区建设智能终端产业园三期工程，湘江新区建设岳麓山大学科技城二期项目。",
-                    place="长沙市")
-    programs = names(ex, "Program")
-    assert {"智能终端产业园三期工程", "岳麓山大学科技城二期项目"} <= programs
+@pytest.mark.parametrize("text, place, built", [
+    ("支持蓝思科技在浏阳经开区建设智能终端产业园三期工程，湘江新区建设岳麓山大学科技城二期项目。", "长沙市",
+     {"智能终端产业园三期工程", "岳麓山大学科技城二期项目"}),  # what a zone or a company builds
+    ("支持长城汽车在保定建设全球研发中心二期工程，在涿州市、高碑店市规划建设汽车零部件配套产业园。", "保定市",
+     {"全球研发中心二期工程", "汽车零部件配套产业园"}),  # what is planned and built in a place
+])
+def test_what_is_built_is_the_name(tmp_path, text, place, built):
+    programs = names(extraction(tmp_path, text, place=place), "Program")
+    assert built <= programs
     assert not any("建设" in p for p in programs)
 
 
@@ -498,14 +502,6 @@ def test_a_national_strategy_named_with_its_kind_and_a_national_form_before_a_qu
     assert programs["长三角一体化发展"].national
     assert "乡村振兴“百村示范、千村提升”工程" in programs
     assert "乡村振兴战略" not in programs
-
-
-def test_what_is_planned_and_built_in_a_place_is_the_name(tmp_path):
-    ex = extraction(tmp_path, "支持长城汽车在保定建设全球研发中心二期工程，在涿州市、高碑店市规划建设汽车零部件配套产业园。",
-                    place="保定市")
-    programs = names(ex, "Program")
-    assert {"全球研发中心二期工程", "汽车零部件配套产业园"} <= programs
-    assert not any("建设" in p for p in programs)
 
 
 def test_round_counts_metaphors_verbs_and_plan_words_around_names(tmp_path):

@@ -10,10 +10,20 @@ from kg.ingest import read_document
 HEAD = "益阳市2026年政府工作报告\n"
 
 
-def relations(tmp_path, body: str) -> set[tuple[str, str, str]]:
+def extracted(tmp_path, body: str):
+    """The extraction of one report of HEAD + body."""
     path = tmp_path / "yiyang_2026_gov_work_report.txt"
     path.write_text(HEAD + body, encoding="utf-8")
-    ex = extract_document(read_document(path))
+    return extract_document(read_document(path))
+
+
+def program_figures(ex) -> set[tuple[str, str]]:
+    """(program, value) of every figure linked to a program."""
+    return {(ex.entities[("Program", o.program)].name, str(o.value)) for o in ex.observations if o.program}
+
+
+def relations(tmp_path, body: str) -> set[tuple[str, str, str]]:
+    ex = extracted(tmp_path, body)
 
     def name(ref):
         kind, key = ref
@@ -202,10 +212,8 @@ def test_a_projects_site_as_stated(tmp_path):
 
 
 def test_the_money_of_a_project_after_it_starts_and_after_this_project(tmp_path):
-    path = tmp_path / "yiyang_2026_gov_work_report.txt"
-    path.write_text(HEAD + "益阳南站综合枢纽工程开工，总投资13.8亿元。资阳大道改造项目开工。该项目总投资5.3亿元。", encoding="utf-8")
-    ex = extract_document(read_document(path))
-    money = {(ex.entities[("Program", o.program)].name, str(o.value)) for o in ex.observations if o.program}
+    ex = extracted(tmp_path, "益阳南站综合枢纽工程开工，总投资13.8亿元。资阳大道改造项目开工。该项目总投资5.3亿元。")
+    money = program_figures(ex)
     assert {("益阳南站综合枢纽工程", "13.8"), ("资阳大道改造项目", "5.3")} <= money
 
 
@@ -215,9 +223,7 @@ def test_co_hosts_of_a_fair_where_deals_are_signed_made_no_agreement(tmp_path):
 
 
 def test_money_of_projects_inside_a_program_is_not_the_programs(tmp_path):
-    path = tmp_path / "yiyang_2026_gov_work_report.txt"
-    path.write_text(HEAD + "全年纳入湖南省“十大产业项目”工程的重大项目完成投资412亿元。", encoding="utf-8")
-    ex = extract_document(read_document(path))
+    ex = extracted(tmp_path, "全年纳入湖南省“十大产业项目”工程的重大项目完成投资412亿元。")
     assert not [o for o in ex.observations if o.program is not None]
 
 
@@ -233,35 +239,26 @@ def test_a_site_named_inside_a_longer_place_name_is_no_site(tmp_path):
 
 
 def test_the_money_of_this_project_is_not_of_one_named_in_another_sentence(tmp_path):
-    path = tmp_path / "yiyang_2026_gov_work_report.txt"
-    path.write_text(HEAD + "同时签约的还有资阳大道改造项目。湘窖酒业与桃江县签约，实施年产2万吨白酒酿造及储酒能力提升项目，"
-                           "该项目总投资22亿元。益阳东部新区、益阳高新区获得奖补资金共计2.4亿元。确保益南高速公路益阳段改扩建工程完成年度投资12亿元。",
-                    encoding="utf-8")
-    ex = extract_document(read_document(path))
-    money = {(ex.entities[("Program", o.program)].name, str(o.value)) for o in ex.observations if o.program}
+    ex = extracted(tmp_path, "同时签约的还有资阳大道改造项目。湘窖酒业与桃江县签约，实施年产2万吨白酒酿造及储酒能力提升项目，"
+                             "该项目总投资22亿元。益阳东部新区、益阳高新区获得奖补资金共计2.4亿元。确保益南高速公路益阳段改扩建工程完成年度投资12亿元。")
+    money = program_figures(ex)
     assert not any(v in ("22", "2.4") for _n, v in money)
     assert ("益南高速公路益阳段改扩建工程", "12") in money
 
 
 def test_the_money_before_a_project_is_labelled_as_its_own(tmp_path):
-    path = tmp_path / "yiyang_2026_gov_work_report.txt"
-    path.write_text(HEAD + "年产800台智能农机项目建成投产；总投资56亿元的益阳新能源重卡整车基地项目完成主体工程。", encoding="utf-8")
-    ex = extract_document(read_document(path))
+    ex = extracted(tmp_path, "年产800台智能农机项目建成投产；总投资56亿元的益阳新能源重卡整车基地项目完成主体工程。")
     obs = next(o for o in ex.observations if str(o.value) == "56")
     assert obs.metric == "总投资" and ex.entities[("Program", obs.program)].name == "益阳新能源重卡整车基地项目"
 
 
 def test_money_before_two_projects_is_neither_ones(tmp_path):
-    path = tmp_path / "yiyang_2026_gov_work_report.txt"
-    path.write_text(HEAD + "加快总投资36亿元的年产20万吨铝合金零部件项目和年产15万吨高端铝型材项目落地投产。", encoding="utf-8")
-    ex = extract_document(read_document(path))
+    ex = extracted(tmp_path, "加快总投资36亿元的年产20万吨铝合金零部件项目和年产15万吨高端铝型材项目落地投产。")
     assert not [o for o in ex.observations if o.program is not None and "元" in o.unit]
 
 
 def test_each_list_item_keeps_its_own_count_and_a_signing_city_is_no_site(tmp_path):
-    path = tmp_path / "yiyang_2026_gov_work_report.txt"
-    path.write_text(HEAD + "推进“双百双新”项目634个、“万企兴万村”项目856个。资阳大道改造项目在长沙签约，总投资5亿元。", encoding="utf-8")
-    ex = extract_document(read_document(path))
-    counts = {(ex.entities[("Program", o.program)].name, str(o.value)) for o in ex.observations if o.program}
+    ex = extracted(tmp_path, "推进“双百双新”项目634个、“万企兴万村”项目856个。资阳大道改造项目在长沙签约，总投资5亿元。")
+    counts = program_figures(ex)
     assert ("“万企兴万村”项目", "856") in counts  # the second item's own count
     assert not any(r.kind == "located" for _d, r in ex.relations)

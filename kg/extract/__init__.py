@@ -13,7 +13,7 @@ from .entities import EntityMention, find_abbreviations, find_agencies, find_pro
 from .numbers import decimal_text
 from .observations import Observation, document_context, extract_observations
 from .places import Place, find_places, gazetteer
-from .relations import Relation, find_relations
+from .relations import Relation, _sentence, find_relations
 
 
 @dataclass
@@ -300,7 +300,7 @@ def _counted_programs(text: str, observations, programs: list[EntityMention]):
         before = re.search(r"(?:该|此)(?:项目|工程)$", text[max(0, obs.start - 3):obs.start])
         this = obs.start - 3 if before else obs.start if re.match(r"(?:该|此)(?:项目|工程)", text[obs.start:obs.end]) else None
         if this is not None:  # …项目开工。该项目总投资53亿元: the project just named
-            opening = max(text.rfind(c, 0, this) for c in "。；！？\n") + 1
+            opening = _sentence(text, this)[0]
             # the project just named: in this sentence, or the last sentence's where this one names
             # no other before 该项目 (…实施年产2万吨…项目，该项目总投资: not the one named before)
             named = [p for p in programs if p.end <= this and this - p.end <= 80

@@ -40,6 +40,7 @@ _HAN = "\u4e00-\u9fa5"
 _NAME_CHAR = rf"[{_HAN}A-Za-z0-9+×·]"
 _CONNECTORS = "和与及、经由从在向据对同会为将把被，；：（("  # may stand before a bare 省/市 anchor
 # self-standing organization suffixes (after a written place or 中国)
+_LEGAL_SUFFIX = re.compile(r"(?:集团)?(?:股份)?有限(?:责任)?公司|股份公司")  # …股份有限公司 after a name
 _ORG_SUFFIX = (r"集团有限公司|股份有限公司|有限责任公司|有限公司|集团|公司|银行|交易所|研究院|科学院|研究所|监管分局|调查队|"
                r"大学|学院|实验室|医院|海关|仲裁院")
 _NOT_ORG_AFTER = r"[生城园区路站化制性长]|科技园|科技城"  # 大学生, 大学城, 公司化 are not names
@@ -294,7 +295,7 @@ def _with_sub_body(text: str, a: EntityMention) -> EntityMention:
                          national=a.national, body_of=a)
 
 
-_LONGER_BODY = re.compile(rf"(?!(?:集团)?(?:股份)?有限(?:责任)?公司|股份公司)(?:(?![的和与及])[{_HAN}]){{2,10}}?"
+_LONGER_BODY = re.compile(rf"(?!{_LEGAL_SUFFIX.pattern})(?:(?![的和与及])[{_HAN}]){{2,10}}?"
                           rf"(?:有限责任公司|股份有限公司|(?<!分)有限公司|行业协会|协会|学会|商会)")
 
 
@@ -459,7 +460,6 @@ def _named_organizations(text: str, mentions: list[PlaceMention], home: Home) ->
     return out
 
 
-_LEGAL_SUFFIX = re.compile(r"(?:集团)?(?:股份)?有限(?:责任)?公司|股份公司")
 
 
 def _brand_before(text: str, start: int) -> int | None:
@@ -703,8 +703,6 @@ def _name_prefix(text: str, quote_start: int) -> str:
     """The words written right before a quoted name that belong to it (黄河“几字弯”…, 电子信息产业
     “强链延链”…): two to six characters after the clause's verbs and after any earlier head, no
     verb, body, count or 全/各/我 among them."""
-    import jieba.posseg as pseg
-
     seg = _strip_introducers(text[_name_start(text, quote_start, 10):quote_start])
     heads = list(_head_anywhere().finditer(seg))
     if heads:
@@ -714,7 +712,7 @@ def _name_prefix(text: str, quote_start: int) -> str:
     if re.search(r"[一二三四五六七八九十\d]+[期批次届个轮]$", seg):
         return ""  # 四期“三个一批”项目建设活动: the fourth round, not a name's words
     if not 2 <= len(seg) <= 6 or seg in _verbs() or re.match(r"[全各我本该这每]", seg) or re.search(r"[局厅委办\d]|政府", seg) \
-            or any(w.flag.startswith("v") or w.flag in ("p", "c", "d", "m", "r") for w in pseg.cut(seg)):
+            or any(w.flag.startswith("v") or w.flag in ("p", "c", "d", "m", "r") for w in _pseg(seg)):
         return ""
     return seg
 
