@@ -85,7 +85,7 @@ def main() -> int:
                 results[f"cold {name}"] = timed_build(args.corpus, work / f"cold-{jobs}", cache, jobs)
                 shutil.rmtree(cache, ignore_errors=True)
             if args.ray:
-                from kg.cluster import LocalCluster
+                from kg.build.cluster import LocalCluster
 
                 cluster = LocalCluster(work) if args.ray == "here" else None
                 try:

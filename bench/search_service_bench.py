@@ -50,7 +50,7 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
 
     import kg
-    from kg import search_service
+    from kg.query import search_service
 
     graph = kg.open(args.workspace)
     print(f"{args.workspace}: {len(graph.sparql('SELECT ?d WHERE { ?d a gk:Document }'))} documents; "

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import KnowledgeGraph, open  # noqa: A004 -- kg.open() is the public entry point
-from .build import build
-from .errors import InputError, KGError, QueryError, WorkspaceError
+from kg.query.knowledge_graph import KnowledgeGraph, open  # noqa: A004 -- kg.open() is the public entry point
+from kg.build import build
+from kg.errors import InputError, KGError, QueryError, WorkspaceError
 
 __all__ = ["KnowledgeGraph", "open", "build", "KGError", "InputError", "QueryError", "WorkspaceError"]

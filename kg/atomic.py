@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import InputError
+from kg.errors import InputError
 
 
 def check_output(path: str | os.PathLike) -> Path:

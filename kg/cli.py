@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import KGError, QueryError
+from kg.errors import KGError, QueryError
 
 EXAMPLES = """examples:
   kg build                                  build .kg/ from data/corpus/
@@ -153,7 +153,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from . import __version__
+    from kg import __version__
 
     return __version__
 
@@ -164,7 +164,7 @@ def _read_query(arg: str) -> str:
     if arg.startswith("@"):
         path = Path(arg[1:])
         if not path.exists() and path.parent in (Path("."), Path("examples")):
-            from .resources import EXAMPLES_DIR
+            from kg.resources import EXAMPLES_DIR
 
             shipped = EXAMPLES_DIR / (path.name if path.suffix == ".rq" else path.name + ".rq")
             path = shipped if shipped.is_file() else path  # @examples/NAME.rq or @NAME: the shipped example
@@ -189,7 +189,7 @@ def cmd_build(args) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from .build import build
+    from kg.build import build
 
     err = Console(stderr=True)
     if args.quiet:
@@ -302,7 +302,7 @@ def _print_index_summary(build_dir) -> None:
 def cmd_sparql(args) -> int:
     import kg
 
-    from .graph import serialize_result
+    from kg.graph import serialize_result
 
     query = _read_query(args.query)
     result = kg.open(args.workspace).query_raw(query)
@@ -320,7 +320,7 @@ def _print_table(result) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .graph import PREFIXES, serialize_result
+    from kg.graph import PREFIXES, serialize_result
 
     console = Console()
     if isinstance(result, ox.QueryBoolean):
@@ -353,8 +353,8 @@ def _print_table(result) -> None:
 def cmd_ask(args) -> int:
     import kg
 
-    from .ask import format_text
-    from .search import check_k
+    from kg.query.ask import format_text
+    from kg.query.search import check_k
 
     result = kg.open(args.workspace).ask(args.question, k=check_k(args.k), explain=args.explain,
                                          **_filter_args(args))
@@ -409,7 +409,7 @@ def cmd_compare(args) -> int:
 
 
 def cmd_doctor(args) -> int:
-    from .doctor import run_checks
+    from kg.build.doctor import run_checks
 
     checks = run_checks(args.workspace, model=not args.no_model)
     if args.format == "json":
@@ -473,8 +473,8 @@ def _filter_args(args) -> dict:
 def cmd_search(args) -> int:
     import kg
 
-    from .errors import InputError
-    from .search import NO_MATCH, check_k
+    from kg.errors import InputError
+    from kg.query.search import NO_MATCH, check_k
 
     k = check_k(args.k)
     fmt = args.format or ("json" if args.query == "-" else "table")
@@ -511,7 +511,7 @@ def _print_hits(graph, query: str, hits: list[dict]) -> None:
 
     console = Console()
     if not hits:
-        from .search import NO_MATCH
+        from kg.query.search import NO_MATCH
 
         console.print(NO_MATCH)
         return
@@ -533,8 +533,8 @@ def _print_hits(graph, query: str, hits: list[dict]) -> None:
 def cmd_export(args) -> int:
     import kg
 
-    from .errors import InputError
-    from .export import ALL, check_format, check_max_nodes, check_output, check_types, export
+    from kg.errors import InputError
+    from kg.export import ALL, check_format, check_max_nodes, check_output, check_types, export
 
     if args.output is not None:
         check_output(args.output)
@@ -565,7 +565,7 @@ COMMANDS["export"] = cmd_export
 
 
 def cmd_serve(args) -> int:
-    from .server import serve
+    from kg.serve.app import serve
 
     serve(args.workspace, host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows,
           workers=args.workers, memory_mb=args.max_memory, quiet=args.quiet)

@@ -26,7 +26,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import WorkspaceError
+from kg.errors import WorkspaceError
 
 DEFAULT_WORKSPACE = Path(".kg")
 MANIFEST = "manifest.json"

@@ -8,7 +8,7 @@ import os
 import numpy as np
 import pytest
 
-from kg.cluster import LocalCluster, free_port
+from kg.build.cluster import LocalCluster, free_port
 
 from .conftest import CORPUS, run_kg
 from .test_incremental import _triples

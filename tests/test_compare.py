@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.compare import detect
+from kg.query.compare import detect
 
 MINI = Path(__file__).parent / "fixtures" / "provinces_mini"
 

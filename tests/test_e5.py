@@ -8,8 +8,8 @@ import os
 import numpy as np
 import pytest
 
-from kg import e5
-from kg import vectors as kv
+from kg.index import e5
+from kg.index import vectors as kv
 
 SENTENCES = [
     "2024年，全省地区生产总值增长5.4%，一般公共预算收入412.8亿元。",

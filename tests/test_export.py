@@ -15,7 +15,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from kg.export import FORMATS, OBSERVATION, select, to_networkx
-from kg.export_html import script_json
+from kg.export.html import script_json
 
 from .conftest import ROOT, run_kg
 

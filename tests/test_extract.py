@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from kg.extract import extract, find_conflicts
 from kg.extract.numbers import find_quantities
-from kg.extract.places import Home, find_home, find_places, gazetteer
+from kg.gazetteer import Home, find_home, find_places, gazetteer
 from kg.ingest import read_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "other_city"

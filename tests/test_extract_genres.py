@@ -308,7 +308,7 @@ def test_any_text_of_the_genres_extracts_without_an_exception(tmp_path, pieces):
     except InputError:
         return  # refused at ingest with a reason (empty after normalization)
     from kg.extract import _extract_document, Extraction
-    from kg.extract.places import gazetteer
+    from kg.gazetteer import gazetteer
 
     _extract_document(doc, gazetteer(), Extraction())  # raises if any rule does
 

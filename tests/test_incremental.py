@@ -80,7 +80,7 @@ def test_documents_extracted_by_two_processes_give_the_same_workspace(tmp_path, 
     # passages, words and BM25 ranking (bm25s numbers its vocabulary in a process's hash order)
     for name in ("passages.json", "userdict.txt"):
         assert (serial.build_dir / "search" / name).read_bytes() == (parallel.build_dir / "search" / name).read_bytes()
-    from kg.search import Searcher
+    from kg.query.search import Searcher
 
     searchers = [Searcher(r.build_dir) for r in (serial, parallel)]
     for question in ("城镇新增就业", "地区生产总值增长"):

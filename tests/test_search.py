@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import kg
-from kg import vectors as kv
+from kg.index import vectors as kv
 from kg.errors import InputError
-from kg.search import Searcher, passage_status, query_intent
+from kg.query.search import Searcher, passage_status, query_intent
 
 from .conftest import one_line_error, run_kg
 
@@ -250,7 +250,7 @@ def test_exact_index_below_threshold_hnsw_above_with_high_recall():
 def test_an_ivfpq_index_is_saved_loaded_and_searched(tmp_path, search_ws):
     """The whole search folder with an IVF-PQ index: written, opened as `kg search` opens it (the
     probe count restored), and the fused search finds what the exact index finds."""
-    from kg.search import write_search_files
+    from kg.query.search import write_search_files
 
     exact = Searcher(search_ws / "current")
     copies = 10_000 // exact.n + 1  # enough vectors to train 256 codes per sub-vector
@@ -434,7 +434,7 @@ def test_filters_on_the_cli_and_over_http(places_ws, places_graph):
 
     from fastapi.testclient import TestClient
 
-    from kg.server import ServerConfig, create_app
+    from kg.serve.app import ServerConfig, create_app
 
     with TestClient(create_app(places_graph, config=ServerConfig(workers=1, warm=False))) as http:
         r = http.get("/search", params={"q": "地区生产总值", "place": "郑州"})
@@ -455,7 +455,7 @@ def test_the_lexicon_is_the_graphs_names(kgraph):
 
     from kg.build import ingest_corpus
     from kg.extract import extract
-    from kg.search import lexicon_of
+    from kg.query.search import lexicon_of
 
     from .conftest import CORPUS
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import search_service
+from kg.query import search_service
 from kg.errors import QueryError
 
 from .conftest import ROOT, run_kg

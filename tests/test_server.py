@@ -325,7 +325,7 @@ def test_runaway_query_is_stopped_and_the_server_keeps_answering(http, server):
 def test_a_query_past_the_memory_limit_stops_only_its_worker(built_workspace):
     import asyncio
 
-    from kg.sparql_worker import WorkerPool
+    from kg.serve.sparql_worker import WorkerPool
 
     async def scenario():
         pool = WorkerPool(built_workspace / "current" / "store", size=1, timeout=60, max_rows=10, memory_mb=400)

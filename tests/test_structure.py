@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract.places import gazetteer
+from kg.gazetteer import gazetteer
 from kg.ingest import normalize_paragraphs, read_document
 from kg.structure import analyse, document_kind
 from kg.vocab import five_year_period, named_period

@@ -43,7 +43,7 @@ def main() -> None:
         return count(round_dir)
     from kg.extract import extract_document
     from kg.extract.entities import find_agencies, find_programs
-    from kg.extract.places import find_places, gazetteer
+    from kg.gazetteer import find_places, gazetteer
     from kg.ingest import read_document
     from kg.structure import analyse
 

@@ -9,11 +9,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .entities import EntityMention, find_abbreviations, find_agencies, find_programs
-from .numbers import decimal_text
-from .observations import Observation, document_context, extract_observations
-from .places import Place, find_places, gazetteer
-from .relations import Relation, _sentence, find_relations
+from kg.extract.entities import EntityMention, find_abbreviations, find_agencies, find_programs
+from kg.extract.numbers import decimal_text
+from kg.extract.observations import Observation, document_context, extract_observations
+from kg.gazetteer import Place, find_places, gazetteer
+from kg.extract.relations import Relation, _sentence, find_relations
 
 
 @dataclass
@@ -92,7 +92,7 @@ class DocumentPool:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        from ..forked import die_with_parent
+        from kg.forked import die_with_parent
 
         gazetteer()
         _warm_jieba()
@@ -212,7 +212,7 @@ def to_simplified(text: str) -> str:
 
 
 def _extract_document(doc, gaz, result: Extraction) -> None:
-    from ..structure import analyse
+    from kg.structure import analyse
 
     if os.environ.get("KG_FAIL_EXTRACTION") == doc.source_file:  # fault injection (tests)
         raise RuntimeError("injected failure")
@@ -265,7 +265,7 @@ def _extract_document(doc, gaz, result: Extraction) -> None:
                 entity.aliases.add(short)
     observations = extract_observations(doc, ctx, gaz)
     if getattr(doc, "tables", None):  # a table's rows are read by its headers, not by the prose rules
-        from .tables import table_observations
+        from kg.extract.tables import table_observations
 
         observations = [o for o in observations if not any(t.start <= o.start < t.end for t in doc.tables)]
         for span in doc.tables:

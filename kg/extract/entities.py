@@ -33,8 +33,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .. import vocab
-from .places import Home, Place, PlaceMention
+from kg import vocab
+from kg.gazetteer import Home, Place, PlaceMention
 
 _HAN = "\u4e00-\u9fa5"
 _NAME_CHAR = rf"[{_HAN}A-Za-z0-9+×·]"
@@ -418,7 +418,7 @@ def _stands_alone(text: str, pos: int) -> bool:
 
 def _named_organizations(text: str, mentions: list[PlaceMention], home: Home) -> list[EntityMention]:
     """Enterprises, universities, institutes whose name starts with a place (or 中国/省)."""
-    from .places import gazetteer
+    from kg.gazetteer import gazetteer
 
     out = []
     starts = [(m.start, m.end, m.place, m.surface) for m in mentions if not m.deictic]
@@ -760,7 +760,7 @@ def _strip_leading(seg: str, verbs: dict, by_length: list) -> str:
 def _specific(body: str, least: int = 2) -> bool:
     """Whether a name body says which program it is: something is left once generic words
     (重大, 重点, 民生, 抽水蓄能 …) are taken out; one-character ones only where they open it."""
-    from .places import gazetteer
+    from kg.gazetteer import gazetteer
 
     rest = body
     for w in sorted(_generic_words(), key=len, reverse=True):
@@ -1057,13 +1057,13 @@ def _good_body(body: str, head: str, where: str, listed: bool = False) -> bool:
 
 
 def _holds_place(body: str) -> bool:
-    from .places import gazetteer
+    from kg.gazetteer import gazetteer
 
     return any(len(m.group(0)) >= 2 for m in gazetteer().patterns.finditer(body))
 
 
 def _is_place_name(body: str) -> bool:
-    from .places import gazetteer
+    from kg.gazetteer import gazetteer
 
     m = gazetteer().patterns.fullmatch(body)
     return m is not None
@@ -1072,7 +1072,7 @@ def _is_place_name(body: str) -> bool:
 def _proper_start(body: str) -> bool:
     """Whether a project's name opens with a proper name (a place or a known enterprise), as
     洛阳石化百万吨乙烯项目 and 中石油一体化转型升级项目 do, not with a description."""
-    from .places import gazetteer
+    from kg.gazetteer import gazetteer
 
     _table, ent = _enterprises()
     if re.match(ent, body) or re.match(r"[省市区县](?!场|级|域|属|内|外)", body) or _CAPACITY.match(body):

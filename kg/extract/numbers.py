@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .. import vocab
+from kg import vocab
 
 MAGNITUDES = [("万亿", Decimal(10) ** 12), ("千亿", Decimal(10) ** 11), ("亿", Decimal(10) ** 8),
               ("千万", Decimal(10) ** 7), ("百万", Decimal(10) ** 6), ("万", Decimal(10) ** 4),

@@ -22,14 +22,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .numbers import Quantity, find_quantities
-from .places import Gazetteer, Home, Place, PlaceMention, find_places, most_specific
-from ..ingest import sentence_spans
-from ..vocab import five_year_period, named_period
+from kg.extract.numbers import Quantity, find_quantities
+from kg.gazetteer import Gazetteer, Home, Place, PlaceMention, find_places, most_specific
+from kg.ingest import sentence_spans
+from kg.vocab import five_year_period, named_period
 
 # ------------------------------------------------------------------ vocabulary of the genre
 
-from .. import vocab
+from kg import vocab
 
 _PLAN_WORDS = vocab.alternation("plan_words")
 _ACTUAL_WORDS = vocab.alternation("actual_words")
@@ -253,7 +253,7 @@ def document_context(doc, home: Home, structure=None) -> DocContext:
         report = structure.report_year
         return DocContext(doc.doc_id, doc.text, home, structure.reviewed_year, report, structure.is_report,
                           structure)
-    from ..ingest import dominant_year
+    from kg.ingest import dominant_year
 
     reporting = dominant_year(doc.text)
     work_report = bool(re.search(r"政府工作报告|向大会报告(?:政府)?工作", doc.text[:3000]))

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .numbers import normalize
-from .observations import Observation, assess, find_indicator
-from .places import find_places
+from kg.extract.numbers import normalize
+from kg.extract.observations import Observation, assess, find_indicator
+from kg.gazetteer import find_places
 
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d))\s*")
 _CHILD = re.compile(r"^(?:其中[：:]?|#+|＃+)\s*")
@@ -27,8 +27,8 @@ _UNIT_IN_LABEL = re.compile(r"[（(]([^（()）]{1,6})[）)]$")
 
 def table_observations(doc, span, ctx, gaz) -> list[Observation]:
     """The observations of one table of a document (span: kg.ingest.TableSpan)."""
-    from ..ingest import clean_line, fold_width
-    from ..ingest.tables import column_unit, strip_unit
+    from kg.ingest import clean_line, fold_width
+    from kg.ingest.tables import column_unit, strip_unit
 
     table = span.table
     home = ctx.home

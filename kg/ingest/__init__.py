@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
-from .formats import CORPUS_SUFFIXES, MEDIA_TYPES, PUBLISHED_SUFFIXES, TEXT_SUFFIXES, Published, Table, read_published
-from .tables import render_table
+from kg.errors import InputError
+from kg.ingest.formats import CORPUS_SUFFIXES, MEDIA_TYPES, PUBLISHED_SUFFIXES, TEXT_SUFFIXES, Published, Table, read_published
+from kg.ingest.tables import render_table
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # larger files are refused: a corpus of reports, not a dump
 PASSAGE_TARGET = 220  # characters; sentences are packed up to this size, never cut
@@ -249,7 +249,7 @@ def normalize_paragraphs(raw: str) -> list[str]:
 
 
 def _furniture_pattern() -> re.Pattern:
-    from .. import vocab
+    from kg import vocab
 
     return re.compile("|".join(f"(?:{row[1]})" for row in vocab.table("page_furniture")))
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import io
 import zipfile
 
-from ..errors import InputError
-from .formats import Published, Table
-from .tables import table_from_rows
+from kg.errors import InputError
+from kg.ingest.formats import Published, Table
+from kg.ingest.tables import table_from_rows
 
 
 def read_docx(data: bytes) -> Published:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import InputError
+from kg.errors import InputError
 
 TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
@@ -53,12 +53,12 @@ def read_published(suffix: str, data: bytes) -> Published:
     """The reader for a file name's suffix; raise InputError with a one-line reason."""
     suffix = suffix.lower()
     if suffix in HTML_SUFFIXES:
-        from .html_reader import read_html
+        from kg.ingest.html_reader import read_html
         return read_html(data)
     if suffix in PDF_SUFFIXES:
-        from .pdf_reader import read_pdf
+        from kg.ingest.pdf_reader import read_pdf
         return read_pdf(data)
     if suffix in DOCX_SUFFIXES:
-        from .docx_reader import read_docx
+        from kg.ingest.docx_reader import read_docx
         return read_docx(data)
     raise InputError(f"unsupported format: {suffix or 'no suffix'}")

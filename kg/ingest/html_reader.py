@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from ..errors import InputError
-from .formats import Published
+from kg.errors import InputError
+from kg.ingest.formats import Published
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
 # a page title carries the site's name after a separator: 关于…的报告 _ 财政报告 _ 某市人民政府门户网站

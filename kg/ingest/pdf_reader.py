@@ -10,9 +10,9 @@ import statistics
 import subprocess
 from collections import Counter
 
-from ..errors import InputError
-from .formats import Published, Table
-from .tables import find_tables, group_lines
+from kg.errors import InputError
+from kg.ingest.formats import Published, Table
+from kg.ingest.tables import find_tables, group_lines
 
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4})?(?:\s*共\s*\d+\s*页)?[-—–－\s]*$"
                           r"|^[-—–－]\s*[ivxlcIVXLC]+\s*[-—–－]$")

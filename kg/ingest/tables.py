@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .formats import Table
+from kg.ingest.formats import Table
 
 _NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _EMPTY = {"", "-", "—", "－", "–", "…", "/", "——", "0"}

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from . import vocab
+from kg import vocab
 
 _SCOPE_LEVEL = {"scope_province": "Province", "scope_city": "City", "scope_district": "District", "scope_any": None}
 _ROLE_RANK = {
@@ -40,7 +40,7 @@ class Condition:
             return False
         want = self.value
         if self.unit and self.unit != fact["unit"]:  # 100万人 against 1200000人: compare in base units
-            from .extract.numbers import normalize
+            from kg.extract.numbers import normalize
 
             got, got_unit = normalize(value, fact["unit"])
             got, got_unit = (got, got_unit) if got is not None else (value, fact["unit"])
@@ -149,7 +149,7 @@ def _decimal(text) -> Decimal | None:
 
 
 class AcrossPlaces:
-    """Answers an across-places question for kg.ask.Asker (which parses and links the question)."""
+    """Answers an across-places question for kg.query.ask.Asker (which parses and links the question)."""
 
     def __init__(self, kgraph, tables: dict, uncertain: bool = False):
         self.kg = kgraph

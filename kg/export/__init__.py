@@ -43,9 +43,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .atomic import check_output, write_atomic  # noqa: F401  (check_output: also used by the CLI)
-from .errors import InputError
-from .graph import GK, PREFIXES
+from kg.atomic import check_output, write_atomic  # noqa: F401  (check_output: also used by the CLI)
+from kg.errors import InputError
+from kg.graph import GK, PREFIXES
 
 FORMATS = ("ttl", "nt", "jsonld", "graphml", "gexf", "cytoscape", "html")
 RDF_FORMATS = ("ttl", "nt", "jsonld")
@@ -737,11 +737,11 @@ def render(kg, fmt: str | None, *, types=None, place: str | None = None, max_nod
         return to_graphml(sub)
     if fmt == "gexf":
         return to_gexf(sub)
-    from . import __version__
+    from kg import __version__
 
     if fmt == "cytoscape":
         return to_cytoscape(sub, __version__)
-    from .export_html import to_html
+    from kg.export.html import to_html
 
     G = to_networkx(sub)
     return to_html(sub, G, layout(G), title=_title(kg, sub), version=__version__)

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import graph as kg_graph
-from .errors import InputError, KGError
-from .forked import Forked
-from .ingest import Document, corpus_files, read_document
-from .workspace import Workspace
+from kg import graph as kg_graph
+from kg.errors import InputError, KGError
+from kg.forked import Forked
+from kg.ingest import Document, corpus_files, read_document
+from kg.workspace import Workspace
 
 DEFAULT_CORPUS = Path("data/corpus")
 
@@ -96,7 +96,7 @@ class DocumentCache:
     def save(self, key: str, document, part) -> None:
         import pickle
 
-        from .atomic import write_atomic
+        from kg.atomic import write_atomic
 
         self.dir.mkdir(parents=True, exist_ok=True)
         try:
@@ -166,8 +166,8 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
         fingerprint = build_fingerprint(corpus, model)
         if not force and up_to_date(ws, fingerprint):
             return _unchanged_report(ws, started)
-        from .search import PendingEmbeddings
-        from .vectors import cache_root, check_model
+        from kg.query.search import PendingEmbeddings
+        from kg.index.vectors import cache_root, check_model
 
         check_model(model)  # a bad --model fails before any work
 
@@ -179,11 +179,11 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
         # documents not in the cache are extracted by `jobs` processes, forked here, before the
         # encoding thread starts (see DocumentPool); passages are embedded in that thread while
         # extraction and the graph run
-        from .extract import DocumentPool, extract, pending
+        from kg.extract import DocumentPool, extract, pending
 
         todo = pending(documents, parts)
         if ray is not None:  # the cluster extracts them and fills the embedding cache (kg/cluster.py)
-            from .cluster import run_on_ray
+            from kg.build.cluster import run_on_ray
 
             parts.update(run_on_ray(ray, todo, documents, model, cache_root(ws.root), progress=say))
             todo = []
@@ -215,7 +215,7 @@ def build(corpus: Path | str = DEFAULT_CORPUS, workspace: Path | str | None = No
             gc.disable()
             # The lexical half of the search index needs only the passages and the names extraction
             # found: with --jobs > 1 a forked process writes it while this one builds the graph.
-            from .search import INDEX_DIR, build_search_index, lexicon_of, search_rows, write_lexical_files
+            from kg.query.search import INDEX_DIR, build_search_index, lexicon_of, search_rows, write_lexical_files
 
             lexical_job = (build_dir / INDEX_DIR, search_rows(documents, extraction.structures, embedding.rows, extraction),
                            lexicon_of(extraction))
@@ -300,7 +300,7 @@ def build_fingerprint(corpus: Path, model: str | None) -> str:
     import hashlib
     import json
 
-    from .vectors import model_fingerprint
+    from kg.index.vectors import model_fingerprint
 
     h = hashlib.sha256()
     h.update(str(corpus.resolve()).encode())
@@ -322,7 +322,7 @@ def code_fingerprint() -> str:
 
     if not _CODE_FINGERPRINT:
         h = hashlib.sha256()
-        root = Path(__file__).resolve().parent
+        root = Path(__file__).resolve().parent.parent  # kg/
         vocabulary = [*(root / "vocab").glob("*.txt"), *(root / "vocab").glob("*.tsv")]  # rules as data
         for path in sorted([*root.rglob("*.py"), *vocabulary, *kg_graph.ONTOLOGY_DIR.glob("*.ttl")]):
             h.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())

@@ -20,13 +20,13 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
-from . import vocab
-from .errors import QueryError, UpdateRefused, WorkspaceError
+from kg import vocab
+from kg.errors import QueryError, UpdateRefused, WorkspaceError
 
 GK = Namespace("https://w3id.org/govkg/ontology#")
 GKR = Namespace("https://w3id.org/govkg/resource/")
 ORG = Namespace("http://www.w3.org/ns/org#")
-from .resources import ONTOLOGY_DIR  # noqa: E402  (ontology/ in a checkout, kg/ontology in a wheel)
+from kg.resources import ONTOLOGY_DIR  # noqa: E402  (ontology/ in a checkout, kg/ontology in a wheel)
 PREFIXES = {
     "gk": str(GK), "gkr": str(GKR), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD),
     "skos": str(SKOS), "prov": str(PROV), "dcterms": str(DCTERMS), "org": str(ORG), "owl": str(OWL),
@@ -240,7 +240,7 @@ def add_shared(g: Graph, ex) -> None:
 def add_observations(g: Graph, ex, observations) -> None:
     """Observations (of one document, or any) with their value, unit, year, place, status, source
     passage and quote."""
-    from .extract.numbers import decimal_text
+    from kg.extract.numbers import decimal_text
 
     for obs in observations:
         doc_id, order = ex.passage_for(obs)
@@ -451,7 +451,7 @@ class GraphWriter:
         if not self.fork:
             self._violations += _validate_parts(queued, self._ontology)
             return
-        from .forked import Forked
+        from kg.forked import Forked
 
         self._collect()
         self._validating = Forked(_validate_parts, queued, self._ontology)

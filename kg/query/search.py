@@ -1,4 +1,4 @@
-"""Passage search: a lexical index (jieba + BM25) and a vector index (kg.vectors), fused.
+"""Passage search: a lexical index (jieba + BM25) and a vector index (kg.index.vectors), fused.
 
 Build side, `build_search_index()` writes `<build>/search/`:
     passages.json   IRI, document, offsets, text and genre prior of every passage, in index order
@@ -35,9 +35,9 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from . import vectors as kv
-from . import vocab
-from .errors import InputError, WorkspaceError
+from kg.index import vectors as kv
+from kg import vocab
+from kg.errors import InputError, WorkspaceError
 
 INDEX_DIR = "search"
 QUERY_DICTIONARY = "query_dict.txt"  # jieba's dictionary for queries (Tokenizer.query_dictionary)
@@ -225,7 +225,7 @@ def lexicon_of(extraction) -> list[str]:
 # ------------------------------------------------------------------ build
 
 def passage_rows(documents) -> list[dict]:
-    from .graph import passage_iri
+    from kg.graph import passage_iri
 
     return [{"passage": str(passage_iri(doc.doc_id, p.order)), "doc": doc.source_file,
              "start": p.start, "end": p.end, "text": p.text}
@@ -295,7 +295,7 @@ def search_rows(documents, structures: dict | None = None, rows: list[dict] | No
         for row, meta in zip(rows, passage_meta(documents, structures)):
             row.update(meta)
     if extraction is not None:
-        from .graph import passage_iri
+        from kg.graph import passage_iri
 
         stated: dict[str, set[str]] = {}
         for obs in extraction.observations:
@@ -766,7 +766,7 @@ class Searcher:
 
 def _kind_names() -> dict[str, str]:
     """Every way to name a document kind -> the kind: WorkReport, 政府工作报告, 工作报告 ..."""
-    from . import vocab
+    from kg import vocab
 
     names = {}
     for kind, zh in vocab.kind_names().items():

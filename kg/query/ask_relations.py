@@ -107,7 +107,7 @@ def _projects_of_places(asker, p, k: int) -> dict | None:
         return None
     from decimal import Decimal
 
-    from .extract.numbers import normalize
+    from kg.extract.numbers import normalize
 
     def size(r):
         norm = normalize(Decimal(r["value"]), r["unit"])

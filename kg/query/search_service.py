@@ -103,7 +103,7 @@ def _blank(query: str) -> str:
 
 
 def _declared_prefixes(query: str, blank: str) -> dict[str, str]:
-    from .graph import PREFIXES  # predeclared by kg sparql and the endpoint
+    from kg.graph import PREFIXES  # predeclared by kg sparql and the endpoint
 
     prefixes = dict(PREFIXES)
     for m in re.finditer(r"PREFIX\s+([\w\-]*):\s*<([^>]*)>", blank, re.IGNORECASE):

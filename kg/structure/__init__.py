@@ -20,9 +20,9 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from . import vocab
-from .vocab import five_year_period, named_period
-from .extract.places import Gazetteer, Home, Place, find_home, find_places, most_specific
+from kg import vocab
+from kg.vocab import five_year_period, named_period
+from kg.gazetteer import Gazetteer, Home, Place, find_home, find_places, most_specific
 
 KINDS = ("WorkReport", "StatisticalBulletin", "BudgetReport", "PlanReport", "PlanOutline", "News", "Other")
 # kinds read section by section: a review (actual) and a plan (targets)
@@ -147,7 +147,7 @@ def _report_year(kind, title_years, dateline_year, publication_year, text, publi
         # so far (经济运行情况) in the year itself, the year's last one in the first months after
         if "公报" in text[:300] or (publication_month or 12) <= 2:
             return publication_year - 1
-    from .ingest import dominant_year
+    from kg.ingest import dominant_year
 
     year = dominant_year(text)
     if publication_year and (year is None or year >= publication_year or "今年" in text):

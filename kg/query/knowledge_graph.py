@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import graph as kg_graph
-from .workspace import Workspace
+from kg import graph as kg_graph
+from kg.workspace import Workspace
 
 
 class KnowledgeGraph:
@@ -42,8 +42,8 @@ class KnowledgeGraph:
         """The query with its search blocks (SERVICE <https://w3id.org/govkg/search> { … }) answered
         as VALUES (kg/search_service.py); any other query as it is. probe(query) -> values runs the
         query that gives a text variable's values (default: here, on the store)."""
-        from . import search_service
-        from .errors import QueryError
+        from kg.query import search_service
+        from kg.errors import QueryError
 
         if not query or "SERVICE" not in query.upper():
             return query
@@ -54,7 +54,7 @@ class KnowledgeGraph:
             raise QueryError(f"search SERVICE: {exc}") from None
 
     def _service_passages(self, text: str, k: int, **filters) -> list[tuple[str, float]]:
-        from .errors import InputError, QueryError
+        from kg.errors import InputError, QueryError
 
         if not text.strip():
             return []
@@ -69,7 +69,7 @@ class KnowledgeGraph:
         """The literals a search block's text variable takes (kg/search_service.py)."""
         import pyoxigraph as ox
 
-        from .search_service import literal_term
+        from kg.query.search_service import literal_term
 
         out = []
         for solution in self.store.query(query):
@@ -114,7 +114,7 @@ class KnowledgeGraph:
     def searcher(self):
         """The passage search indexes (kg/search.py), opened on first use."""
         if getattr(self, "_searcher", None) is None:
-            from .search import Searcher
+            from kg.query.search import Searcher
 
             self._searcher = Searcher(self.build_dir, documents_about=self._documents_about,
                                       documents_named=self._documents_named,
@@ -143,7 +143,7 @@ class KnowledgeGraph:
         """Passages that mention an entity named so (label or alias), or its neighbours in the graph
         (the agency running a program, the programs an agency runs, an agency's parent or parts),
         or state a figure of an indicator or metric so named."""
-        from .search_service import literal_term
+        from kg.query.search_service import literal_term
 
         names = f"{literal_term(name)} {literal_term(name, 'zh')}"
         rows = self.store.select(f"""SELECT DISTINCT ?p WHERE {{
@@ -169,7 +169,7 @@ class KnowledgeGraph:
 
     def _documents_named(self, text: str) -> set[str]:
         """Source files a doc filter names: a file name, or part of a title (kg/search.py)."""
-        from .search import match_documents
+        from kg.query.search import match_documents
 
         return match_documents(text, [(d["file"], d["title"]) for d in self.documents()])
 
@@ -192,7 +192,7 @@ class KnowledgeGraph:
 
     def _ask_engine(self):
         if getattr(self, "_asker", None) is None:
-            from .ask import Asker
+            from kg.query.ask import Asker
 
             self._asker = Asker(self)
         return self._asker
@@ -204,7 +204,7 @@ class KnowledgeGraph:
         as text, or written atomically to `output` (then the Path is returned). Filters: types
         (Place, Agency, Program, Metric), place (a label or alias: it and what lies in it),
         max_nodes (the best-connected), include_passages (Passage and Document nodes)."""
-        from .export import export
+        from kg.export import export
 
         return export(self, format, output, types=types, place=place, max_nodes=max_nodes,
                       include_passages=include_passages)
@@ -219,7 +219,7 @@ class KnowledgeGraph:
               OPTIONAL { ?d gk:subjectPlace/rdfs:label ?place } OPTIONAL { ?d dcterms:date ?date }
               OPTIONAL { ?d gk:reportYear ?year } OPTIONAL { ?p gk:inDocument ?d }
             } GROUP BY ?file ?title ?kind ?place ?date ?year ORDER BY ?file""")
-        from . import vocab
+        from kg import vocab
 
         names = vocab.kind_names()
         out = []
@@ -236,7 +236,7 @@ class KnowledgeGraph:
         their offsets; the line breaks between them kept as line breaks), its sections (offsets,
         heading, role such as 上年工作回顾 or 主要预期目标, the year and status they report on) and
         its passages (IRI, number, offsets, the PDF page) and its published format. A file name or a document IRI; unknown → InputError."""
-        from .errors import InputError
+        from kg.errors import InputError
 
         doc = next((d for d in self.documents() if file in (d["file"], d["file"].rsplit(".", 1)[0])
                     or file.endswith("/doc/" + d["file"].rsplit(".", 1)[0])), None)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
-from .errors import InputError
+from kg.errors import InputError
 
 ENCODE_BATCH = 64  # passages per encoder call, as embed_passages
 
@@ -53,7 +53,7 @@ class _Encode:
     """A Ray Data actor: loads the encoder once, then encodes batches of passage texts."""
 
     def __init__(self, model: str | None):
-        from .vectors import get_encoder
+        from kg.index.vectors import get_encoder
 
         self.encoder = get_encoder(model)
 
@@ -66,7 +66,7 @@ class _Encode:
 
 def _extract(batch: dict) -> dict:
     """A Ray Data task: documents (pickled) -> their extractions (pickled)."""
-    from .extract import extract_document
+    from kg.extract import extract_document
 
     docs = [pickle.loads(b) for b in batch["doc"]]
     return {"doc_id": [d.doc_id for d in docs],
@@ -81,8 +81,8 @@ def run_on_ray(address: str | None, todo: list, documents: list, model: str | No
     ray = _ray()
     import numpy as np
 
-    from .search import passage_rows
-    from .vectors import EmbeddingCache, get_encoder, text_key
+    from kg.query.search import passage_rows
+    from kg.index.vectors import EmbeddingCache, get_encoder, text_key
 
     say = progress or (lambda stage, item: None)
     encoder = get_encoder(model)  # here only for its key and size: the cluster encodes

@@ -15,8 +15,8 @@ import json
 import re
 from functools import lru_cache
 
-from .errors import KGError
-from .resources import STATIC_DIR
+from kg.errors import KGError
+from kg.resources import STATIC_DIR
 
 KIND_NAMES = {"Province": "省级行政区", "City": "地级市", "District": "区县", "DevelopmentZone": "开发区/新区",
               "Town": "乡镇街道", "Place": "地点"}
@@ -55,7 +55,7 @@ def script_json(data) -> str:
 
 
 def page_data(sub, G, pos: dict, title: str) -> dict:
-    from .export import OBSERVATION, TYPE_STYLE, _size
+    from kg.export import OBSERVATION, TYPE_STYLE, _size
 
     counts: dict[str, int] = {}
     nodes = []

@@ -30,9 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic import write_atomic
-from .errors import InputError
-from .vectors import _version
+from kg.atomic import write_atomic
+from kg.errors import InputError
+from kg.index.vectors import _version
 
 QK = 32  # weights per 4-bit block (ggml Q4_0: an fp16 scale, then 32 nibbles)
 BLOCK_BYTES = 2 + QK // 2

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .errors import KGError
-from .workspace import Workspace
+from kg.errors import KGError
+from kg.workspace import Workspace
 
 
 @dataclass
@@ -46,7 +46,7 @@ def run_checks(workspace=None, model: bool = True) -> list[Check]:
         return checks
 
     def store():
-        from .graph import Store
+        from kg.graph import Store
 
         s = Store(state["build"] / "store")
         expected = state["manifest"].get("counts", {})
@@ -65,7 +65,7 @@ def run_checks(workspace=None, model: bool = True) -> list[Check]:
     def index():
         import numpy as np
 
-        from .vectors import load_index
+        from kg.index.vectors import load_index
 
         folder = state["build"] / "search"
         rows = json.loads((folder / "passages.json").read_text(encoding="utf-8"))
@@ -83,7 +83,7 @@ def run_checks(workspace=None, model: bool = True) -> list[Check]:
 
     if model:
         def model_loads():
-            from .vectors import get_encoder
+            from kg.index.vectors import get_encoder
 
             info = state["manifest"].get("model") or {}
             encoder = get_encoder(info.get("path") or info.get("name"))

@@ -304,7 +304,7 @@ def gazetteer() -> Gazetteer:
         pass
     gaz = Gazetteer()
     try:
-        from ..atomic import write_atomic
+        from kg.atomic import write_atomic
 
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, pickle.dumps(gaz, protocol=pickle.HIGHEST_PROTOCOL))

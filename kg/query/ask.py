@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from . import vocab
-from .errors import InputError
+from kg import vocab
+from kg.errors import InputError
 
 MAX_QUESTION = 2000
 # the question's intent from the shared vocabulary (kg/vocab): plan and actual words, relative years
@@ -185,7 +185,7 @@ class Asker:
     def _unknown_places(self, q: str, linked: list[dict]) -> list[str]:
         """Places a question names that the corpus knows nothing about (上海市 in a Zhengzhou corpus):
         a name of the national gazetteer that resolves alone (one place, or the highest of several)."""
-        from .extract.places import gazetteer
+        from kg.gazetteer import gazetteer
 
         gaz = gazetteer()
         known = {x["label"] for x in linked}
@@ -376,7 +376,7 @@ class Asker:
         if year:
             p.year, p.year_relative = int(year), False
         if not (kind or year):  # who runs what: answered from the relations' statements, cited
-            from .ask_relations import relation_answer
+            from kg.query.ask_relations import relation_answer
 
             related = relation_answer(self, p, k)
             if related is not None:
@@ -439,7 +439,7 @@ class Asker:
         """One indicator across places (or over years for named places): its value by place for a
         year and status, best first, one cited fact per place, places without a figure named.
         The indicator is named by any label or synonym (地区生产总值, GDP, 规上工业增加值)."""
-        from .compare import AcrossPlaces, Intent
+        from kg.query.compare import AcrossPlaces, Intent
 
         name = (indicator or "").strip()
         if not name:
@@ -483,7 +483,7 @@ class Asker:
     def _across_places(self, p: Parsed, k: int, explain: bool, kind: str | None = None) -> dict | None:
         """Lists, rankings, comparisons and trends across places (kg/compare.py), answered from
         the graph alone; the passages cited are those of the facts."""
-        from .compare import AcrossPlaces, detect, strip_question_words
+        from kg.query.compare import AcrossPlaces, detect, strip_question_words
 
         intent = detect(p.question, p.places)
         if intent is None:
@@ -523,7 +523,7 @@ class Asker:
     def _coverage(self, question: str, text: str) -> float:
         """IDF-weighted share of the question's content words found in a passage (document
         frequencies from the lexical index: nothing is counted at question time)."""
-        from .search import STOPWORDS
+        from kg.query.search import STOPWORDS
 
         searcher = self.kg.searcher
         words = [w for w in self._words(question) if len(w) >= 2 and w not in STOPWORDS and not w.isdigit()]
@@ -576,7 +576,7 @@ class Asker:
 
 
 def _kind_name(kind: str) -> str:
-    from .search import KIND_NAMES
+    from kg.query.search import KIND_NAMES
 
     return KIND_NAMES.get(kind.strip(), kind.strip())
 
@@ -611,7 +611,7 @@ def convert(value: str, unit: str, asked: str) -> str | None:
     None when the units are the same or not of one kind."""
     from decimal import Decimal, InvalidOperation
 
-    from .extract.numbers import MAGNITUDES, decimal_text
+    from kg.extract.numbers import MAGNITUDES, decimal_text
 
     def split(u: str) -> tuple[Decimal, str]:
         for prefix, factor in MAGNITUDES:
@@ -659,7 +659,7 @@ def answer_sentence(question: str, hits: list[dict], figure: bool = False, place
     sentence that opens a list (…：) runs on to the list's end. A figure question is answered only by
     a sentence of a passage about the place asked that names the metric (most of its characters)
     and holds a number in the unit asked: never another figure. None when no sentence qualifies."""
-    from .ingest import sentence_spans
+    from kg.ingest import sentence_spans
 
     q_pairs = {question[i:i + 2] for i in range(len(question) - 1)} - _FILLER_PAIRS
     best, best_score = None, 0.0
@@ -708,7 +708,7 @@ def best_sentence(question: str, text: str) -> tuple[str, int, int]:
     """The sentence of a passage that shares most characters pairs with the question."""
     q_pairs = {question[i:i + 2] for i in range(len(question) - 1)}
     best, best_score, span = text, -1.0, (0, len(text))
-    from .ingest import sentence_spans
+    from kg.ingest import sentence_spans
 
     for a, b in sentence_spans(text):
         raw = text[a:b]

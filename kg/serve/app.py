@@ -26,10 +26,10 @@ from urllib.parse import parse_qs
 
 from fastapi import Query, Request  # at module level: FastAPI resolves the annotations by name
 
-from .errors import InputError, KGError, QueryError, WorkspaceError
+from kg.errors import InputError, KGError, QueryError, WorkspaceError
 
-from .resources import STATIC_DIR  # noqa: E402  (the page and its files)
-from .resources import EXAMPLES_DIR  # noqa: E402  (examples/ in a checkout, kg/examples in a wheel)
+from kg.resources import STATIC_DIR  # noqa: E402  (the page and its files)
+from kg.resources import EXAMPLES_DIR  # noqa: E402  (examples/ in a checkout, kg/examples in a wheel)
 MAX_BODY = 1 << 20  # bytes of a POSTed query
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ROWS = 10000
@@ -88,7 +88,7 @@ class Follower:
         self._closing: set[asyncio.Task] = set()
 
     def _pool(self, graph):
-        from .sparql_worker import WorkerPool
+        from kg.serve.sparql_worker import WorkerPool
 
         c = self.config
         return WorkerPool(graph.build_dir / "store", size=c.workers, timeout=c.timeout, max_rows=c.max_rows,
@@ -183,7 +183,7 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
     from starlette.concurrency import run_in_threadpool
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
-    from .sparql_protocol import NotAcceptable, check_format_param, parse_accept
+    from kg.serve.sparql_protocol import NotAcceptable, check_format_param, parse_accept
 
     config = config or ServerConfig()
     graph = graph if graph is not None else kg.open(workspace)
@@ -279,7 +279,7 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
         """The query with its search SERVICE blocks answered as VALUES (kg/search_service.py), as
         kg sparql and g.sparql answer them; the queries giving a text variable's values run in the
         worker pool like any query, all within the one deadline. A Response when it cannot be."""
-        from . import search_service
+        from kg.query import search_service
 
         if "SERVICE" not in query.upper():
             return query
@@ -426,7 +426,7 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
                                             "or indicator, or an agency or program linked to it")):
         """An empty list when no passage matches well (the page says 没有匹配良好的段落); an unknown
         place, document, section or entity is 400 {"error": ...}."""
-        from .search import check_k
+        from kg.query.search import check_k
 
         if not q.strip():
             raise InputError("empty query: give some text to search for")
@@ -442,7 +442,7 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
             place: str | None = Query(None, description="only documents about this place"),
             kind: str | None = Query(None, description="WorkReport, StatisticalBulletin, BudgetReport, PlanReport, PlanOutline, News, Other"),
             year: str | None = Query(None, description="only figures and passages of this year")):
-        from .search import check_k
+        from kg.query.search import check_k
 
         if not q.strip():
             raise InputError("empty question")
@@ -604,7 +604,7 @@ def _kind(types: set[str]) -> str:
 
 
 def short_iri(iri: str) -> str:
-    from .graph import PREFIXES
+    from kg.graph import PREFIXES
 
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns):
@@ -615,7 +615,7 @@ def short_iri(iri: str) -> str:
 def query_vocabulary(graph) -> dict:
     """The prefixes the endpoint declares, and every class and property of the ontology plus every
     predicate the data uses, each with its short form and Chinese/English labels."""
-    from .graph import PREFIXES
+    from kg.graph import PREFIXES
 
     rows = graph.sparql("""SELECT ?t ?k ?zh ?en WHERE {
         { ?t a ?k VALUES ?k { owl:Class owl:ObjectProperty owl:DatatypeProperty rdf:Property } }

@@ -2,7 +2,7 @@
 
 pyoxigraph has no query timeout and a query cannot be interrupted from another thread, so the
 server never evaluates a client's SPARQL in its own process. `WorkerPool` keeps a few worker
-processes (`python -m kg.sparql_worker STORE`), each with the store opened read-only; a query
+processes (`python -m kg.serve.sparql_worker STORE`), each with the store opened read-only; a query
 is sent to an idle worker as one JSON line and the serialized result comes back as a JSON header
 line plus the body. A worker that misses the deadline is killed (SIGKILL) and replaced, so a
 runaway query costs its client an error and nobody else anything. Each worker also runs under a
@@ -53,9 +53,9 @@ def _die_with_parent() -> None:
 
 def handle(store, request: dict) -> tuple[dict, bytes]:
     """Run one query and serialize it; errors become a status and a one-line message."""
-    from .errors import QueryError, UpdateRefused, WorkspaceError
-    from .graph import PREFIXES
-    from .sparql_protocol import NotAcceptable, choose_format, serialize
+    from kg.errors import QueryError, UpdateRefused, WorkspaceError
+    from kg.graph import PREFIXES
+    from kg.serve.sparql_protocol import NotAcceptable, choose_format, serialize
 
     accept = [(str(m), float(q)) for m, q in request.get("accept") or []]
     fmt_param = request.get("format")
@@ -85,7 +85,7 @@ def worker_main(argv: list[str]) -> int:
     _die_with_parent()
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but the protocol goes to the server
-    from .graph import Store
+    from kg.graph import Store
 
     store = Store(Path(store_path))
     _limit_memory(memory_mb)
@@ -157,7 +157,7 @@ class WorkerPool:
 
     async def _spawn(self) -> _Worker:
         proc = await asyncio.create_subprocess_exec(  # kg is installed (wheel or editable): importable as is
-            sys.executable, "-m", "kg.sparql_worker", str(self.store_path), str(self.memory_mb),
+            sys.executable, "-m", "kg.serve.sparql_worker", str(self.store_path), str(self.memory_mb),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
         worker = _Worker(proc)
         try:

@@ -1,0 +1,1 @@
+"""The search indexes a build writes: lexical, vectors, and the encoders behind them."""
