@@ -320,7 +320,7 @@ def _print_table(result) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from kg.graph import PREFIXES, serialize_result
+    from kg.graph import curie, serialize_result
 
     console = Console()
     if isinstance(result, ox.QueryBoolean):
@@ -333,12 +333,7 @@ def _print_table(result) -> None:
     def short(term) -> str:
         if term is None:
             return ""
-        value = term.value
-        if isinstance(term, ox.NamedNode):
-            for prefix, ns in PREFIXES.items():
-                if value.startswith(ns):
-                    return f"{prefix}:{value[len(ns):]}"
-        return value
+        return curie(term.value) if isinstance(term, ox.NamedNode) else term.value
 
     names = [v.value for v in result.variables]
     table = Table(*names, show_lines=False)

@@ -45,7 +45,7 @@ from pathlib import Path
 
 from kg.atomic import check_output, write_atomic  # noqa: F401  (check_output: also used by the CLI)
 from kg.errors import InputError
-from kg.graph import GK, PREFIXES
+from kg.graph import GK, PREFIXES, curie
 
 FORMATS = ("ttl", "nt", "jsonld", "graphml", "gexf", "cytoscape", "html")
 RDF_FORMATS = ("ttl", "nt", "jsonld")
@@ -115,14 +115,6 @@ class Subgraph:
             deg[e.source] += 1
             deg[e.target] += 1
         return deg
-
-
-def curie(iri: str) -> str:
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(best):
-            best, name = ns, prefix
-    return f"{name}:{iri[len(best):]}" if best else iri
 
 
 def _local(iri: str) -> str:

@@ -33,6 +33,14 @@ PREFIXES = {
 }
 
 
+def curie(iri: str) -> str:
+    """gk:Program, gkr:place/郑州市: an IRI under one of PREFIXES written short (the longest
+    namespace wins), any other IRI as it is. (rdflib's NamespaceManager.curie splits at the last
+    '/' or '#', so it cannot write gkr:place/郑州市.)"""
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default="")
+    return f"{next(p for p, ns in PREFIXES.items() if ns == best)}:{iri[len(best):]}" if best else iri
+
+
 # ------------------------------------------------------------------ IRIs
 
 @functools.lru_cache(maxsize=1 << 16)  # the same labels come back in every document

@@ -27,6 +27,7 @@ from urllib.parse import parse_qs
 from fastapi import Query, Request  # at module level: FastAPI resolves the annotations by name
 
 from kg.errors import InputError, KGError, QueryError, WorkspaceError
+from kg.graph import PREFIXES, curie
 
 from kg.resources import STATIC_DIR  # noqa: E402  (the page and its files)
 from kg.resources import EXAMPLES_DIR  # noqa: E402  (examples/ in a checkout, kg/examples in a wheel)
@@ -603,19 +604,9 @@ def _kind(types: set[str]) -> str:
     return "Class" if any(t.endswith(("#Class", "#ObjectProperty", "#DatatypeProperty")) for t in types) else "Other"
 
 
-def short_iri(iri: str) -> str:
-    from kg.graph import PREFIXES
-
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
-
-
 def query_vocabulary(graph) -> dict:
     """The prefixes the endpoint declares, and every class and property of the ontology plus every
     predicate the data uses, each with its short form and Chinese/English labels."""
-    from kg.graph import PREFIXES
 
     rows = graph.sparql("""SELECT ?t ?k ?zh ?en WHERE {
         { ?t a ?k VALUES ?k { owl:Class owl:ObjectProperty owl:DatatypeProperty rdf:Property } }
@@ -624,7 +615,7 @@ def query_vocabulary(graph) -> dict:
         OPTIONAL { ?t rdfs:label ?en FILTER(LANGMATCHES(LANG(?en), "en")) } }""")
     terms: dict[str, dict] = {}
     for r in rows:
-        t = terms.setdefault(r["t"], {"iri": r["t"], "short": short_iri(r["t"]), "kind": "property",
+        t = terms.setdefault(r["t"], {"iri": r["t"], "short": curie(r["t"]), "kind": "property",
                                       "label": None})
         if r.get("k") and r["k"].endswith("#Class"):
             t["kind"] = "class"
@@ -667,8 +658,8 @@ def entity_neighbourhood(graph, iri: str, per_predicate: int = 12) -> dict | Non
     import pyoxigraph as ox
 
     raw = graph.query_raw(f"SELECT ?p ?o WHERE {{ {node} ?p ?o FILTER(isLiteral(?o)) }} LIMIT 500")
-    properties = [{"predicate": s["p"].value, "name": short_iri(s["p"].value), "value": s["o"].value,
-                   "lang": s["o"].language, "datatype": short_iri(s["o"].datatype.value)}
+    properties = [{"predicate": s["p"].value, "name": curie(s["p"].value), "value": s["o"].value,
+                   "lang": s["o"].language, "datatype": curie(s["o"].datatype.value)}
                   for s in raw if isinstance(s["o"], ox.Literal)]
     center_types = {r["o"] for r in out_rows if r["p"].endswith("22-rdf-syntax-ns#type")}
     links: list[tuple[str, str, str]] = []  # (predicate, direction, neighbour)
@@ -692,21 +683,21 @@ def entity_neighbourhood(graph, iri: str, per_predicate: int = 12) -> dict | Non
         items = sorted(set(items), key=lambda n: (info.get(n, {}).get("label") or n, n))
         kept[key] = items[:per_predicate]
         if len(items) > per_predicate:
-            omitted.append({"predicate": short_iri(key[0]), "direction": key[1], "group": key[2],
+            omitted.append({"predicate": curie(key[0]), "direction": key[1], "group": key[2],
                             "count": len(items) - per_predicate})
     neighbours = sorted({n for items in kept.values() for n in items})
-    nodes = [{"iri": n, **info.get(n, {"label": short_iri(n), "type": "Other", "group": "Other"})} for n in neighbours]
+    nodes = [{"iri": n, **info.get(n, {"label": curie(n), "type": "Other", "group": "Other"})} for n in neighbours]
     # a link is labelled with its property's Chinese name from the ontology, else its short IRI
     names = {p: d["label"] for p, d in _describe(graph, sorted({k[0] for k in kept})).items()
-             if d.get("label") and _prefer(d["label"], short_iri(p))}
+             if d.get("label") and _prefer(d["label"], curie(p))}
     edges = []
     for (pred, direction, _), items in kept.items():
         for n in items:
             source, target = (iri, n) if direction == "out" else (n, iri)
-            edges.append({"source": source, "target": target, "predicate": pred, "label": short_iri(pred),
-                          "name": names.get(pred, short_iri(pred))})
+            edges.append({"source": source, "target": target, "predicate": pred, "label": curie(pred),
+                          "name": names.get(pred, curie(pred))})
     kind = _kind(center_types)
-    center = {"iri": iri, "type": kind, "group": GROUPS.get(kind, kind), **info.get(iri, {"label": short_iri(iri)})}
+    center = {"iri": iri, "type": kind, "group": GROUPS.get(kind, kind), **info.get(iri, {"label": curie(iri)})}
     return {"center": center, "properties": properties, "nodes": nodes, "edges": edges, "omitted": omitted}
 
 
@@ -735,7 +726,7 @@ def _describe(graph, iris: list[str]) -> dict[str, dict]:
             out[x]["type"] = kind
             out[x]["group"] = GROUPS.get(kind, kind)
             if out[x]["label"] is None:
-                out[x]["label"] = short_iri(x)
+                out[x]["label"] = curie(x)
     return out
 
 
