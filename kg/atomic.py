@@ -1,5 +1,7 @@
 """Atomic file writes: the one helper every writer uses (exports, caches), so a reader never
-sees a half-written file and a failure leaves the previous file in place."""
+sees a half-written file and a failure leaves the previous file in place.
+
+A shared utility: may import only kg.errors."""
 from __future__ import annotations
 
 import os

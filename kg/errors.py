@@ -1,4 +1,6 @@
-"""Errors a user can act on: the CLI prints them as one line, without a traceback."""
+"""Errors a user can act on: the CLI prints them as one line, without a traceback.
+
+A shared utility at the bottom of kg: imports nothing."""
 
 
 class KGError(Exception):

@@ -11,6 +11,8 @@ started in the parent (Oxigraph's loader, ONNX Runtime) would wait forever for i
 A child dies with its parent (PR_SET_PDEATHSIG) and closes every inherited descriptor but its pipe
 and the standard streams, so a killed build leaves no process behind and nothing holding the
 workspace lock. An exception in the child is raised again in the parent by `result()`.
+
+A shared utility: imports only the standard library (no kg module).
 """
 from __future__ import annotations
 

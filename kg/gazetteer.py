@@ -4,29 +4,39 @@ streets), mention finding, and the deictic aliases of the genre (我市, 全省,
 
 County and town names repeat across the country, so a mention is resolved against the
 document's own city and province (its "home"), found first from unambiguous mentions.
+
+Below structure and extraction; may import only the shared utilities (kg.vocab, kg.atomic). The
+genre's word lists it reads are data: vocab/zone_abbreviations.tsv and
+vocab/ambiguous_place_short_forms.txt.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import importlib.metadata
+import io
+import os
+import pickle
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
+
+from kg import vocab
+from kg.atomic import write_atomic
 
 LEVELS = {1: "Province", 2: "City", 3: "District", 4: "Town"}
 MUNICIPALITIES = {"北京市", "上海市", "天津市", "重庆市"}
 # Development zones named in the national table at county level; their usual short forms are
 # built from the full name by these genre rules (郑州高新技术产业开发区 -> 高新区).
-_ZONE_ABBREVIATIONS = [
-    ("高新技术产业开发区", ["高新区", "高新技术开发区"]),
-    ("经济技术开发区", ["经开区", "经济开发区"]),
-    ("航空港经济综合实验区", ["航空港区", "航空港实验区", "空港区"]),
-    ("经济开发区", ["经开区"]),
-    ("新区", []),
-]
+_ZONE_DATA = "zone_abbreviations"
+_ZONE_ABBREVIATIONS = [(row[0], [a for a in (row[1].split("|") if len(row) > 1 else []) if a])
+                       for row in vocab.table(_ZONE_DATA)]
 _ZONE_SUFFIX = re.compile(r"(开发区|实验区|新区|示范区|产业园区|高新区|经开区|港区)$")
 # Short forms that are common words: never used alone as a place alias.
-_AMBIGUOUS_SHORT = {"中原", "上街", "长安", "和平", "新华", "城关", "开发", "高新", "经开", "新城",
-                    "城区", "郊区", "矿区", "市中", "江北", "河东", "河西", "西安", "吉林", "海南"}
+_AMBIGUOUS_DATA = "ambiguous_place_short_forms"
+_AMBIGUOUS_SHORT = frozenset(vocab.words(_AMBIGUOUS_DATA))
 
 
 # the 55 ethnic minorities, as written in the names of autonomous prefectures, counties and banners
@@ -118,8 +128,8 @@ def _short_forms(name: str, level: int, parent: Place | None) -> set[str]:
 def _rare_or_place(word: str) -> bool:
     """A county's short form that is not a common word: jieba's dictionary tags it as a place
     name (ns), or it is rare (资源县 -> 资源 and 大方县 -> 大方 are words, 泗洪 and 天祝 places)."""
-    import jieba
-    import jieba.posseg
+    import jieba  # lazy: only building the gazetteer needs it (a pickled one loads without it)
+    import jieba.posseg  # lazy: as above
 
     jieba.initialize()
     tag = jieba.posseg.dt.word_tag_tab.get(word)
@@ -130,12 +140,7 @@ class Gazetteer:
     """All divisions of the national table, indexed by every name and short form."""
 
     def __init__(self):
-        import contextlib
-        import io
-
-        with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner on import
-            import jionlp
-
+        jionlp = _jionlp()
         self.by_name: dict[str, list[Place]] = {}
         self.places: list[Place] = []
         table = jionlp.china_location_loader(detail=True)
@@ -228,11 +233,7 @@ class Gazetteer:
         """The place a file name spells in pinyin (yaan -> 雅安市, qiaokou -> 硚口区): the highest
         level that holds exactly one place of that spelling, or None."""
         if not hasattr(self, "_pinyin"):
-            import contextlib
-            import io
-
-            with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner on import
-                import jionlp
+            jionlp = _jionlp()
             self._pinyin: dict[str, list[Place]] = {}
             for p in self.places:
                 if p.level <= 3:
@@ -254,6 +255,13 @@ class Gazetteer:
             town = self.towns_of(home.city).get(name)
             return town
         return _choose(candidates, home)
+
+
+def _jionlp():
+    """The jionlp module, imported without the banner it prints."""
+    with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner on import
+        import jionlp  # lazy: ~0.5 s to import, only building the gazetteer and pinyin lookups need it
+    return jionlp
 
 
 def _children(node):
@@ -292,8 +300,6 @@ def gazetteer() -> Gazetteer:
     """The national gazetteer, built once per version of this code and of jionlp and jieba and kept
     pickled in the user's cache (~/.cache/govkg/gazetteer/): 0.3 s to load instead of 2 s to build,
     which a `kg ask` from the shell feels."""
-    import pickle
-
     path = _gazetteer_cache()
     try:
         with open(path, "rb") as fh:
@@ -304,8 +310,6 @@ def gazetteer() -> Gazetteer:
         pass
     gaz = Gazetteer()
     try:
-        from kg.atomic import write_atomic
-
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, pickle.dumps(gaz, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # noqa: BLE001 -- a cache that cannot be written only costs time
@@ -314,12 +318,9 @@ def gazetteer() -> Gazetteer:
 
 
 def _gazetteer_cache():
-    import hashlib
-    import importlib.metadata
-    import os
-    from pathlib import Path
-
     h = hashlib.sha256(Path(__file__).read_bytes())
+    for data in (f"{_ZONE_DATA}.tsv", f"{_AMBIGUOUS_DATA}.txt"):  # the word lists the pickle was built with
+        h.update((vocab.VOCAB_DIR / data).read_bytes())
     for package in ("jionlp", "jieba"):
         try:
             h.update(importlib.metadata.version(package).encode())

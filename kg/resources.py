@@ -1,6 +1,8 @@
 """Where the files that ship with kg are: the ontology and SHACL shapes (top-level ontology/) and
 the example queries (top-level examples/). In a source checkout they are beside the package; in
-an installed wheel the build maps them into it (kg/ontology, kg/examples: see pyproject.toml)."""
+an installed wheel the build maps them into it (kg/ontology, kg/examples: see pyproject.toml).
+
+A shared utility: imports only the standard library (no kg module)."""
 from __future__ import annotations
 
 from pathlib import Path

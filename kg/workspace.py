@@ -14,6 +14,8 @@ a symlink is atomic on POSIX), so a failed or killed build leaves the previous o
 A build that is no longer current is removed only when no process holds its in-use lock (a
 server keeps answering from it until its last request is done), by the next build or by the
 server that let it go.
+
+A shared utility: may import only kg.errors.
 """
 from __future__ import annotations
 

@@ -2,9 +2,13 @@
 
 Data flows one way: bytes -> decoded text -> normalized document text -> passages whose
 (start, end) offsets index the normalized text exactly (passage.text == doc.text[start:end]).
+
+Holds decoding, normalization, passages, title and date detection and read_document; the format
+readers live in its submodules. May import kg.errors, kg.vocab and its own submodules.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import re
@@ -13,8 +17,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from charset_normalizer import from_bytes
+
+from kg import vocab
 from kg.errors import InputError
-from kg.ingest.formats import CORPUS_SUFFIXES, MEDIA_TYPES, PUBLISHED_SUFFIXES, TEXT_SUFFIXES, Published, Table, read_published
+from kg.ingest.formats import read_published
+from kg.ingest.published import CORPUS_SUFFIXES, MEDIA_TYPES, PUBLISHED_SUFFIXES, TEXT_SUFFIXES, Published, Table  # noqa: F401 -- re-exported
 from kg.ingest.tables import render_table
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # larger files are refused: a corpus of reports, not a dump
@@ -104,8 +112,6 @@ def decode(data: bytes) -> tuple[str, str]:
     text = data.decode("utf-8", errors="replace")
     if text.count("\ufffd") <= max(3, len(text) // 100):
         return text, "utf-8 (with undecodable bytes replaced)"
-    from charset_normalizer import from_bytes
-
     best = from_bytes(data).best()
     if best is None:
         raise InputError("could not detect the text encoding")
@@ -249,8 +255,6 @@ def normalize_paragraphs(raw: str) -> list[str]:
 
 
 def _furniture_pattern() -> re.Pattern:
-    from kg import vocab
-
     return re.compile("|".join(f"(?:{row[1]})" for row in vocab.table("page_furniture")))
 
 
@@ -338,8 +342,6 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 def sentence_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     """The span of the sentence containing pos (spans from sentence_spans)."""
-    import bisect
-
     i = bisect.bisect_right([s for s, _ in spans], pos) - 1
     return spans[max(i, 0)] if spans else (0, 0)
 

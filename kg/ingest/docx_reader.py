@@ -1,17 +1,19 @@
-"""A Word file's paragraphs in order, its tables as rows (python-docx)."""
+"""A Word file's paragraphs in order, its tables as rows (python-docx).
+
+May import kg.errors, the record types (kg.ingest.published) and kg.ingest.tables."""
 from __future__ import annotations
 
 import io
 import zipfile
 
 from kg.errors import InputError
-from kg.ingest.formats import Published, Table
+from kg.ingest.published import Published, Table
 from kg.ingest.tables import table_from_rows
 
 
 def read_docx(data: bytes) -> Published:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
+    import docx  # lazy: python-docx is only needed for Word files
+    from docx.opc.exceptions import PackageNotFoundError  # lazy: as above
 
     try:
         document = docx.Document(io.BytesIO(data))

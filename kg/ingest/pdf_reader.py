@@ -1,6 +1,8 @@
 """A PDF's text page by page (pdfplumber), its tables of figures apart, page headers, footers
 and page numbers dropped, two-column pages read column by column; pages without a text layer
-(scans) read by OCR when tesseract with its Chinese model is installed."""
+(scans) read by OCR when tesseract with its Chinese model is installed.
+
+May import kg.errors, the record types (kg.ingest.published) and kg.ingest.tables."""
 from __future__ import annotations
 
 import io
@@ -11,7 +13,7 @@ import subprocess
 from collections import Counter
 
 from kg.errors import InputError
-from kg.ingest.formats import Published, Table
+from kg.ingest.published import Published, Table
 from kg.ingest.tables import find_tables, group_lines
 
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4})?(?:\s*共\s*\d+\s*页)?[-—–－\s]*$"
@@ -21,10 +23,10 @@ OCR_DPI = 300
 
 
 def read_pdf(data: bytes) -> Published:
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfplumber.utils.exceptions import PdfminerException
+    import pdfplumber  # lazy: pdfplumber and pdfminer are only needed for PDFs
+    from pdfminer.pdfdocument import PDFPasswordIncorrect  # lazy: as above
+    from pdfminer.pdfparser import PDFSyntaxError  # lazy: as above
+    from pdfplumber.utils.exceptions import PdfminerException  # lazy: as above
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))

@@ -5,12 +5,14 @@ quote that names its row and column.
 A table of figures has a label column (places, or items such as 地区生产总值) and value columns
 whose header says what a cell is (2018年债务限额 / 一般债务, 预算数, 比上年增长（%）). A header of
 two levels is merged into one label per column (一般债务 under 债务限额 -> 一般债务限额).
+
+May import only the record types (kg.ingest.published); the readers import it.
 """
 from __future__ import annotations
 
 import re
 
-from kg.ingest.formats import Table
+from kg.ingest.published import Table
 
 _NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _EMPTY = {"", "-", "—", "－", "–", "…", "/", "——", "0"}
@@ -182,6 +184,24 @@ def _label_only(line: list[dict]) -> bool:
 
 
 def _table_of(lines, rows, first: int, last: int, page: int):
+    """The table whose data rows are lines[first..last] (with the header and caption lines above
+    them), and the indexes of the lines it takes; (None, set()) when nothing says what its cells are."""
+    rights, centres = _value_columns(rows, first, last)
+    label_words = [w for k in range(first, last + 1) if rows[k] for w in lines[k] if w not in rows[k][1]]
+    label_centre = sum((w["x0"] + w["x1"]) / 2 for w in label_words) / len(label_words)
+    header_lines, caption_lines, taken = _header_and_caption(lines, first, last)
+    columns = _column_labels(header_lines, rights, centres, label_centre)
+    data = _table_rows(lines, rows, first, last, rights)
+    caption_lines = [re.sub(r"^\d{1,3}(?=[\u4e00-\u9fff])", "", x) for x in caption_lines]  # 46海南省…表: a page's number
+    if not any(columns) and not caption_lines:
+        return None, set()  # nothing says what its cells are
+    unit = _unit_of(caption_lines + [" ".join(w["text"] for w in ln) for ln in header_lines])
+    caption = " ".join(caption_lines)
+    return Table(caption=caption, unit=unit, columns=columns, rows=data, page=page), taken
+
+
+def _value_columns(rows, first: int, last: int) -> tuple[list[float], list[float]]:
+    """(right edge, centre) of each value column of the rows first..last."""
     # value columns: numbers are right-aligned, so their right edges cluster
     edges = sorted(w["x1"] for k in range(first, last + 1) if rows[k] for w in rows[k][1])
     clusters: list[list[float]] = []
@@ -195,19 +215,18 @@ def _table_of(lines, rows, first: int, last: int, page: int):
     for c in range(len(rights)):
         cells = [w for k in range(first, last + 1) if rows[k] for w in rows[k][1] if _nearest(rights, w["x1"]) == c]
         centres.append(sum((w["x0"] + w["x1"]) / 2 for w in cells) / len(cells))
+    return rights, centres
 
-    def column(w) -> int:
-        return _nearest(rights, w["x1"])
 
-    label_words = [w for k in range(first, last + 1) if rows[k] for w in lines[k] if w not in rows[k][1]]
-    label_centre = sum((w["x0"] + w["x1"]) / 2 for w in label_words) / len(label_words)
+def _over_values(w, centres: list[float], label_centre: float) -> bool:
+    """A header word over the value columns, not over the labels (地 区, 项 目) nor a formula."""
+    centre = (w["x0"] + w["x1"]) / 2
+    return (min(abs(c - centre) for c in centres) < abs(label_centre - centre)
+            and not _FORMULA.match(w["text"]))
 
-    def over_values(w) -> bool:
-        """A header word over the value columns, not over the labels (地 区, 项 目) nor a formula."""
-        centre = (w["x0"] + w["x1"]) / 2
-        return (min(abs(c - centre) for c in centres) < abs(label_centre - centre)
-                and not _FORMULA.match(w["text"]))
 
+def _header_and_caption(lines, first: int, last: int) -> tuple[list[list[dict]], list[str], set[int]]:
+    """(header lines, caption lines, indexes of the lines the table takes)."""
     # header lines just above the rows; caption lines above them
     header_lines, caption_lines, taken = [], [], set(range(first, last + 1))
     k = first - 1
@@ -228,12 +247,17 @@ def _table_of(lines, rows, first: int, last: int, page: int):
         caption_lines.insert(0, _squeeze(" ".join(w["text"] for w in lines[k])))
         taken.add(k)
         k -= 1
+    return header_lines, caption_lines, taken
+
+
+def _column_labels(header_lines, rights: list[float], centres: list[float], label_centre: float) -> list[str]:
+    """One label per value column from the header lines."""
     # each header line's words over the value columns: the lowest line names columns by overlap,
     # upper lines span several columns (each column takes the nearest label of that line)
     levels: list[list[str]] = []
-    value_lines = [ln for ln in header_lines if any(over_values(w) for w in ln)]
+    value_lines = [ln for ln in header_lines if any(_over_values(w, centres, label_centre) for w in ln)]
     for n, ln in enumerate(value_lines):
-        words = _merge_words([w for w in ln if over_values(w)])
+        words = _merge_words([w for w in ln if _over_values(w, centres, label_centre)])
         names = [""] * len(rights)
         if n == len(value_lines) - 1:  # each label names the column nearest to its centre
             for w in words:
@@ -250,6 +274,11 @@ def _table_of(lines, rows, first: int, last: int, page: int):
         for names in levels:
             label = merge_header(label, _squeeze(names[c])) if names[c] else label
         columns.append(label)
+    return columns
+
+
+def _table_rows(lines, rows, first: int, last: int, rights: list[float]) -> list[tuple[str, list[str | None]]]:
+    """(label, one cell per value column) for each line first..last; a label-only line has no cells."""
     data = []
     for k in range(first, last + 1):
         if rows[k] is None:
@@ -259,14 +288,9 @@ def _table_of(lines, rows, first: int, last: int, page: int):
         label, values = rows[k]
         cells: list[str | None] = [None] * len(rights)
         for w in values:
-            cells[column(w)] = cell_number(w["text"])
+            cells[_nearest(rights, w["x1"])] = cell_number(w["text"])
         data.append((label, cells))
-    caption_lines = [re.sub(r"^\d{1,3}(?=[\u4e00-\u9fff])", "", x) for x in caption_lines]  # 46海南省…表: a page's number
-    if not any(columns) and not caption_lines:
-        return None, set()  # nothing says what its cells are
-    unit = _unit_of(caption_lines + [" ".join(w["text"] for w in ln) for ln in header_lines])
-    caption = " ".join(caption_lines)
-    return Table(caption=caption, unit=unit, columns=columns, rows=data, page=page), taken
+    return data
 
 
 def _nearest(values: list[float], x: float) -> int:

@@ -13,6 +13,8 @@ Read from the document itself, never from the most-mentioned place:
   主要预期目标是) decide the role (vocab/section_roles.tsv): review of last year, review of the five
   years, the coming five-year plan, this year's targets, this year's tasks. Each role carries the
   year, period and status that the figures inside it default to.
+
+May import kg.vocab, kg.gazetteer and kg.ingest (stages below it), nothing above.
 """
 from __future__ import annotations
 
@@ -21,8 +23,9 @@ import re
 from dataclasses import dataclass, field
 
 from kg import vocab
-from kg.vocab import five_year_period, named_period
 from kg.gazetteer import Gazetteer, Home, Place, find_home, find_places, most_specific
+from kg.ingest import dominant_year
+from kg.vocab import five_year_period, named_period
 
 KINDS = ("WorkReport", "StatisticalBulletin", "BudgetReport", "PlanReport", "PlanOutline", "News", "Other")
 # kinds read section by section: a review (actual) and a plan (targets)
@@ -147,8 +150,6 @@ def _report_year(kind, title_years, dateline_year, publication_year, text, publi
         # so far (经济运行情况) in the year itself, the year's last one in the first months after
         if "公报" in text[:300] or (publication_month or 12) <= 2:
             return publication_year - 1
-    from kg.ingest import dominant_year
-
     year = dominant_year(text)
     if publication_year and (year is None or year >= publication_year or "今年" in text):
         return publication_year  # an article speaks of its own year …

@@ -1,9 +1,12 @@
 """The genre's vocabulary as data, one file per concept, loaded once and shared by extraction,
 ask and search: plan and actual words, verbs of growth, decline and level, flow and cumulative
 words, relative years, qualifiers, name words, metric head nouns, document kinds, section roles
-and the standard indicators (indicators.tsv).
+and the standard indicators (indicators.tsv); the gazetteer's zone short forms and place short
+forms that are common words (zone_abbreviations.tsv, ambiguous_place_short_forms.txt).
 
 Files are plain text: one entry a line, `#` starts a comment line; .tsv files are tab-separated.
+
+A shared utility: imports only the standard library (no kg module).
 """
 from __future__ import annotations
 
