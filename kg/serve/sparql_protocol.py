@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape as _xml_escape
 from xml.sax.saxutils import quoteattr
 
+import pyoxigraph as ox
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -147,8 +149,6 @@ def media_type_of(fmt: str) -> str:
 def serialize(result, fmt_for, max_rows: int, prefixes: dict | None = None) -> Serialized:
     """Serialize a pyoxigraph result; `fmt_for(kind)` picks the format once the kind is known
     (it may raise NotAcceptable). At most `max_rows` solutions or triples are written."""
-    import pyoxigraph as ox
-
     if isinstance(result, ox.QueryBoolean):
         fmt = fmt_for("ask")
         ox_fmt = getattr(ox.QueryResultsFormat, fmt.upper())
@@ -185,14 +185,10 @@ def _is_literal(term) -> bool:
 
 
 def _is_bnode(term) -> bool:
-    import pyoxigraph as ox
-
     return isinstance(term, ox.BlankNode)
 
 
 def _is_triple(term) -> bool:
-    import pyoxigraph as ox
-
     return isinstance(term, ox.Triple)
 
 

@@ -22,6 +22,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.errors import QueryError, UpdateRefused, WorkspaceError
+from kg.graph import PREFIXES, Store
+from kg.serve.sparql_protocol import NotAcceptable, choose_format, serialize
+
 READY = b'{"ready": true}\n'
 SPAWN_TIMEOUT = 120.0
 
@@ -32,7 +36,7 @@ def _limit_memory(megabytes: int) -> None:
     if megabytes <= 0:
         return
     try:
-        import resource
+        import resource  # lazy: Unix only (ImportError elsewhere: no limit)
 
         limit = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
@@ -43,7 +47,7 @@ def _limit_memory(megabytes: int) -> None:
 def _die_with_parent() -> None:
     """Linux: SIGKILL this worker when the server process dies, even in the middle of a query."""
     try:
-        import ctypes
+        import ctypes  # lazy: only this Linux-only call needs it
 
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
@@ -53,10 +57,6 @@ def _die_with_parent() -> None:
 
 def handle(store, request: dict) -> tuple[dict, bytes]:
     """Run one query and serialize it; errors become a status and a one-line message."""
-    from kg.errors import QueryError, UpdateRefused, WorkspaceError
-    from kg.graph import PREFIXES
-    from kg.serve.sparql_protocol import NotAcceptable, choose_format, serialize
-
     accept = [(str(m), float(q)) for m, q in request.get("accept") or []]
     fmt_param = request.get("format")
     try:
@@ -85,8 +85,6 @@ def worker_main(argv: list[str]) -> int:
     _die_with_parent()
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but the protocol goes to the server
-    from kg.graph import Store
-
     store = Store(Path(store_path))
     _limit_memory(memory_mb)
     out.write(READY)
