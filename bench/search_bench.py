@@ -16,7 +16,7 @@
    vectors mixed from theirs plus noise; made in a temp folder, never committed) written as a real
    search index, searched through the same Searcher, in a child process whose peak memory is read;
    exact, HNSW and IVF-PQ: index size (what it holds in RAM), latency, and recall@10 against
-   exact; the flat-search latency curve that sets vectors.ANN_THRESHOLD.
+   exact; the flat-search latency curve that sets ann.ANN_THRESHOLD.
 Numbers depend on the machine and on other load: README "Search" shows a run on 2 cores.
 """
 from __future__ import annotations
@@ -39,9 +39,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.query import search as ks  # noqa: E402
-from kg.index import vectors as kv  # noqa: E402
 from kg.build import ingest_corpus  # noqa: E402
+from kg.index.ann import build_index, recall_against_exact  # noqa: E402
+from kg.index.encoders import DEFAULT_MODEL, get_encoder  # noqa: E402
+from kg.index.tuning import load_tuning  # noqa: E402
+from kg.index.writer import INDEX_DIR, write_search_files  # noqa: E402
+from kg.query.search import Searcher  # noqa: E402
 
 TUNE = ROOT / "bench" / "tune_questions.jsonl"
 DEV = ROOT.parent / "shared" / "eval" / "search_dev.jsonl"
@@ -105,7 +108,7 @@ def bench_model(model: str, corpus: Path, tmp: Path, results: dict) -> None:
     documents, _ = ingest_corpus(corpus)
     texts = [p.text for d in documents for p in d.passages]
     t = time.perf_counter()
-    encoder = kv.get_encoder(model)
+    encoder = get_encoder(model)
     load_s = time.perf_counter() - t
     encoder.encode_passages(texts[:2])  # warm-up
     t, c = time.perf_counter(), time.process_time()
@@ -147,7 +150,7 @@ def bench_model(model: str, corpus: Path, tmp: Path, results: dict) -> None:
          f"{manifest['search']['embedded']} embedded"],
     ])
 
-    searcher = ks.Searcher(ws / "current")
+    searcher = Searcher(ws / "current")
     searcher.search("预热", k=1)
     tune, dev = load_questions(TUNE), load_questions(DEV)
     rows, qual = [], {}
@@ -163,13 +166,14 @@ def bench_model(model: str, corpus: Path, tmp: Path, results: dict) -> None:
           ["ranking", f"tune ({len(tune)} q)", f"dev ({len(dev)} q, report only)"], rows)
     out["quality"] = qual
 
-    if model == kv.DEFAULT_MODEL:
+    if model == DEFAULT_MODEL:
         sweep = []
         for lw in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
             for sp in (0.0, 0.4, 0.8, 1.2):
                 r = quality(searcher, tune, "fused", {"lexical": lw, "vector": 1 - lw, "status_prior": sp})
                 sweep.append([f"{lw:.1f}", f"{1 - lw:.1f}", f"{sp:.1f}", fmt3(r)])
-        chosen = f"{ks.LEXICAL_WEIGHT:.1f}", f"{ks.VECTOR_WEIGHT:.1f}", f"{ks.STATUS_WEIGHT:.1f}"
+        tuned = load_tuning()["fusion"]  # the weights chosen before: kg/index/search_tuning.toml
+        chosen = f"{tuned['lexical']:.1f}", f"{tuned['vector']:.1f}", f"{tuned['status_prior']:.1f}"
         for r in sweep:
             if tuple(r[:3]) == chosen:
                 r[3] += "  <- chosen"
@@ -197,7 +201,7 @@ def bench_model(model: str, corpus: Path, tmp: Path, results: dict) -> None:
 
 def make_synthetic(ws: Path, n: int, seed: int = 0):
     """N passages from shuffled sentences of the real ones; vectors mixed from theirs + noise."""
-    searcher = ks.Searcher(ws / "current")
+    searcher = Searcher(ws / "current")
     rows, vecs = searcher.rows, np.asarray(searcher.vectors)
     sentences = [(i, s) for i, r in enumerate(rows) for s in re.findall(r"[^。；！？]+[。；！？]?", r["text"]) if s.strip()]
     rng = np.random.default_rng(seed)
@@ -219,8 +223,8 @@ def scale_worker(ws: Path, n: int, kind: str, folder: Path, questions: list[str]
     rows, vecs, model_info = make_synthetic(ws, n)
     make_s = time.perf_counter() - t
     t = time.perf_counter()
-    info = ks.write_search_files(folder / ks.INDEX_DIR, rows, vecs, model_info, index_kind=kind)
-    faiss_mb = (folder / ks.INDEX_DIR / "vectors.faiss").stat().st_size / 2**20  # what it holds in RAM
+    info = write_search_files(folder / INDEX_DIR, rows, vecs, model_info, index_kind=kind)
+    faiss_mb = (folder / INDEX_DIR / "vectors.faiss").stat().st_size / 2**20  # what it holds in RAM
     out_file.write_text(json.dumps({"n": n, "kind": kind, "make_s": make_s, "index_s": time.perf_counter() - t,
                                     "ann_recall_at_10": info["search"].get("ann_recall_at_10"),
                                     "index_mb": faiss_mb,
@@ -232,7 +236,7 @@ def scale_search_worker(folder: Path, questions: list[str], out_file: Path) -> N
     """Child 2: open the index like `kg search` does and query it (peak memory of searching)."""
     res = json.loads(out_file.read_text(encoding="utf-8"))
     kind = res["kind"]
-    searcher = ks.Searcher(folder)
+    searcher = Searcher(folder)
     searcher.search(questions[0], k=10)
     lat = []
     for q in questions:
@@ -243,7 +247,7 @@ def scale_search_worker(folder: Path, questions: list[str], out_file: Path) -> N
                 "search_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
     if kind != "flat":  # recall of the real questions' top-10 against exact search
         qv = searcher.encoder.encode_queries(questions)
-        res["question_recall_at_10"] = kv.recall_against_exact(np.asarray(searcher.vectors), qv, searcher.index)
+        res["question_recall_at_10"] = recall_against_exact(np.asarray(searcher.vectors), qv, searcher.index)
     out_file.write_text(json.dumps(res), encoding="utf-8")
 
 
@@ -253,7 +257,7 @@ def flat_curve(dim: int, sizes: list[int]) -> list[list]:
     for n in sizes:
         data = rng.normal(size=(n, dim)).astype(np.float32)
         data /= np.linalg.norm(data, axis=1, keepdims=True)
-        index, _ = kv.build_index(data, "flat")
+        index, _ = build_index(data, "flat")
         q = data[:50] + 0.01
         lat = []
         for i in range(50):
@@ -296,7 +300,7 @@ def bench_scale(ws: Path, n: int, questions: list[str], tmp: Path, results: dict
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--models", default=kv.DEFAULT_MODEL)
+    ap.add_argument("--models", default=DEFAULT_MODEL)
     ap.add_argument("--corpus", default=str(ROOT / "data" / "corpus"))
     ap.add_argument("--scale", type=int, default=100_000, help="synthetic passages (0: skip)")
     ap.add_argument("--kinds", default="flat,hnsw,ivfpq", help="index kinds of the scale-up")
@@ -308,8 +312,8 @@ def main() -> None:
         tmp = Path(tmp)
         for model in args.models.split(","):
             bench_model(model.strip(), Path(args.corpus), tmp, results)
-        if args.scale and kv.DEFAULT_MODEL in results:
-            bench_scale(tmp / f"ws-{kv.DEFAULT_MODEL}", args.scale, results[kv.DEFAULT_MODEL]["questions"], tmp,
+        if args.scale and DEFAULT_MODEL in results:
+            bench_scale(tmp / f"ws-{DEFAULT_MODEL}", args.scale, results[DEFAULT_MODEL]["questions"], tmp,
                         results, args.kinds.split(","))
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")

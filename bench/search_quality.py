@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kg.index.tuning import FUSION, TUNING_FILE  # noqa: E402
+
 
 def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -70,7 +72,10 @@ def main(argv=None) -> None:
     ap.add_argument("--questions", type=Path, help="natural questions (bench/natural_questions.jsonl)")
     ap.add_argument("--ws", action="append", default=[], help="CORPUS=WORKSPACE for --questions")
     ap.add_argument("-v", "--verbose", action="store_true")
-    ap.add_argument("--param", action="append", default=[], help="NAME=VALUE: a fusion weight to try (Searcher.search params)")
+    ap.add_argument("--param", action="append", default=[],
+                    help="NAME=VALUE: a fusion weight to try (Searcher.search params), the others as in "
+                         f"{TUNING_FILE.relative_to(ROOT)}: "
+                         + ", ".join(f"{k}={v}" for k, v in FUSION.items()))
     args = ap.parse_args(argv)
     runs = []
     for spec in args.sets:
@@ -84,7 +89,8 @@ def main(argv=None) -> None:
     for name, workspace, items in runs:
         if args.verbose:
             print(name)
-        params = {k: float(v) for k, v in (x.split("=", 1) for x in args.param)} or None
+        tried = {k: float(v) for k, v in (x.split("=", 1) for x in args.param)}
+        params = {**FUSION, **tried} if tried else None  # starting from the tuned values
         s = score(workspace, items, verbose=args.verbose, params=params)
         print(f"{name:45s} n={s['n']:3d}  recall@1 {s['recall@1']:.3f}  recall@5 {s['recall@5']:.3f}  "
               f"MRR@10 {s['mrr@10']:.3f}")

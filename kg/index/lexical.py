@@ -1,0 +1,137 @@
+"""The lexical half of the search folder: jieba tokens plus character bigrams (Tokenizer, which the
+query side uses too), the graph's names for jieba's dictionary (lexicon_of), the genre prior of a
+passage (passage_status), and write_lexical_files (passages.json, the BM25 index, jieba's extra
+words and the queries' smaller dictionary). Imports kg.vocab; jieba and bm25s when used.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Iterable
+
+from kg import vocab
+
+QUERY_DICTIONARY = "query_dict.txt"  # jieba's dictionary for queries (Tokenizer.query_dictionary)
+BM25_K1, BM25_B = 1.5, 0.75
+
+# Question fillers that carry no content (jieba tokens; the bigram stream is not filtered).
+STOPWORDS = frozenset("""
+的 了 是 在 和 与 及 有 多少 哪些 哪个 哪 什么 怎么 怎样 如何 吗 呢 吧 啊 几 几个 多 多大 多长 为 被 把
+都 也 就 要 会 能 去年 今年 明年 一年 一共 全市 我市 到 一 个 想 打算 准备 达到 多少钱 多久 规模 情况 方面
+哪几个 啥 呀 么 这 那 其 之 以 上 对 从 给 让 还 又 等 目前 现在 已经 能够 可以 怎么样 什么样 是否 有没有 谁
+""".split())
+_PUNCT = re.compile(r"^[\W_]+$")
+_NON_WORD = re.compile(r"[\W_]+")
+
+# Genre prior: government reports mix results (完成, 同比, 累计...) and targets (力争, 确保, 以上...).
+# (kg/vocab: plan words, estimate words, task verbs, qualifiers of targets; result verbs, actual words)
+_PASSAGE_TARGET = re.compile("|".join((vocab.alternation("plan_words"), vocab.alternation("estimate_words"),
+                                       vocab.alternation("task_verbs"), "目标|将|以上|左右")))
+_PASSAGE_ACTUAL = re.compile("|".join((vocab.alternation("result_verbs"), vocab.alternation("actual_words"),
+                                       "累计|去年")))
+
+
+def passage_status(text: str) -> float:
+    """+1 for a passage that states targets, -1 for one that states results, 0 for neither."""
+    t, a = len(_PASSAGE_TARGET.findall(text)), len(_PASSAGE_ACTUAL.findall(text))
+    return (t - a) / (t + a + 1.0)
+
+
+# ------------------------------------------------------------------ tokens
+
+class Tokenizer:
+    """jieba (search mode: words and their sub-words) with extra dictionary words, plus
+    character bigrams, lower-cased, punctuation and question fillers dropped."""
+
+    def __init__(self, words: Iterable[str] = (), dictionary: Path | None = None):
+        import jieba  # lazy: ~0.5 s to import, and a graph answer needs no tokenizer
+
+        jieba.setLogLevel(logging.WARNING)
+        # a query's tokenizer may read a smaller dictionary (query_dictionary): the corpus' own words
+        # and the common ones, a quarter of jieba's, a quarter of its load time
+        self._jieba = jieba.Tokenizer(str(dictionary)) if dictionary is not None else jieba.Tokenizer()
+        if dictionary is not None:  # its prefix table is cached beside it (made by the build), not in /tmp
+            self._jieba.tmp_dir, self._jieba.cache_file = str(dictionary.parent), dictionary.name + ".cache"
+        self._jieba.initialize()
+        self.words = sorted({w.strip() for w in words if w and 2 <= len(w.strip()) <= 30 and " " not in w.strip()})
+        for w in self.words:
+            self._jieba.add_word(w, freq=1000)
+
+    def is_word(self, text: str) -> bool:
+        """Whether jieba's dictionary holds this word."""
+        return bool(self._jieba.FREQ.get(text))
+
+    def cut(self, text: str) -> list[str]:
+        """jieba's words of a text (accurate mode), with the extra dictionary words."""
+        return self._jieba.lcut(text)
+
+    def words_of(self, text: str) -> list[str]:
+        return [w for w in self._jieba.lcut_for_search(text.lower())
+                if w.strip() and not _PUNCT.match(w) and w not in STOPWORDS]
+
+    def __call__(self, text: str) -> list[str]:
+        text = text.lower()
+        tokens = self.words_of(text)
+        flat = _NON_WORD.sub("", text)
+        tokens += [flat[i:i + 2] for i in range(len(flat) - 1)]
+        return tokens
+
+    def query_dictionary(self, corpus_words: Iterable[str], common: int = 60000) -> str:
+        """A jieba dictionary (word freq lines) for the queries of one index: the words its
+        passages were cut into, the extra words, and the `common` most frequent words of jieba's
+        dictionary (so a question's own words cut as before: 青年 stays a word). Words outside it
+        score nothing in the index anyway."""
+        freq = self._jieba.FREQ
+        keep = {w for w in corpus_words if freq.get(w)} | set(self.words)
+        keep |= set(sorted((w for w, f in freq.items() if f), key=lambda w: -freq[w])[:common])
+        return "".join(f"{w} {freq.get(w) or 1000}\n" for w in sorted(keep) if " " not in w and w.strip())
+
+
+def lexicon_of(extraction) -> list[str]:
+    """Names and aliases of the places, agencies, programs, metrics and indicators extraction found
+    (the labels the graph gives them), for jieba's dictionary: taken from the extraction rather than
+    the graph, so that the lexical index can be built while the graph is."""
+    names: set[str] = set()
+    for place in extraction.places:
+        names.update((place.name, *place.aliases))
+    for entity in extraction.entities.values():
+        names.update((entity.name, *entity.aliases))
+    for label, aliases in extraction.metrics.items():
+        names.update((label, *aliases))
+    for ind in extraction.indicators:
+        names.update((ind.name, *ind.synonyms))
+    return sorted(t for t in (str(n).strip() for n in names)
+                  if 2 <= len(t) <= 30 and re.search(r"[\u4e00-\u9fff]", t))
+
+
+# ------------------------------------------------------------------ files
+
+def write_lexical_files(out: Path, rows: list[dict], lexicon: Iterable[str] = (), progress=None) -> dict:
+    """The half of the search folder that needs no vectors: passages.json, the BM25 index and
+    jieba's extra words. Returns what index.json says of it. (kg build runs it in a forked
+    process while the graph is built: it reads only `rows` and `lexicon`, and writes only here.)"""
+    import bm25s  # lazy: imports scipy; only a build writes the index
+
+    say = progress or (lambda stage, item: None)
+    out.mkdir(parents=True, exist_ok=True)
+    say("index", "BM25")
+    tokenizer = Tokenizer(lexicon)
+    (out / "userdict.txt").write_text("\n".join(tokenizer.words) + ("\n" if tokenizer.words else ""),
+                                      encoding="utf-8")
+    if rows:
+        retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B)
+        tokens = [tokenizer(r["text"]) or ["\x00empty"] for r in rows]
+        retriever.index(tokens, show_progress=False)
+        retriever.save(str(out / "bm25"), show_progress=False)
+        (out / QUERY_DICTIONARY).write_text(tokenizer.query_dictionary({t for ts in tokens for t in ts}),
+                                            encoding="utf-8")
+        Tokenizer((), out / QUERY_DICTIONARY)  # writes its prefix table's cache, so a query loads it
+        cache = out / (QUERY_DICTIONARY + ".cache")
+        if cache.is_file():
+            cache.chmod(0o644)  # jieba writes it private; the workspace is read by whoever queries it
+    rows = [dict(r, status=round(passage_status(r["text"]), 4)) for r in rows]
+    (out / "passages.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    return {"passages": len(rows), "lexicon_words": len(tokenizer.words)}
+
