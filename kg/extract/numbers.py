@@ -54,7 +54,7 @@ class Quantity:
 
 def chinese_to_decimal(text: str) -> Decimal | None:
     """Chinese numerals (一万, 两, 三百二十) to a number, via cn2an."""
-    import cn2an
+    import cn2an  # lazy: ~0.2 s to import, only Chinese numerals need it
 
     try:
         return Decimal(str(cn2an.cn2an(text.replace("两", "二"), "smart")))

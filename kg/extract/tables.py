@@ -13,9 +13,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from kg.extract.metric_names import find_indicator
 from kg.extract.numbers import normalize
-from kg.extract.observations import Observation, assess, find_indicator
+from kg.extract.observation_record import Observation, assess
 from kg.gazetteer import find_places
+from kg.ingest import clean_line, fold_width
+from kg.ingest.tables import column_unit, strip_unit
 
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d))\s*")
 _CHILD = re.compile(r"^(?:其中[：:]?|#+|＃+)\s*")
@@ -27,9 +30,6 @@ _UNIT_IN_LABEL = re.compile(r"[（(]([^（()）]{1,6})[）)]$")
 
 def table_observations(doc, span, ctx, gaz) -> list[Observation]:
     """The observations of one table of a document (span: kg.ingest.TableSpan)."""
-    from kg.ingest import clean_line, fold_width
-    from kg.ingest.tables import column_unit, strip_unit
-
     table = span.table
     home = ctx.home
     subject = home.default
@@ -77,18 +77,10 @@ def table_observations(doc, span, ctx, gaz) -> list[Observation]:
                 metric = ("本级" if row_place[1] else "") + head
                 measure = "GrowthRate" if re.search(r"增长|增速|涨跌", head) else "Level"
             else:
-                place = subject
-                if place is None or not item:
+                reading = _item_reading(item, head, unit, column, table.caption)
+                if subject is None or reading is None:
                     continue
-                metric, measure = item, "Level"
-                if head.endswith("本级"):  # 本地区 | 本级: the whole area's figure and its own government's
-                    metric = "本级" + item
-                if re.search(r"增长|增速|涨跌|增减", head) or (not head and re.search(r"涨跌|增长", table.caption)):
-                    measure, unit = "GrowthRate", unit if unit in ("%", "个百分点") else "%"
-                elif "比重" in head or "占比" in head:
-                    metric, unit = item + "比重", "%"
-                elif "指数" in head or (not head and not column_unit(column)):
-                    continue  # an index, or a column nothing names
+                place, (metric, measure, unit) = subject, reading
             status, estimated = row_status or col_status or ("Actual", False)
             year = row_year or col_year or caption_year
             if year is None or not unit:
@@ -108,6 +100,23 @@ def table_observations(doc, span, ctx, gaz) -> list[Observation]:
             obs.confidence, obs.confidence_reason = assess(obs)
             out.append(obs)
     return out
+
+
+def _item_reading(item: str, head: str, unit: str, column: str, caption: str) -> tuple[str, str, str] | None:
+    """(metric, measure, unit) of a cell in a table of items: the row's item, a level, a growth rate or
+    a share by its column's head; None for an index or a column nothing names."""
+    if not item:
+        return None
+    metric, measure = item, "Level"
+    if head.endswith("本级"):  # 本地区 | 本级: the whole area's figure and its own government's
+        metric = "本级" + item
+    if re.search(r"增长|增速|涨跌|增减", head) or (not head and re.search(r"涨跌|增长", caption)):
+        measure, unit = "GrowthRate", unit if unit in ("%", "个百分点") else "%"
+    elif "比重" in head or "占比" in head:
+        metric, unit = item + "比重", "%"
+    elif "指数" in head or (not head and not column_unit(column)):
+        return None  # an index, or a column nothing names
+    return metric, measure, unit
 
 
 def _row_place(label: str, gaz, home):
