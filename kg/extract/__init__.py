@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 
 from kg.extract.entities import EntityMention, find_abbreviations, find_agencies, find_programs
 from kg.extract.numbers import decimal_text
-from kg.extract.observations import Observation, document_context, extract_observations
+from kg.extract.figure_time import document_context
+from kg.extract.observation_record import Observation
+from kg.extract.observations import extract_observations
+from kg.extract.tables import table_observations
 from kg.gazetteer import Place, find_places, gazetteer
 from kg.extract.relations import Relation, _sentence, find_relations
 
@@ -265,8 +268,6 @@ def _extract_document(doc, gaz, result: Extraction) -> None:
                 entity.aliases.add(short)
     observations = extract_observations(doc, ctx, gaz)
     if getattr(doc, "tables", None):  # a table's rows are read by its headers, not by the prose rules
-        from kg.extract.tables import table_observations
-
         observations = [o for o in observations if not any(t.start <= o.start < t.end for t in doc.tables)]
         for span in doc.tables:
             observations.extend(table_observations(doc, span, ctx, gaz))

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg import vocab
-from kg.extract.entities import EntityMention
+from kg.extract.entity_names import EntityMention
+from kg.extract.entity_vocab import _departments
 from kg.gazetteer import Home, PlaceMention
 
 PREDICATES = ("responsible", "participating", "partOf", "agreement", "superior", "located")
@@ -205,8 +206,6 @@ _LEAD_UNITS = re.compile(r"[（(](?:牵头单位|责任单位|牵头部门|责�
 def _lead_units(text, agencies, programs, home: Home) -> list[Relation]:
     """A task list's item that ends with （牵头单位：教育厅、人社厅）: those bodies of the document's
     own government lead every program the item names (the genre writes them without the place)."""
-    from kg.extract.entities import EntityMention, _departments
-
     out = []
     full, _pattern = _departments()
     place = home.subject or home.default
