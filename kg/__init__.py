@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from kg.version import __version__  # noqa: F401 -- kg.__version__
 
 from kg.query.knowledge_graph import KnowledgeGraph, open  # noqa: A004 -- kg.open() is the public entry point
 from kg.build import build

@@ -11,7 +11,8 @@ import networkx as nx
 import pytest
 import rdflib
 
-from kg.export import HTML_MAX_NODES, OBSERVATION, _connectors, render, select
+from kg.export import HTML_MAX_NODES, OBSERVATION, render, select
+from kg.export.selection import _connectors
 
 from .conftest import run_kg
 from .test_export import browser  # noqa: F401  (the Chromium fixture, for the slow test)

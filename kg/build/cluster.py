@@ -13,14 +13,28 @@ build gives (tested: same triples, vectors within float tolerance).
 
 Files are read here (ingest) and sent as documents: the workers need only kg installed (the same
 version), not the corpus. Ray is imported only by this module, only for --ray
-(pip install 'govkg[ray]').
+(pip install 'govkg[ray]'). Imports kg.extract and kg.index (passage rows, encoders, the embedding
+cache).
 """
 from __future__ import annotations
 
+import os
 import pickle
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import numpy as np
+
 from kg.errors import InputError
+from kg.extract import extract_document
+from kg.index.embeddings import EmbeddingCache, text_key
+from kg.index.encoders import get_encoder
+from kg.index.writer import passage_rows
 
 ENCODE_BATCH = 64  # passages per encoder call, as embed_passages
 
@@ -28,8 +42,6 @@ ENCODE_BATCH = 64  # passages per encoder call, as embed_passages
 def _check_reachable(address: str, seconds: float = 10.0) -> None:
     """Fail in seconds, with one line, when nothing listens at host:port (ray.init would retry
     for minutes). Addresses that are not host:port (auto) are left to Ray."""
-    import socket
-
     host, sep, port = address.removeprefix("ray://").rpartition(":")
     if not sep or not port.isdigit():
         return
@@ -42,8 +54,8 @@ def _check_reachable(address: str, seconds: float = 10.0) -> None:
 
 def _ray():
     try:
-        import ray
-        import ray.data  # noqa: F401
+        import ray  # lazy: an optional dependency (govkg[ray]), only for --ray
+        import ray.data  # noqa: F401 -- lazy, as ray
     except ImportError:
         raise InputError("--ray needs Ray: pip install 'govkg[ray]' (or pip install 'ray[data]')") from None
     return ray
@@ -53,21 +65,15 @@ class _Encode:
     """A Ray Data actor: loads the encoder once, then encodes batches of passage texts."""
 
     def __init__(self, model: str | None):
-        from kg.index.vectors import get_encoder
-
         self.encoder = get_encoder(model)
 
     def __call__(self, batch: dict) -> dict:
-        import numpy as np
-
         vectors = self.encoder.encode_passages([str(t) for t in batch["text"]])
         return {"key": batch["key"], "vector": np.asarray(vectors, np.float32)}
 
 
 def _extract(batch: dict) -> dict:
     """A Ray Data task: documents (pickled) -> their extractions (pickled)."""
-    from kg.extract import extract_document
-
     docs = [pickle.loads(b) for b in batch["doc"]]
     return {"doc_id": [d.doc_id for d in docs],
             "part": [pickle.dumps(extract_document(d), protocol=pickle.HIGHEST_PROTOCOL) for d in docs]}
@@ -79,11 +85,6 @@ def run_on_ray(address: str | None, todo: list, documents: list, model: str | No
     `cache_dir` on the Ray cluster at `address` (None or "local": a Ray started for this build).
     Returns doc_id -> Extraction; the vectors are added to the cache."""
     ray = _ray()
-    import numpy as np
-
-    from kg.query.search import passage_rows
-    from kg.index.vectors import EmbeddingCache, get_encoder, text_key
-
     say = progress or (lambda stage, item: None)
     encoder = get_encoder(model)  # here only for its key and size: the cluster encodes
     cache = EmbeddingCache(cache_dir, encoder.key, encoder.dim)
@@ -134,8 +135,6 @@ def run_on_ray(address: str | None, todo: list, documents: list, model: str | No
 # ------------------------------------------------------------------ a cluster on this machine
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -148,10 +147,6 @@ class LocalCluster:
     Logs go to `root`/head.log and worker.log."""
 
     def __init__(self, root: Path):
-        import os
-        import subprocess
-        import sys
-
         ray_cli = Path(sys.executable).parent / "ray"
         self.port = free_port()
         self.address = f"127.0.0.1:{self.port}"
@@ -171,10 +166,6 @@ class LocalCluster:
         self._wait_for_nodes(2, root / "worker.log")
 
     def _wait_for_nodes(self, n: int, log: Path, limit: float = 180) -> None:
-        import subprocess
-        import sys
-        import time
-
         probe = ("import ray; ray.init(address='%s', logging_level='ERROR', log_to_driver=False); "
                  "print(sum(1 for x in ray.nodes() if x['Alive'])); ray.shutdown()" % self.address)
         deadline = time.monotonic() + limit
@@ -188,11 +179,6 @@ class LocalCluster:
         raise AssertionError(f"the Ray cluster did not reach {n} nodes: {log.read_text(errors='replace')[-2000:]}")
 
     def stop(self) -> None:
-        import os
-        import shutil
-        import signal
-        import subprocess
-
         for p in reversed(self.nodes):  # worker first; each node's process group, by PID
             if p.poll() is None:
                 os.killpg(p.pid, signal.SIGTERM)

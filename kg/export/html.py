@@ -7,6 +7,8 @@ network request (a Content-Security-Policy forbids any). The data is one JSON do
 <script type="application/json"> with <, >, & escaped (so document text cannot close the script
 element or open a comment), and every text from the corpus is put into the page with textContent,
 never as HTML.
+
+Imports the model (kg.export.model: node types, their colours) and the node sizes of kg.export.layout.
 """
 from __future__ import annotations
 
@@ -16,7 +18,18 @@ import re
 from functools import lru_cache
 
 from kg.errors import KGError
+from kg.export.layout import node_size
+from kg.export.model import OBSERVATION, TYPE_STYLE
 from kg.resources import STATIC_DIR
+
+# The page's default cap (a parameter, not a property of any corpus): render() draws at most this
+# many nodes unless told otherwise (max_nodes="all", `kg export --all`) and says how many it left out.
+# How to choose it: the page draws every node with its 14 px label, legible at zoom 1, and layout()
+# spreads n nodes over about 2·(40·√n + 150) px; take the largest n whose spread fits one screen,
+# n ≈ ((W/2 − 150)/40)² for a screen W px wide: 150 nodes take ~1300 px, one laptop screen. (The
+# bundled corpus's ~870 nodes take ~2700 px, shown whole only at zoom ≈ 0.4, where the labels are
+# unreadable and a hub's hundreds of edges make a hairball.)
+HTML_MAX_NODES = 150
 
 KIND_NAMES = {"Province": "省级行政区", "City": "地级市", "District": "区县", "DevelopmentZone": "开发区/新区",
               "Town": "乡镇街道", "Place": "地点"}
@@ -55,8 +68,6 @@ def script_json(data) -> str:
 
 
 def page_data(sub, G, pos: dict, title: str) -> dict:
-    from kg.export import OBSERVATION, TYPE_STYLE, _size
-
     counts: dict[str, int] = {}
     nodes = []
     for iri, data in G.nodes(data=True):
@@ -64,7 +75,7 @@ def page_data(sub, G, pos: dict, title: str) -> dict:
         counts[node.type] = counts.get(node.type, 0) + 1
         x, y = pos.get(iri, (0.0, 0.0))
         item = {"id": iri, "label": node.label, "type": node.type, "kind": node.kind, "aliases": node.aliases,
-                "x": x, "y": y, "size": _size(data["degree"]), "degree": data["degree"],
+                "x": x, "y": y, "size": node_size(data["degree"]), "degree": data["degree"],
                 "extra": {k: v for k, v in node.extra.items() if k != "document"}}
         if iri in sub.snippets:
             item["snippets"] = sub.snippets[iri]
