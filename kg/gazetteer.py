@@ -140,7 +140,7 @@ class Gazetteer:
     """All divisions of the national table, indexed by every name and short form."""
 
     def __init__(self):
-        jionlp = _jionlp()
+        jionlp = jionlp_module()
         self.by_name: dict[str, list[Place]] = {}
         self.places: list[Place] = []
         table = jionlp.china_location_loader(detail=True)
@@ -233,7 +233,7 @@ class Gazetteer:
         """The place a file name spells in pinyin (yaan -> 雅安市, qiaokou -> 硚口区): the highest
         level that holds exactly one place of that spelling, or None."""
         if not hasattr(self, "_pinyin"):
-            jionlp = _jionlp()
+            jionlp = jionlp_module()
             self._pinyin: dict[str, list[Place]] = {}
             for p in self.places:
                 if p.level <= 3:
@@ -257,7 +257,7 @@ class Gazetteer:
         return _choose(candidates, home)
 
 
-def _jionlp():
+def jionlp_module():
     """The jionlp module, imported without the banner it prints."""
     with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner on import
         import jionlp  # lazy: ~0.5 s to import, only building the gazetteer and pinyin lookups need it

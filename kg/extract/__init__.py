@@ -4,10 +4,16 @@ mentions of each, plus flags on observations that disagree. Pure data; kg.graph 
 from __future__ import annotations
 
 import bisect
+import copy
+import dataclasses
+import multiprocessing
 import os
 import re
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+
+import jieba
 
 from kg.extract.entities import EntityMention, find_abbreviations, find_agencies, find_programs
 from kg.extract.numbers import decimal_text
@@ -15,7 +21,9 @@ from kg.extract.figure_time import document_context
 from kg.extract.observation_record import Observation
 from kg.extract.observations import extract_observations
 from kg.extract.tables import table_observations
-from kg.gazetteer import Place, find_places, gazetteer
+from kg.forked import die_with_parent
+from kg.gazetteer import Place, find_places, gazetteer, jionlp_module
+from kg.structure import analyse
 from kg.extract.relations import Relation, _sentence, find_relations
 
 
@@ -92,11 +100,6 @@ class DocumentPool:
     with the build (PR_SET_PDEATHSIG, as kg/forked.py's children): a killed build leaves none behind."""
 
     def __init__(self, jobs: int):
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        from kg.forked import die_with_parent
-
         gazetteer()
         _warm_jieba()
         self.executor = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
@@ -110,8 +113,6 @@ class DocumentPool:
 
     def results(self):
         """(doc_id, Extraction) for every submitted document, as they finish."""
-        from concurrent.futures import as_completed
-
         futures, self.futures = self.futures, []
         for future in as_completed(futures):
             yield future.result()
@@ -125,8 +126,7 @@ def _extract_one(doc):
 
 
 def _warm_jieba() -> None:
-    import jieba
-    import jieba.posseg  # noqa: F401  (its dictionary too)
+    import jieba.posseg  # noqa: F401  (lazy like kg.extract.entity_names._pseg: its dictionary too, once per pool)
 
     jieba.initialize()
 
@@ -134,8 +134,6 @@ def _warm_jieba() -> None:
 def merge_into(result: Extraction, part: Extraction) -> None:
     """Add one document's extraction: an entity or metric already known (same key) gains the
     document's aliases and relations; the first document that names it gives its label and place."""
-    import copy
-
     result.structures.update(part.structures)
     result.failed.update(part.failed)
     result.home_cities |= part.home_cities
@@ -180,8 +178,6 @@ def simplified_view(doc):
     text = to_simplified(doc.text)
     if text == doc.text:
         return doc
-    import dataclasses
-
     passages = [dataclasses.replace(p, text=text[p.start:p.end]) for p in doc.passages]
     return dataclasses.replace(doc, text=text, title=to_simplified(doc.title), passages=passages)
 
@@ -196,12 +192,7 @@ def to_simplified(text: str) -> str:
     rare character the table would change)."""
     if not text or text.isascii():
         return text
-    import contextlib
-    import io
-
-    with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner on import
-        import jionlp
-    out = jionlp.tra2sim(text, mode="char")
+    out = jionlp_module().tra2sim(text, mode="char")
     if len(out) != len(text):
         return text
     changed = [i for i, (a, b) in enumerate(zip(text, out)) if a != b and a not in _KEEP_AS_WRITTEN]
@@ -215,8 +206,6 @@ def to_simplified(text: str) -> str:
 
 
 def _extract_document(doc, gaz, result: Extraction) -> None:
-    from kg.structure import analyse
-
     if os.environ.get("KG_FAIL_EXTRACTION") == doc.source_file:  # fault injection (tests)
         raise RuntimeError("injected failure")
 
