@@ -1,13 +1,27 @@
-"""`kg` command line: argument parsing and printing only; the work is in the API."""
+"""`kg` command line: argument parsing and printing only; the work is in the API (kg.open()), facts
+are written by kg.query.facts. Heavy imports (rich, the search index, the exporter, the server)
+stay inside the commands that need them, so `kg --help` and a bad option answer at once.
+"""
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
 from pathlib import Path
 
-from kg.errors import KGError, QueryError
+import pyoxigraph as ox
+
+import kg
+from kg.atomic import check_output
+from kg.build import build
+from kg.cli_progress import StageLines
+from kg.errors import InputError, KGError, QueryError
+from kg.graph import curie, serialize_result
+from kg.query import facts
+from kg.resources import EXAMPLES_DIR
+from kg.version import __version__
 
 EXAMPLES = """examples:
   kg build                                  build .kg/ from data/corpus/
@@ -23,6 +37,68 @@ EXAMPLES = """examples:
 """
 
 
+# ------------------------------------------------------------------ option checks (type= callables)
+
+class _OptionError(Exception):
+    """An option's own check failed while parsing: main() reports it as the command reports its
+    other errors (`kg COMMAND: error: MESSAGE`, exit 1), not as argparse's usage error."""
+
+    def __init__(self, command: str, error: KGError):
+        super().__init__(str(error))
+        self.command, self.error = command, error
+
+
+def _checked(command: str, check, keep_text: bool = False):
+    """A type= callable for `kg COMMAND`: check(text)'s value (or the text itself, keep_text)."""
+    def convert(text: str):
+        try:
+            value = check(text)
+        except KGError as exc:
+            raise _OptionError(command, exc) from None
+        return text if keep_text else value
+    return convert
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, not {text!r}")
+    return value
+
+
+def _passages(text) -> int:
+    """-k of search and ask: at least 1, clamped to the most a search returns."""
+    from kg.query.search import check_k  # lazy: ~0.5 s (numpy, FAISS); kg --help must not load it
+
+    return check_k(text)
+
+
+def _ask_passages(text: str) -> int:
+    """kg ask's -k: argparse's own message for what is no whole number (as type=int), then -k's check."""
+    try:
+        k = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+    return _checked("ask", _passages)(k)
+
+
+def _node_types(text: str):
+    from kg.export import check_types  # lazy: the exporter's modules load only for kg export
+
+    return check_types(text)
+
+
+def _max_nodes(text: str):
+    from kg.export import check_max_nodes  # lazy: the exporter's modules load only for kg export
+
+    return check_max_nodes(text)
+
+
+# ------------------------------------------------------------------ the parser, by command
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--workspace", "-w", default=None, metavar="DIR",
@@ -32,9 +108,15 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="govkg: knowledge graph and semantic search "
                                 "over Chinese government documents.", epilog=EXAMPLES,
                                 formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common])
-    p.add_argument("--version", action="version", version=f"govkg {_version()}")
+    p.add_argument("--version", action="version", version=f"govkg {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for add in (_build_options, _sparql_options, _search_options, _ask_options, _compare_options,
+                _export_options, _doctor_options, _serve_options, _info_options):
+        add(sub, common)
+    return p
 
+
+def _build_options(sub, common) -> None:
     b = sub.add_parser("build", parents=[common], help="build the workspace from a corpus folder",
                        description="Read every .txt/.md file of the corpus, extract the graph, index "
                        "the passages, and swap the result in atomically.")
@@ -55,6 +137,8 @@ def _parser() -> argparse.ArgumentParser:
                    "its head; without it, a Ray started for this build); the graph, store and index are "
                    "written here. Needs pip install 'govkg[ray]' here and on the workers")
 
+
+def _sparql_options(sub, common) -> None:
     s = sub.add_parser("sparql", parents=[common], help="run a read-only SPARQL query",
                        description="Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE). The gk:, gkr:, "
                        "rdfs:, skos:, prov:, dcterms:, xsd: prefixes are predeclared. Updates are refused.")
@@ -62,6 +146,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--format", "-f", default="table", choices=["table", "json", "csv", "tsv", "xml", "ttl", "nt"],
                    help="json is SPARQL 1.1 Query Results JSON (JSON-LD for CONSTRUCT); default: table")
 
+
+def _search_options(sub, common) -> None:
     q = sub.add_parser("search", parents=[common], help="semantic passage search (vector + lexical)",
                        description="Find passages for a natural-language question: embeddings and BM25 over "
                        "jieba tokens, fused. Only passages that share a content word with the question (or a "
@@ -69,7 +155,8 @@ def _parser() -> argparse.ArgumentParser:
                        "are returned; when none is, it says 'no passage matches well' (json: []). TEXT - reads "
                        "one query a line from stdin and prints one JSON array a line, in order.")
     q.add_argument("query", metavar="TEXT", help="the question, or - for batch mode (stdin)")
-    q.add_argument("-k", default="10", metavar="N", help="number of passages (default 10)")
+    q.add_argument("-k", default="10", type=_checked("search", _passages), metavar="N",
+                   help="number of passages (default 10)")
     q.add_argument("--format", "-f", default=None, choices=["json", "table"],
                    help="default: table, or json in batch mode")
     _filters(q)
@@ -81,16 +168,21 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--mentions", metavar="NAME", help="only passages that mention this program, agency, place or "
                    "indicator (name or alias), or an agency or program linked to it in the graph")
 
+
+def _ask_options(sub, common) -> None:
     a = sub.add_parser("ask", parents=[common], help="answer a question with citations",
                        description="Answer a question in Chinese from the graph (observations of the linked "
                        "metric, place, year) and the passages (hybrid search), with numbered citations.")
     a.add_argument("question", help="the question, e.g. 2024年郑州市优良天数是多少")
     a.add_argument("--format", "-f", default="text", choices=["text", "json"])
-    a.add_argument("-k", type=int, default=5, help="passages to cite (default 5)")
+    a.add_argument("-k", type=_ask_passages, default=5,
+                   help="passages to cite (default 5)")
     _filters(a)
     a.add_argument("--explain", action="store_true",
                    help="show the linked entities, the SPARQL that was run and the fusion scores")
 
+
+def _compare_options(sub, common) -> None:
     c = sub.add_parser("compare", parents=[common], help="one indicator across places (or over years), cited",
                        description="One standard indicator by place for a year and status, best first, with "
                        "the quote and source of each figure; places with documents but no figure are named. "
@@ -106,6 +198,8 @@ def _parser() -> argparse.ArgumentParser:
                    "the place such as 县域/园区, a year taken from a file name); left out by default")
     c.add_argument("--format", "-f", default="table", choices=["table", "csv", "json"])
 
+
+def _export_options(sub, common) -> None:
     x = sub.add_parser("export", parents=[common], help="export the graph (RDF, GraphML, GEXF, Cytoscape.js, HTML)",
                        description="Write the graph as Turtle, N-Triples or JSON-LD (from the store), as GraphML, "
                        "GEXF or Cytoscape.js JSON (for Gephi and Cytoscape), or as one self-contained interactive "
@@ -114,24 +208,30 @@ def _parser() -> argparse.ArgumentParser:
                        "export everything); its header, and stderr, say what was left out.")
     x.add_argument("--format", "-f", default=None, metavar="FORMAT",
                    help="ttl, nt, jsonld, graphml, gexf, cytoscape or html (default: from the -o file name, else ttl)")
-    x.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE (atomically); default: stdout")
+    x.add_argument("-o", "--output", default=None, metavar="FILE", type=_checked("export", check_output, keep_text=True),
+                   help="write to FILE (atomically); default: stdout")
     x.add_argument("--type", "-t", action="append", default=None, metavar="TYPE", dest="types",
+                   type=_checked("export", _node_types, keep_text=True),
                    help="keep only nodes of this type: Place, Agency, Program, Metric (repeatable); without "
                    "Place, graph formats keep the places that link the selected nodes as connectors")
     x.add_argument("--place", default=None, metavar="NAME",
                    help="a place (label or alias) and what lies in it: sub-places, their agencies, programs, metrics")
-    x.add_argument("--max-nodes", default=None, metavar="N",
+    x.add_argument("--max-nodes", default=None, metavar="N", type=_checked("export", _max_nodes, keep_text=True),
                    help="keep the N best-connected nodes (default: 150 for html, all for the other formats)")
     x.add_argument("--all", action="store_true", dest="all_nodes",
                    help="no node cap: the whole selection, also in html (same as --max-nodes all)")
     x.add_argument("--include-passages", action="store_true", help="add Passage and Document nodes (off by default)")
 
+
+def _doctor_options(sub, common) -> None:
     d = sub.add_parser("doctor", parents=[common], help="verify a workspace (store, index, model)",
                        description="Open every part of the workspace and check it: manifest, store counts, "
                        "search index size, the model loading offline, SHACL result. Exit 1 if any check fails.")
     d.add_argument("--no-model", action="store_true", help="skip loading the embedding model")
     d.add_argument("--format", "-f", default="table", choices=["table", "json"])
 
+
+def _serve_options(sub, common) -> None:
     v = sub.add_parser("serve", parents=[common], help="HTTP server: SPARQL endpoint, search/ask API, web page",
                        description="Serve the SPARQL 1.1 Protocol at /sparql (read-only, with a per-query timeout "
                        "and a row cap), /search and /ask (the JSON of kg search/ask), API docs at /docs, and a "
@@ -147,16 +247,27 @@ def _parser() -> argparse.ArgumentParser:
                    help="memory limit of one SPARQL worker; a query past it is stopped (default 2048)")
     v.add_argument("--quiet", "-q", action="store_true", help="no log line per request")
 
+
+def _info_options(sub, common) -> None:
     i = sub.add_parser("info", parents=[common], help="what is in the workspace")
     i.add_argument("--format", "-f", default="table", choices=["table", "json"])
-    return p
 
 
-def _version() -> str:
-    from kg import __version__
+def _filters(parser) -> None:
+    """--place/--kind/--year, shared by search and ask."""
+    parser.add_argument("--place", metavar="NAME", help="only documents about this place or a place in it (label or alias: "
+                        "河南, 郑州, 金水区); one value")
+    parser.add_argument("--kind", metavar="KIND", help="only documents of this kind: WorkReport, StatisticalBulletin, "
+                        "BudgetReport, PlanReport, PlanOutline, News, Other (or 政府工作报告, 统计公报, 预算报告, 计划执行情况报告, "
+                        "规划纲要, 新闻, 其他)")
+    parser.add_argument("--year", type=int, metavar="YYYY", help="only passages about this year (their section's year)")
 
-    return __version__
 
+def _filter_args(args) -> dict:
+    return {"place": args.place, "kind": args.kind, "year": args.year}
+
+
+# ------------------------------------------------------------------ commands
 
 def _read_query(arg: str) -> str:
     if arg == "-":
@@ -164,8 +275,6 @@ def _read_query(arg: str) -> str:
     if arg.startswith("@"):
         path = Path(arg[1:])
         if not path.exists() and path.parent in (Path("."), Path("examples")):
-            from kg.resources import EXAMPLES_DIR
-
             shipped = EXAMPLES_DIR / (path.name if path.suffix == ".rq" else path.name + ".rq")
             path = shipped if shipped.is_file() else path  # @examples/NAME.rq or @NAME: the shipped example
         try:
@@ -175,21 +284,9 @@ def _read_query(arg: str) -> str:
     return arg
 
 
-def _jobs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, not {text!r}")
-    return value
-
-
 def cmd_build(args) -> int:
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    from kg.build import build
+    from rich.console import Console  # lazy: rich loads in ~0.1 s; only printing commands need it
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn  # lazy: as above
 
     err = Console(stderr=True)
     if args.quiet:
@@ -229,65 +326,6 @@ def cmd_build(args) -> int:
     return 0
 
 
-class StageLines:
-    """Build progress for a log: a line when a stage ends (items and seconds), and a line every
-    `every` seconds while a stage runs (from a timer, so a stage waiting on the encoder still
-    shows), with the background encoder's progress (stages named "~…" are such notes)."""
-
-    def __init__(self, out, every: float = 10.0, clock=None, tick: float = 1.0):
-        import threading
-        import time
-
-        self.out, self.every, self.clock = out, every, clock or time.monotonic
-        self.stage, self.items, self.last = None, 0, ""
-        self.notes: dict[str, str] = {}
-        self.started = self.said = self.clock()
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._timer = None
-        if tick:
-            self._timer = threading.Thread(target=self._tick, args=(tick,), name="kg-progress", daemon=True)
-            self._timer.start()
-
-    def __call__(self, stage: str, item: str) -> None:
-        with self._lock:
-            if stage.startswith("~"):
-                self.notes[stage[1:]] = item
-                return
-            now = self.clock()
-            if stage != self.stage:
-                self._end(now)
-                self.stage, self.items, self.started, self.said = stage, 0, now, now
-            self.items += 1
-            self.last = item
-            self._maybe_say(now)
-
-    def _tick(self, every: float) -> None:
-        while not self._stop.wait(every):
-            with self._lock:
-                self._maybe_say(self.clock())
-
-    def _maybe_say(self, now: float) -> None:
-        if self.stage is None or now - self.said < self.every:
-            return
-        notes = "".join(f"; {k} {v}" for k, v in self.notes.items())
-        self._say(f"kg build: {self.stage}: {self.items} so far, {now - self.started:.0f} s ({self.last}){notes}")
-        self.said = now
-
-    def _end(self, now: float) -> None:
-        if self.stage is not None:
-            self._say(f"kg build: {self.stage}: {self.items} done in {now - self.started:.1f} s")
-
-    def finish(self) -> None:
-        self._stop.set()
-        with self._lock:
-            self._end(self.clock())
-            self.stage = None
-
-    def _say(self, line: str) -> None:
-        print(line, file=self.out, flush=True)
-
-
 def _print_index_summary(build_dir) -> None:
     try:
         manifest = json.loads((Path(build_dir) / "manifest.json").read_text(encoding="utf-8"))
@@ -300,10 +338,6 @@ def _print_index_summary(build_dir) -> None:
 
 
 def cmd_sparql(args) -> int:
-    import kg
-
-    from kg.graph import serialize_result
-
     query = _read_query(args.query)
     result = kg.open(args.workspace).query_raw(query)
     if args.format == "table":
@@ -316,11 +350,8 @@ def cmd_sparql(args) -> int:
 
 
 def _print_table(result) -> None:
-    import pyoxigraph as ox
-    from rich.console import Console
-    from rich.table import Table
-
-    from kg.graph import curie, serialize_result
+    from rich.console import Console  # lazy: rich loads in ~0.1 s; only printing commands need it
+    from rich.table import Table  # lazy: as above
 
     console = Console()
     if isinstance(result, ox.QueryBoolean):
@@ -346,32 +377,19 @@ def _print_table(result) -> None:
 
 
 def cmd_ask(args) -> int:
-    import kg
-
-    from kg.query.ask import format_text
-    from kg.query.search import check_k
-
-    result = kg.open(args.workspace).ask(args.question, k=check_k(args.k), explain=args.explain,
+    result = kg.open(args.workspace).ask(args.question, k=args.k, explain=args.explain,
                                          **_filter_args(args))
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
-    print(format_text(result))
+    print(facts.format_text(result))
     if args.explain:
         print("\n--- explain ---")
         print(json.dumps(result["explain"], ensure_ascii=False, indent=2))
     return 0
 
 
-COMPARE_COLUMNS = ("rank", "place", "year", "status", "value", "max_value", "unit", "qualifier", "direction",
-                   "metric", "quote", "doc")
-
-
 def cmd_compare(args) -> int:
-    import csv
-
-    import kg
-
     result = kg.open(args.workspace).compare(args.indicator, year=args.year, status=args.status,
                                              growth=args.growth, places=args.place, level=args.level,
                                              uncertain=args.uncertain)
@@ -379,32 +397,34 @@ def cmd_compare(args) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     elif args.format == "csv":
         out = csv.writer(sys.stdout)
-        out.writerow(COMPARE_COLUMNS)
+        out.writerow(facts.CSV_COLUMNS)
         for f in result["facts"]:
-            out.writerow([f.get(c) if f.get(c) is not None else "" for c in COMPARE_COLUMNS])
+            out.writerow(facts.csv_cells(f))
     else:
-        from rich.console import Console
-        from rich.table import Table
-
-        what = f"{result['indicator']}{'增速' if result['growth'] else ''}"
-        when = f"{result['year']}年" if result["year"] else ("历年" if result["over_years"] else "")
-        table = Table(title=f"{when}{what}{'（目标）' if result['status'] == 'Target' else ''}")
-        for col in ("#", "地区", "年份", "状态", "数值", "原文", "来源"):
-            table.add_column(col, overflow="fold")
-        for f in result["facts"]:
-            value = f["value"] + (f"—{f['max_value']}" if f.get("max_value") else "") + f["unit"]
-            table.add_row(str(f["rank"]), f["place"], str(f["year"]), {"Target": "目标", "Actual": "实际"}[f["status"]],
-                          ("下降" if f.get("direction") == "down" else "") + value, f["quote"], f["doc"])
-        Console().print(table)
-        if not result["facts"]:
-            print(f"no figures for {what} with these filters")
-        if result["missing"]:
-            print("没有数据：" + "、".join(result["missing"]))
+        _print_compare_table(result)
     return 0
 
 
+def _print_compare_table(result: dict) -> None:
+    from rich.console import Console  # lazy: rich loads in ~0.1 s; only printing commands need it
+    from rich.table import Table  # lazy: as above
+
+    what = f"{result['indicator']}{'增速' if result['growth'] else ''}"
+    when = f"{result['year']}年" if result["year"] else ("历年" if result["over_years"] else "")
+    table = Table(title=f"{when}{what}{'（目标）' if result['status'] == 'Target' else ''}")
+    for col in facts.TABLE_HEADERS:
+        table.add_column(col, overflow="fold")
+    for f in result["facts"]:
+        table.add_row(*facts.table_cells(f))
+    Console().print(table)
+    if not result["facts"]:
+        print(f"no figures for {what} with these filters")
+    if result["missing"]:
+        print("没有数据：" + "、".join(result["missing"]))
+
+
 def cmd_doctor(args) -> int:
-    from kg.build.doctor import run_checks
+    from kg.build.doctor import run_checks  # lazy: ~0.15 s to import, only kg doctor needs it
 
     checks = run_checks(args.workspace, model=not args.no_model)
     if args.format == "json":
@@ -420,14 +440,12 @@ def cmd_doctor(args) -> int:
 
 
 def cmd_info(args) -> int:
-    import kg
-
     info = kg.open(args.workspace).info()
     if args.format == "json":
         print(json.dumps(info, ensure_ascii=False, indent=2))
         return 0
-    from rich.console import Console
-    from rich.table import Table
+    from rich.console import Console  # lazy: rich loads in ~0.1 s; only printing commands need it
+    from rich.table import Table  # lazy: as above
 
     console = Console()
     console.print(f"workspace {info['workspace']}/ build {info['build']} ({info['built_at']})")
@@ -451,27 +469,10 @@ def cmd_info(args) -> int:
     return 0
 
 
-def _filters(parser) -> None:
-    """--place/--kind/--year, shared by search and ask."""
-    parser.add_argument("--place", metavar="NAME", help="only documents about this place or a place in it (label or alias: "
-                        "河南, 郑州, 金水区); one value")
-    parser.add_argument("--kind", metavar="KIND", help="only documents of this kind: WorkReport, StatisticalBulletin, "
-                        "BudgetReport, PlanReport, PlanOutline, News, Other (or 政府工作报告, 统计公报, 预算报告, 计划执行情况报告, "
-                        "规划纲要, 新闻, 其他)")
-    parser.add_argument("--year", type=int, metavar="YYYY", help="only passages about this year (their section's year)")
-
-
-def _filter_args(args) -> dict:
-    return {"place": args.place, "kind": args.kind, "year": args.year}
-
-
 def cmd_search(args) -> int:
-    import kg
+    from kg.query.search import NO_MATCH  # lazy: ~0.5 s (numpy, FAISS); only kg search needs it
 
-    from kg.errors import InputError
-    from kg.query.search import NO_MATCH, check_k
-
-    k = check_k(args.k)
+    k = args.k  # checked and clamped by its type= (_passages)
     fmt = args.format or ("json" if args.query == "-" else "table")
     if args.query != "-" and not args.query.strip():
         raise QueryError("empty query: give some text to search for (or - to read queries from stdin)")
@@ -500,14 +501,14 @@ def cmd_search(args) -> int:
 
 
 def _print_hits(graph, query: str, hits: list[dict]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+    from rich.console import Console  # lazy: rich loads in ~0.1 s; only printing commands need it
+    from rich.table import Table  # lazy: as above
+    from rich.text import Text  # lazy: as above
+
+    from kg.query.search import NO_MATCH  # lazy: ~0.5 s (numpy, FAISS); only kg search needs it
 
     console = Console()
     if not hits:
-        from kg.query.search import NO_MATCH
-
         console.print(NO_MATCH)
         return
     table = Table(show_lines=True)
@@ -526,16 +527,10 @@ def _print_hits(graph, query: str, hits: list[dict]) -> None:
 
 
 def cmd_export(args) -> int:
-    import kg
+    from kg.export import ALL, check_format, export  # lazy: the exporter's modules load only for kg export
 
-    from kg.errors import InputError
-    from kg.export import ALL, check_format, check_max_nodes, check_output, check_types, export
-
-    if args.output is not None:
-        check_output(args.output)
-    fmt = check_format(args.format, args.output)  # bad options fail before the store is opened
-    check_types(args.types)
-    check_max_nodes(args.max_nodes)
+    # -o, --type and --max-nodes are checked by their type=; bad options fail before the store is opened
+    fmt = check_format(args.format, args.output)
     if args.all_nodes and args.max_nodes is not None:
         raise InputError("give --max-nodes N or --all, not both")
     max_nodes = ALL if args.all_nodes else args.max_nodes
@@ -555,24 +550,27 @@ def cmd_export(args) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "sparql": cmd_sparql, "ask": cmd_ask, "compare": cmd_compare, "doctor": cmd_doctor, "info": cmd_info, "search": cmd_search}
-COMMANDS["export"] = cmd_export
-
-
 def cmd_serve(args) -> int:
-    from kg.serve.app import serve
+    from kg.serve.app import serve  # lazy: FastAPI and uvicorn load only for kg serve
 
     serve(args.workspace, host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows,
           workers=args.workers, memory_mb=args.max_memory, quiet=args.quiet)
     return 0
 
 
-COMMANDS["serve"] = cmd_serve
+COMMANDS = {"build": cmd_build, "sparql": cmd_sparql, "ask": cmd_ask, "compare": cmd_compare, "doctor": cmd_doctor,
+            "info": cmd_info, "search": cmd_search, "export": cmd_export, "serve": cmd_serve}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except _OptionError as exc:  # an option's own check (type=): one line, as the command's errors
+        if "--debug" in (sys.argv[1:] if argv is None else argv):
+            raise exc.error from None
+        print(f"kg {exc.command}: error: {exc.error}", file=sys.stderr)
+        return 1
     if not args.command:
         parser.print_help()
         return 2

@@ -23,7 +23,7 @@ os.environ.setdefault("KG_CACHE_DIR", _EMBEDDINGS)
 atexit.register(shutil.rmtree, _EMBEDDINGS, True)
 
 
-# `kg build` in a script prints one progress line per stage (kg.cli.StageLines): not an error
+# `kg build` in a script prints one progress line per stage (kg.cli_progress.StageLines): not an error
 PROGRESS_LINE = re.compile(r"^kg build: [\w~-]+: \d+ (?:done in|so far)")
 
 

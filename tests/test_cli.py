@@ -95,7 +95,7 @@ def test_a_document_whose_extraction_fails_is_skipped_and_reported(tmp_path):
 def test_build_progress_in_a_log_is_one_line_per_stage():
     from io import StringIO
 
-    from kg.cli import StageLines
+    from kg.cli_progress import StageLines
 
     now = [0.0]
     out = StringIO()

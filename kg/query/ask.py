@@ -12,6 +12,11 @@ sentence of the best passage. Steps, each visible with --explain:
 4. compose: the figure with unit, year, place, status and quote (and a note when sources
    disagree), or the best sentence; every fact and passage carries its passage IRI, document and
    character offsets. When nothing in the corpus covers the question, the answer says so.
+
+Across places (lists, rankings, trends) the answer is kg.query.compare's, who runs what
+kg.query.ask_relations'; facts are built and written by kg.query.facts. Imports: kg.vocab,
+kg.errors, kg.ingest (sentences), kg.index.lexical (stopwords), kg.gazetteer and kg.query.search
+(lazily), and those siblings.
 """
 from __future__ import annotations
 
@@ -21,12 +26,18 @@ from difflib import SequenceMatcher
 
 from kg import vocab
 from kg.errors import InputError
+from kg.index.lexical import STOPWORDS
+from kg.ingest import sentence_spans
+from kg.query.ask_relations import relation_answer
+from kg.query.compare import AcrossPlaces, detect, strip_question_words
+from kg.query.facts import ASK_KEYS, GROWTH_QUESTION_WORDS, fact_from_row
+from kg.query.facts import sentence as fact_sentence
 
 MAX_QUESTION = 2000
 # the question's intent from the shared vocabulary (kg/vocab): plan and actual words, relative years
 _TARGET_WORDS = vocab.target_question()
 _ACTUAL_WORDS = vocab.actual_question()
-_GROWTH_WORDS = re.compile(r"增长|增速|增幅|增长率|涨幅|提高了?多少|下降")
+_GROWTH_WORDS = re.compile(f"{GROWTH_QUESTION_WORDS}|提高了?多少")
 _FIGURE_WORDS = re.compile(r"多少|(?<!哪)几|多大|多长|多高|多远|规模|总量|数量|比例|比重|率|目标是|达到|金额|多久")
 _LIST_WORDS = re.compile(r"哪些|哪几|有什么|包括|列举")
 _DECLINE_WORDS = re.compile(r"下降|降了|减少|少了|回落|跌了|降幅")
@@ -34,8 +45,6 @@ _MULTI_YEAR_WORDS = re.compile(r"年均|十[三四五]五(?:期间|时期|以来
 # 多少斤 / 多少个亿 / 几万吨: the unit an answer should also be given in
 _UNIT_ASKED = re.compile(r"(?:多少|几)个?((?:万亿|亿|万)?(?:斤|公斤|吨|元|人|亩)|万亿|亿|万)")
 _YESNO_WORDS = re.compile(r"会不会|是否|能不能|有没有|是不是|可不可以|吗[？?]?$")
-_STATUS_LABEL = {"Actual": "实际", "Target": "目标"}
-_MEASURE_LABEL = {"GrowthRate": "增速", "Change": "增减", "Level": ""}
 
 
 @dataclass
@@ -108,15 +117,15 @@ class Asker:
             raise InputError(f"question too long ({len(q)} characters, at most {MAX_QUESTION})")
         t = self.tables
         p = Parsed(q)
-        p.places = self._link_names(q, "Place")
+        p.places = self.link_names(q, "Place")
         short, unknown_short = self._link_short_places(q)  # 蒙去年经济总量, 龙江GDP
         p.places += [x for x in short if not any(y["iri"] == x["iri"] for y in p.places)]
         for word, iri in (("全市", t["city"]), ("我市", t["city"]), ("全省", t["province"]), ("我省", t["province"])):
             if word in q and iri and not any(x["iri"] == iri for x in p.places):
                 p.places.append({"iri": iri, "label": t["labels"][iri]})
         p.unknown_places = self._unknown_places(q, p.places) + unknown_short
-        p.entities = self._link_names(q, "Agency") + self._link_names(q, "Program")
-        p.metrics = self._link_metrics(q)
+        p.entities = self.link_names(q, "Agency") + self.link_names(q, "Program")
+        p.metrics = self.link_metrics(q)
         m = re.search(r"((?:19|20)\d{2})年", q)
         latest = t["latest_year"]
         if m:
@@ -137,7 +146,7 @@ class Asker:
         p.yes_no = bool(_YESNO_WORDS.search(q))
         return p
 
-    def _link_names(self, q: str, kind: str) -> list[dict]:
+    def link_names(self, q: str, kind: str) -> list[dict]:
         names = self.tables["names"][kind]
         found, taken = [], []
         for name in sorted((n for n in names if len(n) >= 2 and n in q), key=len, reverse=True):
@@ -185,7 +194,7 @@ class Asker:
     def _unknown_places(self, q: str, linked: list[dict]) -> list[str]:
         """Places a question names that the corpus knows nothing about (上海市 in a Zhengzhou corpus):
         a name of the national gazetteer that resolves alone (one place, or the highest of several)."""
-        from kg.gazetteer import gazetteer
+        from kg.gazetteer import gazetteer  # lazy: ~0.4 s to import; kg compare never needs it
 
         gaz = gazetteer()
         known = {x["label"] for x in linked}
@@ -221,7 +230,7 @@ class Asker:
             whole |= {name for name, free in short if any(a in bounds and b in bounds for a, b in free)}
         return whole
 
-    def _link_metrics(self, q: str) -> list[dict]:
+    def link_metrics(self, q: str) -> list[dict]:
         """Metrics whose label or synonym is in the question (score 1), or that share a long
         enough piece with it (score = shared characters / label length)."""
         names = self.tables["names"]["Metric"]
@@ -279,7 +288,7 @@ class Asker:
         if not rows:
             return [], query
         place_iris = [x["iri"] for x in p.places] or [self.tables["city"]]
-        under = self._places_under(place_iris)
+        under = self.places_under(place_iris)
         metric_score = {m["iri"]: m["score"] for m in p.metrics}
         best_link: dict[str, dict] = {}
         for r in rows:  # one row per observation: the best-scored name that links it
@@ -325,12 +334,12 @@ class Asker:
                 s -= 0.3
             if p.decline and r.get("direction") == "down":
                 s += 1
-            scored.append((s, r, status, measure))
+            scored.append((s, r))
         scored.sort(key=lambda x: -x[0])
-        facts = [self._fact(r, status, measure, s) for s, r, status, measure in scored[:10]]
+        facts = [self._fact(r, s) for s, r in scored[:10]]
         return facts, query
 
-    def _places_under(self, iris: list[str]) -> set[str]:
+    def places_under(self, iris: list[str]) -> set[str]:
         if not iris:
             return set()
         values = " ".join(f"<{i}>" for i in iris if i)
@@ -343,18 +352,8 @@ class Asker:
         return [r["l"] for r in rows]
 
     @staticmethod
-    def _fact(r: dict, status: str, measure: str, score: float) -> dict:
-        down = r.get("direction") == "down"
-        return {"observation": r["o"], "metric": r["mlabel"], "value": r["value"], "unit": r["unit"],
-                "signed_value": ("-" + r["value"]) if down and not r["value"].startswith("-") else r["value"],
-                "direction": r.get("direction"), "max_value": r.get("max"),
-                "period_start": int(r["from"][:4]) if r.get("from") else None,
-                "period_end": int(r["to"][:4]) if r.get("to") else None,
-                "confidence": r.get("confidence") or "high",
-                "year": int(r["year"][:4]), "place": r["plabel"], "status": status, "measure": measure,
-                "qualifier": r.get("qualifier"), "period": r.get("period"), "quote": r["quote"],
-                "passage": r["passage"], "doc": r["doc"], "start": int(r["pstart"]), "end": int(r["pend"]),
-                "quote_start": int(r["qstart"]), "quote_end": int(r["qend"]), "score": round(score, 3)}
+    def _fact(r: dict, score: float) -> dict:
+        return fact_from_row(r, ASK_KEYS, score=round(score, 3))
 
     def mentioned_passages(self, p: Parsed) -> set[str]:
         iris = [x["iri"] for x in p.places + p.entities + p.metrics[:3]]
@@ -372,12 +371,10 @@ class Asker:
             self.kg.searcher.allowed(**filters)  # a bad filter fails now, with its reason
         p = self.parse(question)
         if place:  # the filter's place is the question's place
-            p.places = [x for x in self._link_names(place, "Place")] or p.places
+            p.places = [x for x in self.link_names(place, "Place")] or p.places
         if year:
             p.year, p.year_relative = int(year), False
         if not (kind or year):  # who runs what: answered from the relations' statements, cited
-            from kg.query.ask_relations import relation_answer
-
             related = relation_answer(self, p, k)
             if related is not None:
                 return related
@@ -433,63 +430,14 @@ class Asker:
             self._kinds = {r["f"]: r["k"].rsplit("#", 1)[-1] for r in rows}
         return self._kinds.get(doc)
 
-    def compare(self, indicator: str, *, year: int | None = None, status: str | None = None,
-                growth: bool = False, places: list[str] | None = None, level: str | None = None,
-                uncertain: bool = False) -> dict:
-        """One indicator across places (or over years for named places): its value by place for a
-        year and status, best first, one cited fact per place, places without a figure named.
-        The indicator is named by any label or synonym (地区生产总值, GDP, 规上工业增加值)."""
-        from kg.query.compare import AcrossPlaces, Intent
-
-        name = (indicator or "").strip()
-        if not name:
-            raise InputError("name an indicator, e.g. 地区生产总值")
-        exact = self.tables["names"]["Metric"].get(name)
-        if exact:  # a label or synonym as given: its indicator first
-            iris = sorted(exact, key=lambda i: "/indicator/" not in i)
-            metrics = [{"iri": i, "label": self.tables["labels"][i], "score": 2.0, "type": "Metric"} for i in iris]
-        else:
-            metrics = [m for m in self._link_metrics(name) if len(m["label"]) >= len(name) - 2]
-        if not metrics or metrics[0]["score"] < 1.0:  # the whole name, not a word inside it
-            near = "、".join(dict.fromkeys(m["label"] for m in metrics[:5]))
-            raise InputError(f"no indicator or metric called {name!r} in the graph"
-                             + (f" (near: {near})" if near else ""))
-        linked = []
-        for place in places or []:
-            found = self._link_names(place, "Place")
-            if not found:
-                raise InputError(f"no place called {place!r} in the graph")
-            linked.append(found[0])
-        levels = {"province": "Province", "city": "City", "district": "District"}
-        if level is not None and level.lower() not in levels:
-            raise InputError(f"--level must be one of {', '.join(levels)}, not {level!r}")
-        status_name = {"target": "Target", "actual": "Actual", None: None}.get(status.lower() if status else None)
-        if status and status_name is None:
-            raise InputError(f"--status must be target or actual, not {status!r}")
-        over_years = bool(linked) and year is None
-        intent = Intent("trend" if over_years else "compare" if linked else "list",
-                        levels.get(level.lower()) if level else None, places=linked)
-        question = name + ("增速" if growth else "")
-        across = AcrossPlaces(self.kg, self.tables, uncertain=uncertain)
-        result = across.answer(intent, metrics, year, status_name, question)
-        answer, facts, sparql = result if result is not None else ("", [], "")
-        if over_years and status_name:
-            facts = [f for f in facts if f["status"] == status_name]
-        missing = across.missing
-        return {"indicator": metrics[0]["label"], "linked": metrics[:3], "year": year, "status": status_name,
-                "growth": growth, "over_years": over_years, "answer": answer, "facts": facts,
-                "missing": missing, "sparql": sparql}
-
     def _across_places(self, p: Parsed, k: int, explain: bool, kind: str | None = None) -> dict | None:
         """Lists, rankings, comparisons and trends across places (kg/compare.py), answered from
         the graph alone; the passages cited are those of the facts."""
-        from kg.query.compare import AcrossPlaces, detect, strip_question_words
-
         intent = detect(p.question, p.places)
         if intent is None:
             return None
         # the scope and ranking words (各省区市, 最高 …) name no metric: link without them
-        metrics = self._link_metrics(strip_question_words(p.question)) or p.metrics
+        metrics = self.link_metrics(strip_question_words(p.question)) or p.metrics
         if not metrics:
             return None
         result = AcrossPlaces(self.kg, self.tables).answer(intent, metrics, p.year, p.status, p.question)
@@ -523,8 +471,6 @@ class Asker:
     def _coverage(self, question: str, text: str) -> float:
         """IDF-weighted share of the question's content words found in a passage (document
         frequencies from the lexical index: nothing is counted at question time)."""
-        from kg.query.search import STOPWORDS
-
         searcher = self.kg.searcher
         words = [w for w in self._words(question) if len(w) >= 2 and w not in STOPWORDS and not w.isdigit()]
         if not words:
@@ -546,7 +492,7 @@ class Asker:
             key = ("metric", "place", "year", "status", "measure", "period", "period_start")
             same = [f for f in facts if all(f.get(x) == best.get(x) for x in key)]
             differing = [f for f in same if (f["value"], f["unit"]) != (best["value"], best["unit"])]
-            text = _fact_sentence(best, p.unit)
+            text = fact_sentence(best, p.unit)
             used = [best]
             if differing:
                 other = differing[0]
@@ -576,77 +522,9 @@ class Asker:
 
 
 def _kind_name(kind: str) -> str:
-    from kg.query.search import KIND_NAMES
+    from kg.query.search import KIND_NAMES  # lazy: ~0.5 s (numpy, the index); only a kind filter needs it
 
     return KIND_NAMES.get(kind.strip(), kind.strip())
-
-
-_FLOW_LABEL = re.compile(f"^(?:{vocab.alternation('flow_words')})")
-
-
-def _fact_sentence(f: dict, asked_unit: str | None = None) -> str:
-    """One cited figure in words: 2025年河南省粮食产量：1350.97亿斤（约6754.85万吨）（实际）. A decline
-    says 下降, a figure over several years its period, a unit the question asked for its conversion."""
-    kind = _MEASURE_LABEL.get(f["measure"], "")
-    if f["measure"] == "Change" and _FLOW_LABEL.match(f["metric"]):
-        kind = ""  # 新增城镇就业 is already a change
-    if f.get("direction") == "down":
-        kind = "下降" if f["measure"] != "Level" else kind
-    qualifier = f" {f['qualifier']}" if f.get("qualifier") else ""
-    period = f"（{f['period']}）" if f.get("period") else ""
-    years = f"{f['period_start']}—{f['period_end']}年" if f.get("period_start") else f"{f['year']}年"
-    value = f["value"] + (f"—{f['max_value']}" if f.get("max_value") else "")
-    converted = convert(f["value"], f["unit"], asked_unit) if asked_unit else None
-    also = f"（约{converted}）" if converted else ""
-    return (f"{years}{f['place']}{f['metric']}{kind}{period}：{value}{f['unit']}{qualifier}{also}"
-            f"（{_STATUS_LABEL[f['status']]}）。原文：「{f['quote']}」——{f['doc']}")
-
-
-# base units of what a question may ask in another unit, and their factors
-_MASS_IN_JIN = {"斤": 1, "公斤": 2, "千克": 2, "吨": 2000}
-
-
-def convert(value: str, unit: str, asked: str) -> str | None:
-    """A value in the unit a question asked for (多少斤 of 万吨, 多少亿 of 万元), written plainly;
-    None when the units are the same or not of one kind."""
-    from decimal import Decimal, InvalidOperation
-
-    from kg.extract.numbers import MAGNITUDES, decimal_text
-
-    def split(u: str) -> tuple[Decimal, str]:
-        for prefix, factor in MAGNITUDES:
-            if u.startswith(prefix) and len(u) > len(prefix):
-                return factor, u[len(prefix):]
-        if u in ("万亿", "亿", "万"):
-            return dict(MAGNITUDES)[u], ""
-        return Decimal(1), u
-
-    try:
-        v = Decimal(value)
-    except (InvalidOperation, TypeError):
-        return None
-    have_factor, have_base = split(unit)
-    want_factor, want_base = split(asked)
-    if have_base in ("%", "‰", "个百分点", "百分点"):
-        return None
-    if asked in ("万亿", "亿", "万"):
-        want_base = have_base  # 多少亿 of 万元: 亿元
-    elif want_base == have_base:
-        return None  # 多少斤 of 亿斤: the same unit already
-    if have_base in _MASS_IN_JIN and want_base in _MASS_IN_JIN:
-        factor = Decimal(_MASS_IN_JIN[have_base]) / Decimal(_MASS_IN_JIN[want_base])
-    elif have_base == want_base:
-        factor = Decimal(1)
-    else:
-        return None
-    if (have_factor, have_base) == (want_factor, want_base):
-        return None
-    out = v * have_factor * factor
-    if want_factor == 1:  # 多少吨: in 万吨 or 亿吨 when that reads better
-        want_factor = next((f for f in (Decimal(10) ** 8, Decimal(10) ** 4) if out >= f), Decimal(1))
-    out /= want_factor
-    prefix = {Decimal(10) ** 12: "万亿", Decimal(10) ** 8: "亿", Decimal(10) ** 4: "万"}.get(want_factor, "")
-    return f"{decimal_text(round(out, 2).normalize())}{prefix}{want_base}"
 
 
 _NUMBER = re.compile(r"\d")
@@ -659,8 +537,6 @@ def answer_sentence(question: str, hits: list[dict], figure: bool = False, place
     sentence that opens a list (…：) runs on to the list's end. A figure question is answered only by
     a sentence of a passage about the place asked that names the metric (most of its characters)
     and holds a number in the unit asked: never another figure. None when no sentence qualifies."""
-    from kg.ingest import sentence_spans
-
     q_pairs = {question[i:i + 2] for i in range(len(question) - 1)} - _FILLER_PAIRS
     best, best_score = None, 0.0
     for rank, h in enumerate(hits[:4]):
@@ -698,8 +574,6 @@ _FILLER_PAIRS = {"多少", "是多", "什么", "哪些", "怎么", "为什", "�
 
 def _shared_run(a: str, b: str) -> int:
     """The longest run of characters a and b share."""
-    from difflib import SequenceMatcher
-
     m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
     return m.size
 
@@ -708,8 +582,6 @@ def best_sentence(question: str, text: str) -> tuple[str, int, int]:
     """The sentence of a passage that shares most characters pairs with the question."""
     q_pairs = {question[i:i + 2] for i in range(len(question) - 1)}
     best, best_score, span = text, -1.0, (0, len(text))
-    from kg.ingest import sentence_spans
-
     for a, b in sentence_spans(text):
         raw = text[a:b]
         s = raw.strip()
@@ -723,16 +595,3 @@ def best_sentence(question: str, text: str) -> tuple[str, int, int]:
             span = (offset, offset + len(s))
     return best, span[0], span[1]
 
-
-def format_text(result: dict) -> str:
-    """Answer first, then numbered citations (for a terminal)."""
-    lines = [result["answer"], ""]
-    n = 1
-    for f in result["facts"]:
-        lines.append(f"[{n}] {f['doc']} {f['start']}-{f['end']}  「{f['quote']}」  "
-                     f"{f['place']} {f['year']} {_STATUS_LABEL[f['status']]}  {f['passage']}")
-        n += 1
-    for h in result["passages"]:
-        lines.append(f"[{n}] {h['doc']} {h['start']}-{h['end']}  {h['sentence']}")
-        n += 1
-    return "\n".join(lines)

@@ -2,10 +2,11 @@
 with their quotes: "谁负责X" / "X由哪个部门牵头" (a program's agencies), "Y负责哪些项目" (an agency's
 programs), "Z有哪些项目及投资" (a place's programs with the figures that belong to them).
 Each answer line cites the statement's passage; the asker falls back to its other steps when the
-graph holds no such relation."""
+graph holds no such relation. Imports: kg.extract.numbers (lazily); the asker is passed in."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 _WHO = re.compile(r"谁|哪个|哪些|哪家|什么(?:部门|单位|机构)|牵头单位|责任单位|主办单位|实施单位|承办单位")
 _RUN_WORDS = re.compile(r"负责|牵头|实施|主办|承办|参与|组织|建设|推进|运营|印发|发布|举办")
@@ -93,7 +94,7 @@ def _projects_of_places(asker, p, k: int) -> dict | None:
     """A place's programs (located in it or in a place under it) that figures belong to (总投资,
     个数), largest first, each figure cited by its quote."""
     places = [x["iri"] for x in p.places]
-    under = set(places) | asker._places_under(places)
+    under = set(places) | asker.places_under(places)
     values = " ".join(f"<{i}>" for i in under)
     rows = asker.kg.sparql(f"""SELECT ?prog ?label ?value ?unit ?year ?mlabel ?quote ?passage ?doc ?title ?pstart ?pend ?qstart ?qend WHERE {{
         VALUES ?place {{ {values} }}
@@ -105,9 +106,7 @@ def _projects_of_places(asker, p, k: int) -> dict | None:
     }}""")
     if not rows:
         return None
-    from decimal import Decimal
-
-    from kg.extract.numbers import normalize
+    from kg.extract.numbers import normalize  # lazy: kg.extract loads its rules (~0.5 s); only this answer needs it
 
     def size(r):
         norm = normalize(Decimal(r["value"]), r["unit"])

@@ -7,6 +7,10 @@ report before another's, the section that matches the status (this year's target
 the review of last year for an actual), a one-year figure before a cumulative one. A place in the
 question's scope that the corpus has documents for but no figure is named as missing, never filled
 from a neighbour. The question words are data (kg/vocab/question_words.tsv).
+
+`kg compare` (compare_indicator) is the same answer for an indicator named on the command line.
+Imports: kg.vocab, kg.errors, kg.query.facts (the facts and how they are written); the asker that
+links names is passed in (kg.query.ask imports this module, never the other way).
 """
 from __future__ import annotations
 
@@ -15,15 +19,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from kg import vocab
+from kg.errors import InputError
+from kg.query.facts import COMPARE_KEYS, GROWTH_QUESTION_WORDS, STATUS_LABEL, fact_from_row, figure
 
 _SCOPE_LEVEL = {"scope_province": "Province", "scope_city": "City", "scope_district": "District", "scope_any": None}
 _ROLE_RANK = {
     "Target": {"AnnualTargets": 0, "AnnualTasks": 1, "Body": 2, "FiveYearPlan": 4},
     "Actual": {"ReviewLastYear": 0, "Body": 0, "AnnualTasks": 2, "AnnualTargets": 2, "ReviewFiveYears": 3},
 }
-_GROWTH = re.compile(r"增速|增长率|增幅|涨幅|增长|上涨|下降")
+_GROWTH = re.compile(f"{GROWTH_QUESTION_WORDS}|上涨")
 _TOP_N = re.compile(r"前([0-9一二三四五六七八九十]+)(?:名|位|个)?")
-_STATUS_LABEL = {"Actual": "实际", "Target": "目标"}
 _MULTI_YEAR_QUESTION = re.compile(r"年均|五年|累计|十[四五六]五|期间|以来")
 
 
@@ -40,7 +45,7 @@ class Condition:
             return False
         want = self.value
         if self.unit and self.unit != fact["unit"]:  # 100万人 against 1200000人: compare in base units
-            from kg.extract.numbers import normalize
+            from kg.extract.numbers import normalize  # lazy: kg.extract loads its rules (~0.5 s); only units differ here
 
             got, got_unit = normalize(value, fact["unit"])
             got, got_unit = (got, got_unit) if got is not None else (value, fact["unit"])
@@ -133,7 +138,7 @@ def strip_question_words(question: str) -> str:
 def _top_n(text: str) -> int:
     if text.isdigit():
         return int(text)
-    import cn2an
+    import cn2an  # lazy: ~0.2 s to import, only 前三 written in Chinese numerals needs it
 
     try:
         return int(cn2an.cn2an(text, "smart"))
@@ -295,19 +300,10 @@ class AcrossPlaces:
 
     @staticmethod
     def _fact(r: dict) -> dict:
-        value = _decimal(r["value"])
-        signed = -value if value is not None and r.get("direction") == "down" else value
-        return {"observation": r["o"], "metric": r["mlabel"], "value": r["value"], "unit": r["unit"],
-                "max_value": r.get("max"), "direction": r.get("direction"),
-                "year": int(r["year"][:4]), "place": r["plabel"], "place_iri": r["place"],
-                "status": r["status"].rsplit("#", 1)[-1], "measure": r["measure"].rsplit("#", 1)[-1],
-                "qualifier": r.get("qualifier"), "period": None, "quote": r["quote"],
-                "signed_value": str(signed) if signed is not None else r["value"],  # a decline is negative
-                "confidence": r.get("confidence") or "high",
-                "normalized_value": r.get("nv"), "normalized_unit": r.get("nu"),
-                "passage": r["passage"], "doc": r["doc"], "start": int(r["pstart"]), "end": int(r["pend"]),
-                "quote_start": int(r["qstart"]), "quote_end": int(r["qend"]),
-                "_sort": _decimal(r.get("nv")) if r.get("nv") else signed}
+        # ?period is the period's start here (a filter): the fact names no part of a year
+        fact = fact_from_row(r, COMPARE_KEYS, period=None)
+        fact["_sort"] = _decimal(r.get("nv")) if r.get("nv") else _decimal(fact["signed_value"])
+        return fact
 
     @staticmethod
     def _order(facts: list[dict], intent: Intent) -> list[dict]:
@@ -379,7 +375,7 @@ def _compose(intent: Intent, facts: list[dict], missing: list[str], label: str, 
     if intent.kind in ("max", "min") and intent.top == 1:
         f = facts[0]
         word = "最高" if intent.kind == "max" else "最低"
-        lines.append(f"{what}{word}的是{f['place']}：{_figure(f)}。原文：「{f['quote']}」——{f['doc']}")
+        lines.append(f"{what}{word}的是{f['place']}：{figure(f)}。原文：「{f['quote']}」——{f['doc']}")
         lines.append(f"排名（{len(facts)}个地区）：")
     elif intent.kind == "trend":
         lines.append(f"{facts[0]['place']}{what}历年数据（{len(facts)}条）：")
@@ -389,17 +385,67 @@ def _compose(intent: Intent, facts: list[dict], missing: list[str], label: str, 
         lines.append(f"{what}（{condition}{len(facts)}个地区，按数值{order}）：")
     shown = facts if not intent.top or intent.top == 1 else facts[:intent.top]
     for f in shown:
-        head = f"{f['year']}年{_STATUS_LABEL[f['status']]}" if intent.kind == "trend" else f["place"]
-        lines.append(f"{f['rank']}. {head}  {_figure(f)}  「{f['quote']}」——{f['doc']}")
+        head = f"{f['year']}年{STATUS_LABEL[f['status']]}" if intent.kind == "trend" else f["place"]
+        lines.append(f"{f['rank']}. {head}  {figure(f)}  「{f['quote']}」——{f['doc']}")
     if missing:
         lines.append(f"没有数据：{'、'.join(missing)}")
     return "\n".join(lines)
 
 
-def _figure(f: dict) -> str:
-    value = f["value"] + (f"—{f['max_value']}" if f.get("max_value") else "")
-    sign = "下降" if f.get("direction") == "down" else ""
-    qualifier = f.get("qualifier") or ""
-    before = qualifier if qualifier in vocab.qualifiers("before") else ""
-    after = "" if before else qualifier
-    return f"{sign}{before}{value}{f['unit']}{after}（{_STATUS_LABEL[f['status']]}）"
+
+# ------------------------------------------------------------------ kg compare
+
+_LEVELS = {"province": "Province", "city": "City", "district": "District"}
+
+
+def compare_indicator(asker, indicator: str, *, year: int | None = None, status: str | None = None,
+                      growth: bool = False, places: list[str] | None = None, level: str | None = None,
+                      uncertain: bool = False) -> dict:
+    """One indicator across places (or over years for named places): its value by place for a
+    year and status, best first, one cited fact per place, places without a figure named.
+    The indicator is named by any label or synonym (地区生产总值, GDP, 规上工业增加值); asker
+    (kg.query.ask.Asker) links it and the places."""
+    name = (indicator or "").strip()
+    if not name:
+        raise InputError("name an indicator, e.g. 地区生产总值")
+    metrics = _indicator_named(asker, name)
+    linked = []
+    for place in places or []:
+        found = asker.link_names(place, "Place")
+        if not found:
+            raise InputError(f"no place called {place!r} in the graph")
+        linked.append(found[0])
+    if level is not None and level.lower() not in _LEVELS:
+        raise InputError(f"--level must be one of {', '.join(_LEVELS)}, not {level!r}")
+    status_name = {"target": "Target", "actual": "Actual", None: None}.get(status.lower() if status else None)
+    if status and status_name is None:
+        raise InputError(f"--status must be target or actual, not {status!r}")
+    over_years = bool(linked) and year is None
+    intent = Intent("trend" if over_years else "compare" if linked else "list",
+                    _LEVELS.get(level.lower()) if level else None, places=linked)
+    question = name + ("增速" if growth else "")
+    across = AcrossPlaces(asker.kg, asker.tables, uncertain=uncertain)
+    result = across.answer(intent, metrics, year, status_name, question)
+    answer, facts, sparql = result if result is not None else ("", [], "")
+    if over_years and status_name:
+        facts = [f for f in facts if f["status"] == status_name]
+    missing = across.missing
+    return {"indicator": metrics[0]["label"], "linked": metrics[:3], "year": year, "status": status_name,
+            "growth": growth, "over_years": over_years, "answer": answer, "facts": facts,
+            "missing": missing, "sparql": sparql}
+
+
+def _indicator_named(asker, name: str) -> list[dict]:
+    """The metrics an indicator's name links, best first; InputError when none is named whole."""
+    tables = asker.tables
+    exact = tables["names"]["Metric"].get(name)
+    if exact:  # a label or synonym as given: its indicator first
+        iris = sorted(exact, key=lambda i: "/indicator/" not in i)
+        metrics = [{"iri": i, "label": tables["labels"][i], "score": 2.0, "type": "Metric"} for i in iris]
+    else:
+        metrics = [m for m in asker.link_metrics(name) if len(m["label"]) >= len(name) - 2]
+    if not metrics or metrics[0]["score"] < 1.0:  # the whole name, not a word inside it
+        near = "、".join(dict.fromkeys(m["label"] for m in metrics[:5]))
+        raise InputError(f"no indicator or metric called {name!r} in the graph"
+                         + (f" (near: {near})" if near else ""))
+    return metrics

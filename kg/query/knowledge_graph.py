@@ -1,10 +1,22 @@
-"""The Python API the CLI and the server call: one object per built workspace."""
+"""The Python API the CLI and the server call: one object per built workspace.
+
+Imports: kg.graph (the store), kg.workspace, kg.vocab, kg.errors and the query modules (ask,
+compare, search_service; kg.query.search lazily); kg.export only inside export(), the one method
+that reaches up a stage.
+"""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg import graph as kg_graph
+from kg import vocab
+from kg.errors import InputError, QueryError
+from kg.query import search_service
+from kg.query.ask import Asker
+from kg.query.compare import compare_indicator
 from kg.workspace import Workspace
 
 
@@ -25,8 +37,6 @@ class KnowledgeGraph:
     def sparql(self, query: str):
         """SELECT -> list of {variable: value}; ASK -> bool; CONSTRUCT/DESCRIBE -> list of
         (s, p, o) strings. Use query_raw() for the pyoxigraph result (to serialize it)."""
-        import pyoxigraph as ox
-
         result = self.store.query(self.answer_search(query))
         if isinstance(result, ox.QuerySolutions):
             names = [v.value for v in result.variables]
@@ -42,9 +52,6 @@ class KnowledgeGraph:
         """The query with its search blocks (SERVICE <https://w3id.org/govkg/search> { … }) answered
         as VALUES (kg/search_service.py); any other query as it is. probe(query) -> values runs the
         query that gives a text variable's values (default: here, on the store)."""
-        from kg.query import search_service
-        from kg.errors import QueryError
-
         if not query or "SERVICE" not in query.upper():
             return query
         try:
@@ -54,8 +61,6 @@ class KnowledgeGraph:
             raise QueryError(f"search SERVICE: {exc}") from None
 
     def _service_passages(self, text: str, k: int, **filters) -> list[tuple[str, float]]:
-        from kg.errors import InputError, QueryError
-
         if not text.strip():
             return []
         try:
@@ -67,15 +72,11 @@ class KnowledgeGraph:
 
     def _probe_values(self, query: str) -> list[tuple[str, str]]:
         """The literals a search block's text variable takes (kg/search_service.py)."""
-        import pyoxigraph as ox
-
-        from kg.query.search_service import literal_term
-
         out = []
         for solution in self.store.query(query):
             for term in solution:
                 if isinstance(term, ox.Literal):
-                    out.append((term.value, literal_term(term.value, term.language, term.datatype.value)))
+                    out.append((term.value, search_service.literal_term(term.value, term.language, term.datatype.value)))
         return out
 
     def entity_matches(self, text: str, kind: str, k: int = 20) -> list[tuple[str, float]]:
@@ -114,7 +115,7 @@ class KnowledgeGraph:
     def searcher(self):
         """The passage search indexes (kg/search.py), opened on first use."""
         if getattr(self, "_searcher", None) is None:
-            from kg.query.search import Searcher
+            from kg.query.search import Searcher  # lazy: ~0.5 s (numpy, FAISS); only searches need it
 
             self._searcher = Searcher(self.build_dir, documents_about=self._documents_about,
                                       documents_named=self._documents_named,
@@ -143,8 +144,7 @@ class KnowledgeGraph:
         """Passages that mention an entity named so (label or alias), or its neighbours in the graph
         (the agency running a program, the programs an agency runs, an agency's parent or parts),
         or state a figure of an indicator or metric so named."""
-        from kg.query.search_service import literal_term
-
+        literal_term = search_service.literal_term
         names = f"{literal_term(name)} {literal_term(name, 'zh')}"
         rows = self.store.select(f"""SELECT DISTINCT ?p WHERE {{
             VALUES ?name {{ {names} }}
@@ -159,7 +159,7 @@ class KnowledgeGraph:
         """Source files of the documents whose subject place is `place` (a label or alias, linked
         as kg ask and kg compare link it) or lies in it (gk:locatedIn). Empty when none."""
         asker = self._ask_engine()
-        iris = asker.tables["names"]["Place"].get(place) or [x["iri"] for x in asker._link_names(place, "Place")[:1]]
+        iris = asker.tables["names"]["Place"].get(place) or [x["iri"] for x in asker.link_names(place, "Place")[:1]]
         if not iris:
             return set()
         values = " ".join(f"<{i}>" for i in iris)
@@ -169,7 +169,7 @@ class KnowledgeGraph:
 
     def _documents_named(self, text: str) -> set[str]:
         """Source files a doc filter names: a file name, or part of a title (kg/search.py)."""
-        from kg.query.search import match_documents
+        from kg.query.search import match_documents  # lazy: ~0.5 s (numpy, FAISS); only a doc filter needs it
 
         return match_documents(text, [(d["file"], d["title"]) for d in self.documents()])
 
@@ -187,13 +187,11 @@ class KnowledgeGraph:
         "facts", "missing", "answer", ...}. growth: the growth rate, not the level. level:
         province, city or district. uncertain: also figures of low confidence (gk:confidence
         "low": a bound such as 突破, a part of the place such as 县域, a year from a file name)."""
-        return self._ask_engine().compare(indicator, year=year, status=status, growth=growth,
-                                          places=places, level=level, uncertain=uncertain)
+        return compare_indicator(self._ask_engine(), indicator, year=year, status=status, growth=growth,
+                                 places=places, level=level, uncertain=uncertain)
 
     def _ask_engine(self):
         if getattr(self, "_asker", None) is None:
-            from kg.query.ask import Asker
-
             self._asker = Asker(self)
         return self._asker
 
@@ -204,7 +202,7 @@ class KnowledgeGraph:
         as text, or written atomically to `output` (then the Path is returned). Filters: types
         (Place, Agency, Program, Metric), place (a label or alias: it and what lies in it),
         max_nodes (the best-connected), include_passages (Passage and Document nodes)."""
-        from kg.export import export
+        from kg.export import export  # lazy: the export stage sits above query (and imports the graph's helpers)
 
         return export(self, format, output, types=types, place=place, max_nodes=max_nodes,
                       include_passages=include_passages)
@@ -219,8 +217,6 @@ class KnowledgeGraph:
               OPTIONAL { ?d gk:subjectPlace/rdfs:label ?place } OPTIONAL { ?d dcterms:date ?date }
               OPTIONAL { ?d gk:reportYear ?year } OPTIONAL { ?p gk:inDocument ?d }
             } GROUP BY ?file ?title ?kind ?place ?date ?year ORDER BY ?file""")
-        from kg import vocab
-
         names = vocab.kind_names()
         out = []
         for r in rows:
@@ -236,8 +232,6 @@ class KnowledgeGraph:
         their offsets; the line breaks between them kept as line breaks), its sections (offsets,
         heading, role such as 上年工作回顾 or 主要预期目标, the year and status they report on) and
         its passages (IRI, number, offsets, the PDF page) and its published format. A file name or a document IRI; unknown → InputError."""
-        from kg.errors import InputError
-
         doc = next((d for d in self.documents() if file in (d["file"], d["file"].rsplit(".", 1)[0])
                     or file.endswith("/doc/" + d["file"].rsplit(".", 1)[0])), None)
         if doc is None:
