@@ -31,7 +31,8 @@ MAY_IMPORT["build"] = {"ingest", "gazetteer", "structure", "extract", "graph", "
 MAY_IMPORT["export"] = {"ingest", "gazetteer", "structure", "extract", "graph"}
 MAY_IMPORT["query"] = {*MAY_IMPORT["query"], "export"}
 MAY_IMPORT["serve"] = {*STAGES, "export"}
-MAY_IMPORT["cli"] = {*STAGES, "build", "serve", "export", "__init__"}
+MAY_IMPORT["cli"] = {*STAGES, "build", "serve", "export", "__init__", "cli_progress"}
+MAY_IMPORT["cli_progress"] = set()  # the build's progress lines, printed by the CLI
 MAY_IMPORT["__main__"] = {"cli"}
 MAY_IMPORT["__init__"] = {"query", "build"}  # kg.open() and kg.build()
 for utility in UTILITIES:

@@ -522,9 +522,7 @@ class Asker:
 
 
 def _kind_name(kind: str) -> str:
-    from kg.query.search import KIND_NAMES  # lazy: ~0.5 s (numpy, the index); only a kind filter needs it
-
-    return KIND_NAMES.get(kind.strip(), kind.strip())
+    return vocab.kind_lookup().get(kind.strip(), kind.strip())
 
 
 _NUMBER = re.compile(r"\d")

@@ -470,17 +470,7 @@ class Searcher:
         return merged
 
 
-def _kind_names() -> dict[str, str]:
-    """Every way to name a document kind -> the kind: WorkReport, 政府工作报告, 工作报告 ..."""
-    names = {}
-    for kind, zh in vocab.kind_names().items():
-        names[kind] = names[zh] = kind
-    names.update({"工作报告": "WorkReport", "计划报告": "PlanReport", "预算执行情况报告": "BudgetReport",
-                  "决算报告": "BudgetReport", "规划": "PlanOutline"})
-    return names
-
-
-KIND_NAMES = _kind_names()
+KIND_NAMES = vocab.kind_lookup()
 
 
 def match_documents(text: str, documents: list[tuple[str, str | None]]) -> set[str]:

@@ -175,6 +175,16 @@ def kind_names() -> dict[str, str]:
     return {kind: name for kind, name, _where, _pattern in table("document_kinds")}
 
 
+@lru_cache(maxsize=1)
+def kind_lookup() -> dict[str, str]:
+    """Every way to name a document kind -> the kind: WorkReport, 政府工作报告, 工作报告 ..."""
+    names = {}
+    for kind, zh in kind_names().items():
+        names[kind] = names[zh] = kind
+    names.update({name: kind for name, kind in table("document_kind_names")})
+    return names
+
+
 def section_roles() -> dict[str, tuple[str, tuple[str, ...]]]:
     """Section role (kg/structure.py) -> (its gk:SectionRole term, the other names a filter takes)."""
     return {role: (term, tuple(n for n in names.split("、") if n)) for role, term, names in table("section_role_names")}
