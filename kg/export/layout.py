@@ -9,7 +9,10 @@ import math
 def layout(G, seed: int = 7) -> dict[str, tuple[float, float]]:
     """Positions for the picture, in screen pixels: a force-directed (Fruchterman-Reingold)
     layout with a little gravity, so that unconnected nodes stay near the rest. Vectorised numpy,
-    deterministic (seeded); fewer iterations for big graphs to stay within seconds."""
+    deterministic (seeded); fewer iterations for big graphs to stay within seconds.
+    Not networkx's spring_layout (the same algorithm, without gravity): on the bundled graph it left
+    75-88% of 853 nodes within 20 px of a neighbour (labels on labels) where this leaves none, and
+    took longer (measured for #29)."""
     import numpy as np  # lazy: ~0.06 s to import; the RDF formats need no layout
 
     ids = list(G.nodes)

@@ -29,11 +29,24 @@ def _converted(convert, value, must_be: str):
         raise ArgumentTypeError(f"{must_be}, not {value!r}") from None
 
 
-def port_number(value) -> int:
-    port = _converted(int, value, "--port must be a number")
-    if not 0 <= port <= 65535:
-        raise ArgumentTypeError(f"--port must be between 0 and 65535, not {port}")
-    return port
+def _whole_number(option: str, low: int, high: int, unit: str = ""):
+    """A validator of a whole number between low and high: "--OPTION must be between LOW and HIGH[ UNIT]"."""
+    must_be = f"{option} must be a number" if option == "--port" else \
+        f"{option} must be a whole number" + (f" of {unit}" if unit else "")
+
+    def check(value) -> int:
+        number = _converted(int, value, must_be)
+        if not low <= number <= high:
+            raise ArgumentTypeError(f"{option} must be between {low} and {high}{' ' + unit if unit else ''}, not {number}")
+        return number
+
+    return check
+
+
+port_number = _whole_number("--port", 0, 65535)
+row_limit = _whole_number("--max-rows", 1, 10_000_000)
+worker_count = _whole_number("--workers", 1, 64)
+memory_megabytes = _whole_number("--max-memory", 256, 1_048_576, "MB")
 
 
 def timeout_seconds(value) -> float:
@@ -41,27 +54,6 @@ def timeout_seconds(value) -> float:
     if not 0 < timeout <= 86400:
         raise ArgumentTypeError(f"--timeout must be more than 0 and at most 86400 seconds, not {timeout:g}")
     return timeout
-
-
-def row_limit(value) -> int:
-    max_rows = _converted(int, value, "--max-rows must be a whole number")
-    if not 1 <= max_rows <= 10_000_000:
-        raise ArgumentTypeError(f"--max-rows must be between 1 and 10000000, not {max_rows}")
-    return max_rows
-
-
-def worker_count(value) -> int:
-    workers = _converted(int, value, "--workers must be a whole number")
-    if not 1 <= workers <= 64:
-        raise ArgumentTypeError(f"--workers must be between 1 and 64, not {workers}")
-    return workers
-
-
-def memory_megabytes(value) -> int:
-    memory_mb = _converted(int, value, "--max-memory must be a whole number of MB")
-    if not 256 <= memory_mb <= 1_048_576:
-        raise ArgumentTypeError(f"--max-memory must be between 256 and 1048576 MB, not {memory_mb}")
-    return memory_mb
 
 
 def host_name(value: str) -> str:
