@@ -306,10 +306,13 @@ def test_runaway_query_is_stopped_and_the_server_keeps_answering(http, server):
     r = http.get("/sparql", params={"query": RUNAWAY_SELECT})
     assert r.status_code == 200 and r.headers["x-sparql-maxrows"] == str(MAX_ROWS)
     assert time.monotonic() - t0 < TIMEOUT
-    # one that must sort everything first is cut by the clock
+    # one that must sort everything first is cut by a limit: the clock, or on a fast machine the
+    # worker's memory first (500, README "Timeout and row cap"); either way at once, worker replaced
     t0 = time.monotonic()
     r = http.post("/sparql", data={"query": RUNAWAY_ORDERED})
-    assert r.status_code == 503 and time.monotonic() - t0 < TIMEOUT + 2
+    assert (r.status_code, "longer than the server's limit" in r.text or "out of the memory" in r.text) in \
+        {(503, True), (500, True)}, r.text
+    assert time.monotonic() - t0 < TIMEOUT + 2
 
     # the killed workers are replaced
     deadline = time.monotonic() + 60
