@@ -2,7 +2,8 @@
 Universe, every node and link read once from the store (observations folded onto Place -> Metric
 edges).
 
-Imports no kg module; reads the store through the KnowledgeGraph it is given (kg.store.select).
+Imports no kg module; reads the store through the KnowledgeGraph it is given (kg.store.select), and a
+document's display title from its display_titles() (kg/query/titles.py).
 """
 from __future__ import annotations
 
@@ -94,22 +95,15 @@ class Universe:
             if row["s"] in self.nodes:
                 self.nodes[row["s"]].extra["division_code"] = row["c"]
 
-        self.documents: dict[str, Node] = {}
-        for row in sel("""SELECT ?d ?file ?title ?date WHERE { ?d a gk:Document ; gk:sourceFile ?file .
-                            OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d dcterms:date ?date } }"""):
-            extra = {"file": row["file"]}
-            if row["title"]:
-                extra["title"] = row["title"]
-            if row["date"]:
-                extra["date"] = row["date"]
-            self.documents[row["d"]] = Node(row["d"], "Document", row["title"] or row["file"], "Document",
-                                            extra=extra)
+        titles = kg.display_titles()  # a document as a reader knows it (kg/query/titles.py)
+        self.documents: dict[str, Node] = _documents(sel, titles)
         self.passages: dict[str, Node] = {}
         for row in sel("""SELECT ?p ?text ?doc ?order ?start ?end WHERE { ?p a gk:Passage ; gk:text ?text ;
                             gk:inDocument ?doc ; gk:order ?order ; gk:charStart ?start ; gk:charEnd ?end }"""):
             doc = self.documents.get(row["doc"])
             file = doc.extra["file"] if doc else ""
-            self.passages[row["p"]] = Node(row["p"], "Passage", f"{file.rsplit('.', 1)[0][:16]} ¶{row['order']}",
+            name = doc.label if doc else ""
+            self.passages[row["p"]] = Node(row["p"], "Passage", f"{name[:16]} ¶{row['order']}",
                                            "Passage", extra={"text": row["text"], "doc": file, "document": row["doc"],
                                                              "order": int(row["order"]), "start": int(row["start"]),
                                                              "end": int(row["end"])})
@@ -145,6 +139,7 @@ class Universe:
             if row["o"] in {o["iri"] for o in self.observations[-1:]}:
                 continue  # a second value of an optional field: keep the first row
             row["conflicts"] = sorted(conflicts.get(row["o"], []))
+            row["display_title"] = titles.get(row.get("file") or "", row.get("file"))
             self.observations.append({"iri": row.pop("o"), **row})
 
 
@@ -160,10 +155,28 @@ def observation_edge(ob: dict) -> Edge:
     attrs = {"iri": ob["iri"], "value": value, "value_text": value_text, "unit": unit,
              "year": int(year) if year and str(year).isdigit() else None, "status": status,
              "measure": _local(ob["measure"]) if ob.get("measure") else None, "quote": ob.get("quote"),
-             "passage": ob.get("passage"), "doc": ob.get("file"), "period": ob.get("period"),
+             "passage": ob.get("passage"), "doc": ob.get("file"), "display_title": ob.get("display_title"),
+             "period": ob.get("period"),
              "qualifier": ob.get("qualifier"), "direction": ob.get("direction"),
              "normalized_value": float(ob["nv"]) if ob.get("nv") else None, "normalized_unit": ob.get("nu"),
              "conflicts_with": " ".join(ob["conflicts"]) or None}
     label = " ".join(x for x in (str(year or ""), f"{value_text}{unit}", "目标" if status == "Target" else "") if x)
     return Edge(ob["iri"], ob["place"], ob["metric"], OBSERVATION, label,
                 {k: v for k, v in attrs.items() if v is not None and v != ""})
+
+
+
+def _documents(sel, titles: dict[str, str]) -> dict[str, Node]:
+    """Document IRI -> its node, labelled by its display title (file -> title: kg/query/titles.py)."""
+    out: dict[str, Node] = {}
+    for row in sel("""SELECT ?d ?file ?title ?date WHERE { ?d a gk:Document ; gk:sourceFile ?file .
+                        OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d dcterms:date ?date } }"""):
+        extra = {"file": row["file"]}
+        if row["title"]:
+            extra["title"] = row["title"]
+        if row["date"]:
+            extra["date"] = row["date"]
+        label = titles.get(row["file"]) or row["title"] or row["file"]
+        extra["display_title"] = label
+        out[row["d"]] = Node(row["d"], "Document", label, "Document", extra=extra)
+    return out

@@ -31,7 +31,8 @@ from kg.ingest import sentence_spans
 from kg.query.ask_relations import relation_answer
 from kg.query.compare import AcrossPlaces, detect, strip_question_words
 from kg.query.facts import ASK_KEYS, GROWTH_QUESTION_WORDS, fact_from_row
-from kg.query.facts import sentence as fact_sentence
+from kg.query.facts import sentence as fact_sentence, source_name
+from kg.query.thresholds import disagree
 
 MAX_QUESTION = 2000
 # the question's intent from the shared vocabulary (kg/vocab): plan and actual words, relative years
@@ -351,9 +352,11 @@ class Asker:
                                   ORDER BY ?l""")
         return [r["l"] for r in rows]
 
-    @staticmethod
-    def _fact(r: dict, score: float) -> dict:
-        return fact_from_row(r, ASK_KEYS, score=round(score, 3))
+    def _fact(self, r: dict, score: float) -> dict:
+        return fact_from_row(r, ASK_KEYS, score=round(score, 3), display_title=self.title_of(r["doc"]))
+
+    def title_of(self, doc: str) -> str:  # a source file's display title (kg/query/titles.py)
+        return self.kg.display_titles().get(doc, doc)
 
     def mentioned_passages(self, p: Parsed) -> set[str]:
         iris = [x["iri"] for x in p.places + p.entities + p.metrics[:3]]
@@ -406,9 +409,9 @@ class Asker:
                 passages.append(self._passage_of_fact(f))
         for h in cited:
             sentence, s_start, s_end = best_sentence(question, h["text"])
-            passages.append({"passage": h["passage"], "doc": h["doc"], "start": h["start"], "end": h["end"],
-                             "score": round(h["rerank"], 6), "text": h["text"], "sentence": sentence,
-                             "sentence_start": h["start"] + s_start, "sentence_end": h["start"] + s_end})
+            passages.append({"passage": h["passage"], "doc": h["doc"], "display_title": self.title_of(h["doc"]),
+                             "start": h["start"], "end": h["end"], "score": round(h["rerank"], 6), "text": h["text"],
+                             "sentence": sentence, "sentence_start": h["start"] + s_start, "sentence_end": h["start"] + s_end})
         out = {"question": question, "answer": answer, "facts": used_facts, "passages": passages,
                "entities": [{"type": "Place", **x} if "type" not in x else x for x in p.places]
                            + p.entities + p.metrics}
@@ -464,7 +467,8 @@ class Asker:
         rows = self.kg.sparql(f"SELECT ?t WHERE {{ <{fact['passage']}> gk:text ?t }}")
         text = rows[0]["t"] if rows else ""
         rel = text.find(fact["quote"])
-        return {"passage": fact["passage"], "doc": fact["doc"], "start": fact["start"], "end": fact["end"],
+        return {"passage": fact["passage"], "doc": fact["doc"], "display_title": self.title_of(fact["doc"]),
+                "start": fact["start"], "end": fact["end"],
                 "score": None, "text": text, "sentence": fact["quote"],
                 "sentence_start": fact["start"] + max(rel, 0), "sentence_end": fact["start"] + max(rel, 0) + len(fact["quote"])}
 
@@ -491,12 +495,13 @@ class Asker:
             best = facts[0]
             key = ("metric", "place", "year", "status", "measure", "period", "period_start")
             same = [f for f in facts if all(f.get(x) == best.get(x) for x in key)]
-            differing = [f for f in same if (f["value"], f["unit"]) != (best["value"], best["unit"])]
+            # a bound (迈上5万亿元台阶, 5%以上) that the other figure meets is no disagreement
+            differing = [f for f in same if (f["value"], f["unit"]) != (best["value"], best["unit"]) and disagree(f, best)]
             text = fact_sentence(best, p.unit)
             used = [best]
             if differing:
                 other = differing[0]
-                text += (f" 注意：来源之间不一致，{other['doc']}写作「{other['quote']}」"
+                text += (f" 注意：来源之间不一致，{source_name(other)}写作「{other['quote']}」"
                          f"（{other['value']}{other['unit']}）。")
                 used.append(other)
             used += [f for f in facts[1:4] if f not in used]
@@ -513,7 +518,7 @@ class Asker:
         if found is not None:
             sentence, hit = found
             source = "（图谱中没有这项数据，以下据原文）" if p.figure and p.metrics else ""
-            return f"{source}{sentence}——{hit['doc']}", []
+            return f"{source}{sentence}——《{self.title_of(hit['doc'])}》", []
         if p.figure and p.metrics and p.places:
             year = f"{p.year}年" if p.year else ""
             places = "、".join(x["label"] for x in p.places)

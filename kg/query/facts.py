@@ -43,6 +43,7 @@ class Fact(TypedDict, total=False):
     normalized_unit: str | None
     passage: str  # IRI of the passage it was derived from
     doc: str  # source file
+    display_title: str  # the document as a reader knows it (kg.query.titles)
     start: int  # the passage's character offsets in the document
     end: int
     quote_start: int  # the quote's character offsets in the document
@@ -54,11 +55,12 @@ class Fact(TypedDict, total=False):
 # the keys kg ask prints, in order (a figure answering one question)
 ASK_KEYS = ("observation", "metric", "value", "unit", "signed_value", "direction", "max_value", "period_start",
             "period_end", "confidence", "year", "place", "status", "measure", "qualifier", "period", "quote",
-            "passage", "doc", "start", "end", "quote_start", "quote_end", "score")
+            "passage", "doc", "display_title", "start", "end", "quote_start", "quote_end", "score")
 # the keys kg compare prints, in order (one fact per place or year; rank is added once ranked)
 COMPARE_KEYS = ("observation", "metric", "value", "unit", "max_value", "direction", "year", "place", "place_iri",
                 "status", "measure", "qualifier", "period", "quote", "signed_value", "confidence",
-                "normalized_value", "normalized_unit", "passage", "doc", "start", "end", "quote_start", "quote_end")
+                "normalized_value", "normalized_unit", "passage", "doc", "display_title", "start", "end", "quote_start",
+                "quote_end")
 
 
 def fact_from_row(r: dict, keys: tuple[str, ...], **given) -> Fact:
@@ -76,12 +78,25 @@ def fact_from_row(r: dict, keys: tuple[str, ...], **given) -> Fact:
            "place_iri": r["place"], "status": r["status"].rsplit("#", 1)[-1],
            "measure": r["measure"].rsplit("#", 1)[-1], "qualifier": r.get("qualifier"), "period": r.get("period"),
            "quote": r["quote"], "normalized_value": r.get("nv"), "normalized_unit": r.get("nu"),
-           "passage": r["passage"], "doc": r["doc"], "start": int(r["pstart"]), "end": int(r["pend"]),
+           "passage": r["passage"], "doc": r["doc"], "display_title": r.get("display_title"),
+           "start": int(r["pstart"]), "end": int(r["pend"]),
            "quote_start": int(r["qstart"]), "quote_end": int(r["qend"]), **given}
     return {k: row[k] for k in keys}
 
 
 # ------------------------------------------------------------------ written out
+
+def source_name(f: dict) -> str:
+    """The document a fact or passage cites, as a reader knows it: its display title in 《》
+    (kg.query.titles), else its file name."""
+    title = f.get("display_title")
+    return f"《{title}》" if title else f["doc"]
+
+
+def cited_source(f: dict) -> str:
+    """A citation's document in a terminal, which has no hover: its title, then its file (to open it)."""
+    return f"{source_name(f)}（{f['doc']}）" if f.get("display_title") else f["doc"]
+
 
 def value_text(f: Fact) -> str:
     """The value, or its range: 5—5.5."""
@@ -114,12 +129,12 @@ def sentence(f: Fact, asked_unit: str | None = None) -> str:
     converted = convert(f["value"], f["unit"], asked_unit) if asked_unit else None
     also = f"（约{converted}）" if converted else ""
     return (f"{years}{f['place']}{f['metric']}{kind}{period}：{value_text(f)}{f['unit']}{qualifier}{also}"
-            f"（{STATUS_LABEL[f['status']]}）。原文：「{f['quote']}」——{f['doc']}")
+            f"（{STATUS_LABEL[f['status']]}）。原文：「{f['quote']}」——{source_name(f)}")
 
 
 def citation_line(f: Fact, n: int) -> str:
     """A numbered citation of a fact under an answer (kg ask's text output)."""
-    return (f"[{n}] {f['doc']} {f['start']}-{f['end']}  「{f['quote']}」  "
+    return (f"[{n}] {cited_source(f)} {f['start']}-{f['end']}  「{f['quote']}」  "
             f"{f['place']} {f['year']} {STATUS_LABEL[f['status']]}  {f['passage']}")
 
 
@@ -129,12 +144,12 @@ TABLE_HEADERS = ("#", "地区", "年份", "状态", "数值", "原文", "来源"
 
 def table_cells(f: Fact) -> tuple[str, ...]:
     value = ("下降" if f.get("direction") == "down" else "") + value_text(f) + f["unit"]
-    return str(f["rank"]), f["place"], str(f["year"]), STATUS_LABEL[f["status"]], value, f["quote"], f["doc"]
+    return str(f["rank"]), f["place"], str(f["year"]), STATUS_LABEL[f["status"]], value, f["quote"], source_name(f)
 
 
 # kg compare's CSV: the columns and one row
 CSV_COLUMNS = ("rank", "place", "year", "status", "value", "max_value", "unit", "qualifier", "direction",
-               "metric", "quote", "doc")
+               "metric", "quote", "doc", "display_title")
 
 
 def csv_cells(f: Fact) -> list:
@@ -149,7 +164,7 @@ def format_text(result: dict) -> str:
         lines.append(citation_line(f, n))
         n += 1
     for h in result["passages"]:
-        lines.append(f"[{n}] {h['doc']} {h['start']}-{h['end']}  {h['sentence']}")
+        lines.append(f"[{n}] {cited_source(h)} {h['start']}-{h['end']}  {h['sentence']}")
         n += 1
     return "\n".join(lines)
 

@@ -62,7 +62,9 @@
       o.status === "Target" ? el("span", {className: "target", text: " · 目标"}) : " · 实际",
       o.qualifier ? " · " + o.qualifier : ""]);
     var quote = o.quote ? el("span", {className: "quote", text: "“" + o.quote + "”"}) : null;
-    var source = el("span", {className: "source", text: (o.doc || "") + (o.conflicts_with ? " · 与其他来源数值不一致" : "")});
+    var source = el("span", {className: "source", title: o.doc || "",
+                             text: (o.display_title ? "《" + o.display_title + "》" : o.doc || "") +
+                                   (o.conflicts_with ? " · 与其他来源数值不一致" : "")});
     return el("li", {"data-observation": e.id}, [head, quote, source]);
   }
   function show(id) {
