@@ -20,7 +20,8 @@ from decimal import Decimal, InvalidOperation
 
 from kg import vocab
 from kg.errors import InputError
-from kg.query.facts import COMPARE_KEYS, GROWTH_QUESTION_WORDS, STATUS_LABEL, fact_from_row, figure
+from kg.query.facts import COMPARE_KEYS, GROWTH_QUESTION_WORDS, STATUS_LABEL, fact_from_row, figure, source_name
+from kg.query.thresholds import Condition, parse_condition
 
 _SCOPE_LEVEL = {"scope_province": "Province", "scope_city": "City", "scope_district": "District", "scope_any": None}
 _ROLE_RANK = {
@@ -30,58 +31,6 @@ _ROLE_RANK = {
 _GROWTH = re.compile(f"{GROWTH_QUESTION_WORDS}|上涨")
 _TOP_N = re.compile(r"前([0-9一二三四五六七八九十]+)(?:名|位|个)?")
 _MULTI_YEAR_QUESTION = re.compile(r"年均|五年|累计|十[四五六]五|期间|以来")
-
-
-@dataclass
-class Condition:
-    """A condition on the value a question sets (在5%以上, 没到5%, 超过100万人)."""
-    op: str  # ge | gt | lt | le
-    value: Decimal
-    unit: str | None  # as the question writes it; None: the indicator's own
-
-    def holds(self, fact: dict) -> bool:
-        value = _decimal(fact.get("signed_value") or fact["value"])
-        if value is None:
-            return False
-        want = self.value
-        if self.unit and self.unit != fact["unit"]:  # 100万人 against 1200000人: compare in base units
-            from kg.extract.numbers import normalize  # lazy: kg.extract loads its rules (~0.5 s); only units differ here
-
-            got, got_unit = normalize(value, fact["unit"])
-            got, got_unit = (got, got_unit) if got is not None else (value, fact["unit"])
-            bound, bound_unit = normalize(want, self.unit)
-            bound, bound_unit = (bound, bound_unit) if bound is not None else (want, self.unit)
-            if got_unit != bound_unit:
-                return False
-            value, want = got, bound
-        return {"ge": value >= want, "gt": value > want, "lt": value < want, "le": value <= want}[self.op]
-
-    def text(self) -> str:
-        return {"ge": "不低于", "gt": "高于", "lt": "低于", "le": "不高于"}[self.op] + f"{self.value}{self.unit or ''}"
-
-
-_CONDITION_FIGURE = r"(\d+(?:\.\d+)?)\s*(万亿元|亿元|万元|元|万人次|万人|人|%|个百分点|万吨|吨|亿斤|万斤|万亩|亩|个|家|项|天)?"
-
-
-def parse_condition(question: str) -> Condition | None:
-    """The condition a question sets on the value: a word before the figure (超过5%, 没到5%,
-    达到6%及以上) or after it (5.5%以上, 100万人以下); vocab/question_words.tsv condition_*."""
-    words = sorted(((op, w) for op in ("ge", "gt", "lt", "le") for w in _words(f"condition_{op}")),
-                   key=lambda x: -len(x[1]))
-    for op, w in words:
-        m = re.search(rf"{_CONDITION_FIGURE}(?:{re.escape(w)})", question)  # 5.5%以上, 100万人及以上
-        if m and op in ("ge", "le"):
-            return Condition(op, Decimal(m.group(1)), m.group(2))
-    for op, w in words:
-        m = re.search(rf"(?:{re.escape(w)})(?:了)?{_CONDITION_FIGURE}(?!年)", question)  # 超过5%, 没到5%
-        if m and (m.group(2) or "%" in question[m.end():m.end() + 1]):
-            after = question[m.end():m.end() + 3]
-            if re.match(r"及以上|以上|或以上", after):
-                op = "ge"
-            elif re.match(r"及以下|以下", after):
-                op = "le"
-            return Condition(op, Decimal(m.group(1)), m.group(2))
-    return None
 
 
 @dataclass
@@ -189,16 +138,8 @@ class AcrossPlaces:
         growth = bool(_GROWTH.search(question))
         multi_year = bool(_MULTI_YEAR_QUESTION.search(question))
         rows, query = self._observations(iris, year if intent.kind != "trend" else None, growth)
-        if not self.uncertain:  # a bound (突破…), a part of the place (县域…) is never the place's figure
-            rows = [r for r in rows if r.get("confidence") != "low"]
-        family = _unit_family(iris, self.tables)
-        if family and not growth:  # a level in its own unit: no 百分点 or 亿元 where 亿元 or % is meant
-            rows = [r for r in rows if _UNIT_FAMILIES[family].search(r.get("nu") or r["unit"])]
-        if not growth and not _counts_changes(iris, self.tables):  # 增加近1000亿元 is no level
-            rows = [r for r in rows if not r["measure"].endswith("Change")]
+        rows = self._screen(rows, iris, growth, multi_year)
         kinds = self._place_kinds({r["place"] for r in rows} | {r.get("subject") for r in rows if r.get("subject")})
-        if not multi_year:  # a five-year total or average answers no question about one year
-            rows = [r for r in rows if not r.get("period")]
         status = status or self._default_status(rows, year)
         rows = [r for r in rows if r["status"].endswith(status) or intent.kind == "trend"]
         if intent.kind == "trend":
@@ -218,22 +159,56 @@ class AcrossPlaces:
         facts = self._one_per_group(rows, status, by_year=intent.kind == "trend")
         facts = self._order(facts, intent)
         missing = self._missing(intent, facts, kinds)
+        undecided = []
         if intent.condition is not None:  # the places whose figure meets the question's condition
-            kept = [f for f in facts if intent.condition.holds(f)]
-            for i, f in enumerate(kept):
+            judged = [(intent.condition.judge(f), f) for f in facts]
+            # 5%左右 against 5%以上, 5%以上 against 超过5%: may meet it, named apart and not counted
+            undecided = [f for verdict, f in judged if verdict == "maybe"]
+            facts = [f for verdict, f in judged if verdict == "yes"]
+            for i, f in enumerate(facts):
                 f["rank"] = i + 1
-            facts = kept
         self.missing = missing  # places in scope with documents but no figure (kg compare shows them)
         label = metrics[0]["label"] if "/indicator/" not in iris[0] else self.tables["labels"].get(iris[0], metrics[0]["label"])
-        text = _compose(intent, facts, missing, label, year, status, growth)
+        text = _compose(intent, facts, missing, label, year, status, growth, undecided)
         return text, facts, query
+
+    def _screen(self, rows: list[dict], iris: list[str], growth: bool, multi_year: bool) -> list[dict]:
+        """The rows that may stand for a place's figure on one scale: no part of the place (县域…) and no
+        figure of a place inside it (a city's in a province's report), a bound (突破, 迈上…台阶) kept only
+        as a place's last resort (see _preference), a level in the indicator's unit (a bare 7万亿 given
+        its unit, or left out), no change for a level, no multi-year figure for one year."""
+        if not self.uncertain:
+            rows = [r for r in rows if r.get("confidence") != "low" or _is_bound(r)]
+            rows = self._not_of_places_inside(rows)
+        family = _unit_family(iris, self.tables)
+        if family and not growth:  # a level in its own unit: no 百分点 or 亿元 where 亿元 or % is meant
+            rows = [r for r in (_with_unit(r, family) for r in rows) if r is not None]
+            rows = [r for r in rows if _UNIT_FAMILIES[family].search(r.get("nu") or r["unit"])]
+        if not growth and not _counts_changes(iris, self.tables):  # 增加近1000亿元 is no level
+            rows = [r for r in rows if not r["measure"].endswith("Change")]
+        if not multi_year:  # a five-year total or average answers no question about one year
+            rows = [r for r in rows if not r.get("period") and not _over_years(r)]
+        return rows
+
+    def _not_of_places_inside(self, rows: list[dict]) -> list[dict]:
+        """Without the rows whose quote names a place that lies inside the row's place (杭州市地区生产总值…
+        read as 浙江省's): that place's figure, never the containing one's."""
+        places = {r["place"] for r in rows}
+        if not places:
+            return rows
+        values = " ".join(f"<{p}>" for p in places)
+        inside: dict[str, set[str]] = {}
+        for r in self.kg.sparql(f"SELECT ?top ?l WHERE {{ VALUES ?top {{ {values} }} ?p gk:locatedIn+ ?top ; rdfs:label ?l }}"):
+            short = re.sub(r"(?:市|县|区|州|盟|旗)$", "", r["l"])
+            inside.setdefault(r["top"], set()).update({r["l"], short} if len(short) >= 2 else {r["l"]})
+        return [r for r in rows if not any(name in r["quote"] for name in inside.get(r["place"], ()))]
 
     def _observations(self, iris: list[str], year: int | None, growth: bool) -> tuple[list[dict], str]:
         values = " ".join(f"<{i}>" for i in iris)
         year_filter = f'FILTER(?year = "{year}"^^xsd:gYear)' if year else ""
         measure = "FILTER(?measure = gk:GrowthRate)" if growth else "FILTER(?measure != gk:GrowthRate)"
         query = f"""SELECT ?o ?mlabel ?value ?max ?unit ?nv ?nu ?year ?status ?measure ?direction ?confidence ?place ?plabel
-                       ?subject ?role ?period ?qualifier ?quote ?passage ?doc ?pstart ?pend ?qstart ?qend WHERE {{
+                       ?subject ?role ?period ?qualifier ?reason ?quote ?passage ?doc ?pstart ?pend ?qstart ?qend WHERE {{
             VALUES ?linked {{ {values} }}
             {{ ?o gk:indicator ?linked }} UNION {{ ?o gk:metric ?linked }}
             ?o gk:metric/rdfs:label ?mlabel ; gk:value ?value ; gk:unit ?unit ; gk:year ?year ;
@@ -249,6 +224,7 @@ class AcrossPlaces:
             OPTIONAL {{ ?o gk:qualifier ?qualifier }}
             OPTIONAL {{ ?o gk:direction ?direction }}
             OPTIONAL {{ ?o gk:confidence ?confidence }}
+            OPTIONAL {{ ?o gk:confidenceReason ?reason }}
             OPTIONAL {{ ?o gk:normalizedValue ?nv ; gk:normalizedUnit ?nu }}
         }}"""
         rows = self.kg.sparql(query)
@@ -293,15 +269,18 @@ class AcrossPlaces:
     def _preference(r: dict, status: str) -> tuple:
         role = (r.get("role") or "").rsplit("#", 1)[-1]
         st = r["status"].rsplit("#", 1)[-1]
-        return (0 if r.get("subject") == r["place"] else 1,  # the place's own report first
+        return (1 if _is_bound(r) else 0,  # a milestone or bound (突破, 迈上…台阶) only when nothing else is stated
+                0 if r.get("subject") == r["place"] else 1,  # the place's own report first
                 1 if r.get("period") else 0,  # a one-year figure before a cumulative one
                 _ROLE_RANK.get(st, {}).get(role, 2),
                 int(r["qstart"]))  # headline figures come first in a report
 
-    @staticmethod
-    def _fact(r: dict) -> dict:
+    def _fact(self, r: dict) -> dict:
         # ?period is the period's start here (a filter): the fact names no part of a year
-        fact = fact_from_row(r, COMPARE_KEYS, period=None)
+        fact = fact_from_row(r, COMPARE_KEYS, period=None,
+                             display_title=self.kg.display_titles().get(r["doc"], r["doc"]))
+        if _is_bound(r) and _LOWER_BOUND.search(r.get("qualifier") or ""):
+            fact["qualifier"] = "以上"  # the only figure is a lower bound: 9万亿元以上, never 9万亿元 as the level
         fact["_sort"] = _decimal(r.get("nv")) if r.get("nv") else _decimal(fact["signed_value"])
         return fact
 
@@ -345,6 +324,42 @@ _UNIT_FAMILIES = {
 }
 
 
+# a bound (gk:confidenceReason "a bound (突破)…", kg/extract/observation_record.py): its qualifier says which way
+_LOWER_BOUND = re.compile(r"突破|超过|超|逾|迈上|跨越|以上|不低于")
+# the unit a bare magnitude (7万亿) stands for in an indicator's unit family
+_FAMILY_BASE = {"money": "元", "people": "人"}
+_BARE = {"万亿": Decimal(10) ** 12, "千亿": Decimal(10) ** 11, "亿": Decimal(10) ** 8, "千万": Decimal(10) ** 7,
+         "百万": Decimal(10) ** 6, "万": Decimal(10) ** 4}
+# a growth over several years (五年来增长34.3%, 年均增长, 累计): no annual growth; a year named in it is one
+_OVER_YEARS = re.compile(r"五年|年均|累计|以来|期间|十[一二三四五六]五")
+
+
+def _is_bound(r: dict) -> bool:
+    return r.get("confidence") == "low" and (r.get("reason") or "").startswith("a bound")
+
+
+def _over_years(r: dict) -> bool:
+    """A growth rate over several years: said so in its quote, or stated in the review of five years
+    without naming its year."""
+    if not r["measure"].endswith("GrowthRate"):
+        return False
+    if _OVER_YEARS.search(r["quote"]):
+        return True
+    return (r.get("role") or "").endswith("ReviewFiveYears") and not re.search(r"\d{4}年", r["quote"])
+
+
+def _with_unit(r: dict, family: str) -> dict | None:
+    """A row whose unit is a bare magnitude (7万亿) in the indicator's unit (7万亿元, normalized), or None
+    when the family names no unit to give it; other rows as they are."""
+    if r["unit"] not in _BARE:
+        return r
+    base = _FAMILY_BASE.get(family)
+    value = _decimal(r["value"])
+    if base is None or value is None:
+        return None
+    return {**r, "unit": r["unit"] + base, "nv": format((value * _BARE[r["unit"]]).normalize(), "f"), "nu": base}
+
+
 def _unit_family(iris: list[str], tables: dict) -> str | None:
     """The unit family of the standard indicator asked about, if it has one to check."""
     for iri in iris:
@@ -362,12 +377,16 @@ def _counts_changes(iris: list[str], tables: dict) -> bool:
 
 
 def _compose(intent: Intent, facts: list[dict], missing: list[str], label: str, year: int | None,
-             status: str, growth: bool) -> str:
+             status: str, growth: bool, undecided: list[dict] = ()) -> str:
     what = f"{year}年" if year and intent.kind != "trend" else ""
     what += f"{label}{'增速' if growth and not label.endswith(('增速', '增长', '涨幅')) else ''}"
     what += "目标" if status == "Target" and intent.kind != "trend" else ""
+    apart = ""
+    if undecided:  # the figures that may meet the condition, one line each, not counted
+        apart = "\n".join([f"另有{len(undecided)}个地区的数值在界限上或只是约数、范围或上下限，无法确定是否{intent.condition.text()}（未计入）："]
+                          + [f"- {f['place']}  {figure(f)}  「{f['quote']}」——{source_name(f)}" for f in undecided])
     if not facts and intent.condition is not None:
-        return f"{what}{intent.condition.text()}的地区：语料中没有。"
+        return f"{what}{intent.condition.text()}的地区：语料中没有。" + (f"\n{apart}" if apart else "")
     if not facts:
         gap = f"（语料中有文件但没有该数据的地区：{'、'.join(missing)}）" if missing else ""
         return f"语料中没有找到{what}的数据{gap}。"
@@ -375,7 +394,7 @@ def _compose(intent: Intent, facts: list[dict], missing: list[str], label: str, 
     if intent.kind in ("max", "min") and intent.top == 1:
         f = facts[0]
         word = "最高" if intent.kind == "max" else "最低"
-        lines.append(f"{what}{word}的是{f['place']}：{figure(f)}。原文：「{f['quote']}」——{f['doc']}")
+        lines.append(f"{what}{word}的是{f['place']}：{figure(f)}。原文：「{f['quote']}」——{source_name(f)}")
         lines.append(f"排名（{len(facts)}个地区）：")
     elif intent.kind == "trend":
         lines.append(f"{facts[0]['place']}{what}历年数据（{len(facts)}条）：")
@@ -386,7 +405,9 @@ def _compose(intent: Intent, facts: list[dict], missing: list[str], label: str, 
     shown = facts if not intent.top or intent.top == 1 else facts[:intent.top]
     for f in shown:
         head = f"{f['year']}年{STATUS_LABEL[f['status']]}" if intent.kind == "trend" else f["place"]
-        lines.append(f"{f['rank']}. {head}  {figure(f)}  「{f['quote']}」——{f['doc']}")
+        lines.append(f"{f['rank']}. {head}  {figure(f)}  「{f['quote']}」——{source_name(f)}")
+    if apart:
+        lines.append(apart)
     if missing:
         lines.append(f"没有数据：{'、'.join(missing)}")
     return "\n".join(lines)
