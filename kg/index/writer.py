@@ -39,8 +39,8 @@ def passage_rows(documents) -> list[dict]:
 
 def passage_meta(documents, structures: dict) -> list[dict]:
     """For each passage (in passage_rows order): its document's subject place (name and short
-    forms), kind and report year, its section's role and the years of the sections it covers
-    (kg/structure.py)."""
+    forms), kind and report year, its section's role, year and status (Actual, Target or None) and
+    the years of the sections it covers (kg/structure.py)."""
     out = []
     for doc in documents:
         s = structures.get(doc.doc_id)
@@ -55,7 +55,8 @@ def passage_meta(documents, structures: dict) -> list[dict]:
                         "kind": s.kind if s is not None else None,
                         "report_year": s.report_year if s is not None else None,
                         "role": sec.role if sec is not None else None,
-                        "year": sec.year if sec is not None else None, "years": years})
+                        "year": sec.year if sec is not None else None, "years": years,
+                        "section_status": sec.status if sec is not None else None})
     return out
 
 

@@ -101,12 +101,18 @@ def find_passage(graph, iri: str) -> dict | None:
         return None
     r = rows[0]
     return {"passage": iri, "doc": r["file"], "document": r["doc"], "title": r["title"],
+            "display_title": graph.display_titles().get(r["file"], r["file"]),
             "start": int(r["start"]), "end": int(r["end"]), "order": int(r["order"]), "text": r["text"]}
 
 
-def entity_neighbourhood(graph, iri: str, per_predicate: int = 12) -> dict | None:
-    """The entity's literal properties, and its neighbours (both directions) grouped by predicate,
-    at most `per_predicate` of each (the rest counted)."""
+def entity_neighbourhood(graph, iri: str, per_predicate: int = 12, relation: str | None = None,
+                         offset: int = 0) -> dict | None:
+    """The entity's literal properties, and its neighbours (both directions) grouped by relation
+    (predicate, direction and the neighbour's kind), each group sorted by how many passages mention
+    the neighbour (gk:mentions), then by label. Every relation is listed with its total in
+    `relations`; without `relation` the first `per_predicate` of each group are returned (the rest
+    counted in `omitted`); with `relation` (a key from `relations`) one page of that group only:
+    `per_predicate` neighbours from `offset`, described in `page`. None when nothing is called iri."""
     node = _iri(iri)
     out_rows = graph.sparql(f"SELECT ?p ?o WHERE {{ {node} ?p ?o }} LIMIT 3000")
     in_rows = graph.sparql(f"SELECT ?s ?p WHERE {{ ?s ?p {node} }} LIMIT 5000")
@@ -124,12 +130,28 @@ def entity_neighbourhood(graph, iri: str, per_predicate: int = 12) -> dict | Non
         links.append((r["p"], "out", o))
     links += [(r["p"], "in", r["s"]) for r in in_rows]
     info = _describe(graph, sorted({n for _, _, n in links} | {iri}))
-    kept, omitted = _group_links(links, info, per_predicate)
-    neighbours = sorted({n for items in kept.values() for n in items})
-    nodes = [{"iri": n, **info.get(n, {"label": curie(n), "type": "Other", "group": "Other"})} for n in neighbours]
-    # a link is labelled with its property's Chinese name from the ontology, else its short IRI
-    names = {p: d["label"] for p, d in _describe(graph, sorted({k[0] for k in kept})).items()
+    groups = _group_links(links, info)
+    names = {p: d["label"] for p, d in _describe(graph, sorted({k[0] for k in groups})).items()
              if d.get("label") and _prefer(d["label"], curie(p))}
+    relations = [{"key": _relation_key(k), "predicate": curie(k[0]), "name": names.get(k[0], curie(k[0])),
+                  "direction": k[1], "group": k[2], "total": len(items)} for k, items in groups.items()]
+    page = None
+    if relation is not None:
+        key = next((k for k in groups if _relation_key(k) == relation), None)
+        if key is None:
+            raise QueryError(f"{iri} has no relation {relation!r} (its relations: "
+                             f"{', '.join(r['key'] for r in relations[:10]) or 'none'})")
+        offset = max(0, int(offset))
+        kept = {key: groups[key][offset:offset + per_predicate]}
+        page = {"relation": relation, "offset": offset, "limit": per_predicate, "total": len(groups[key])}
+        omitted = []
+    else:
+        kept = {k: items[:per_predicate] for k, items in groups.items()}
+        omitted = [{"predicate": curie(k[0]), "direction": k[1], "group": k[2], "key": _relation_key(k),
+                    "count": len(items) - per_predicate} for k, items in groups.items() if len(items) > per_predicate]
+    neighbours = sorted({n for items in kept.values() for n in items})
+    nodes = [{"iri": n, **info.get(n, {"label": curie(n), "type": "Other", "group": "Other", "mentions": 0})}
+             for n in neighbours]
     edges = []
     for (pred, direction, _), items in kept.items():
         for n in items:
@@ -138,7 +160,16 @@ def entity_neighbourhood(graph, iri: str, per_predicate: int = 12) -> dict | Non
                           "name": names.get(pred, curie(pred))})
     kind = _kind(center_types)
     center = {"iri": iri, "type": kind, "group": GROUPS.get(kind, kind), **info.get(iri, {"label": curie(iri)})}
-    return {"center": center, "properties": properties, "nodes": nodes, "edges": edges, "omitted": omitted}
+    out = {"center": center, "properties": properties, "nodes": nodes, "edges": edges, "omitted": omitted,
+           "relations": relations}
+    if page is not None:
+        out["page"] = page
+    return out
+
+
+def _relation_key(key: tuple[str, str, str]) -> str:
+    """A relation's key for the API: direction, predicate IRI and the neighbours' kind."""
+    return f"{key[1]} {key[0]} {key[2]}"
 
 
 def _literal_properties(graph, node: str) -> list[dict]:
@@ -149,34 +180,32 @@ def _literal_properties(graph, node: str) -> list[dict]:
             for s in raw if isinstance(s["o"], ox.Literal)]
 
 
-def _group_links(links: list[tuple[str, str, str]], info: dict[str, dict], per_predicate: int):
+def _group_links(links: list[tuple[str, str, str]], info: dict[str, dict]) -> dict[tuple[str, str, str], list[str]]:
     """The links grouped by predicate, direction and the neighbour's kind (so districts and
-    agencies located in a city both show), at most per_predicate of each group; and what was left
-    out of each group, counted."""
-    groups: dict[tuple[str, str, str], list[str]] = {}
+    agencies located in a city both show); each group's neighbours most mentioned first (the count
+    of passages that mention them), then by label."""
+    groups: dict[tuple[str, str, str], set[str]] = {}
     for pred, direction, n in links:
-        groups.setdefault((pred, direction, info.get(n, {}).get("group", "Other")), []).append(n)
-    kept: dict[tuple[str, str, str], list[str]] = {}
-    omitted = []
-    for key, items in sorted(groups.items()):
-        items = sorted(set(items), key=lambda n: (info.get(n, {}).get("label") or n, n))
-        kept[key] = items[:per_predicate]
-        if len(items) > per_predicate:
-            omitted.append({"predicate": curie(key[0]), "direction": key[1], "group": key[2],
-                            "count": len(items) - per_predicate})
-    return kept, omitted
+        groups.setdefault((pred, direction, info.get(n, {}).get("group", "Other")), set()).add(n)
+
+    def rank(n: str):
+        d = info.get(n, {})
+        return (-d.get("mentions", 0), d.get("order", 0), d.get("label") or n, n)
+    return {key: sorted(items, key=rank) for key, items in sorted(groups.items())}
 
 
 def _describe(graph, iris: list[str]) -> dict[str, dict]:
-    """Label and kind of each IRI (passages get their document and number as a label)."""
+    """Label, kind and mention count (passages that gk:mentions it) of each IRI; a passage is
+    labelled by its number and its document's title, with its first words as `excerpt`."""
     out: dict[str, dict] = {}
     for i in range(0, len(iris), 200):
         chunk = iris[i:i + 200]
         values = " ".join(_iri(x) for x in chunk)
-        rows = graph.sparql(f"""SELECT ?x ?type ?label ?file ?order ?title WHERE {{ VALUES ?x {{ {values} }}
+        rows = graph.sparql(f"""SELECT ?x ?type ?label ?file ?order ?title ?start WHERE {{ VALUES ?x {{ {values} }}
             OPTIONAL {{ ?x a ?type }} OPTIONAL {{ ?x rdfs:label ?label }}
             OPTIONAL {{ ?x gk:inDocument ?d ; gk:order ?order . ?d gk:sourceFile ?file
-                        OPTIONAL {{ ?d dcterms:title ?title }} }} }}""")
+                        OPTIONAL {{ ?d dcterms:title ?title }}
+                        OPTIONAL {{ ?x gk:text ?text BIND(SUBSTR(?text, 1, 24) AS ?start) }} }} }}""")
         types: dict[str, set[str]] = {}
         for r in rows:
             types.setdefault(r["x"], set())
@@ -186,14 +215,26 @@ def _describe(graph, iris: list[str]) -> dict[str, dict]:
             if r["label"] and (entry["label"] is None or _prefer(r["label"], entry["label"])):
                 entry["label"] = r["label"]
             if r["file"] is not None and entry["label"] is None:  # a passage: its number in its document
-                entry["label"] = f"段落{r['order']} · {r.get('title') or r['file']}"
+                entry["label"] = f"第{int(r['order']) + 1}段 · {graph.display_titles().get(r['file'], r['file'])}"
+                entry["order"] = int(r["order"])
+                if r.get("start"):
+                    entry["excerpt"] = " ".join(r["start"].split()) + "…"
+        counts = _mention_counts(graph, values)
         for x, ts in types.items():
             kind = _kind(ts)
             out[x]["type"] = kind
             out[x]["group"] = GROUPS.get(kind, kind)
+            out[x]["mentions"] = counts.get(x, 0)
             if out[x]["label"] is None:
                 out[x]["label"] = curie(x)
     return out
+
+
+def _mention_counts(graph, values: str) -> dict[str, int]:
+    """How many passages mention each of the IRIs (a SPARQL VALUES list)."""
+    rows = graph.sparql(f"""SELECT ?x (COUNT(DISTINCT ?p) AS ?n) WHERE {{ VALUES ?x {{ {values} }}
+        ?p gk:mentions ?x }} GROUP BY ?x""")
+    return {r["x"]: int(r["n"]) for r in rows}
 
 
 __all__ = ["query_vocabulary", "find_entities", "find_passage", "entity_neighbourhood"]

@@ -34,6 +34,7 @@ from kg.index.encoders import Encoder, get_encoder
 from kg.index.lexical import QUERY_DICTIONARY, Tokenizer
 from kg.index.tuning import FUSION, VECTOR_FLOOR
 from kg.index.writer import INDEX_DIR
+from kg.query.search_facets import count_facets
 
 MAX_K = 1000
 MAX_QUERY_CHARS = 2000  # longer queries are refused (as `kg ask` refuses longer questions)
@@ -332,8 +333,13 @@ class Searcher:
 
     def _sharing(self, query: str) -> Callable[[int], bool]:
         """Whether passage i shares a query term (or a synonym): written in its text, or the name
-        of its document's subject place (a passage of 江苏's report is about 江苏 without naming it)."""
-        alts = {a for group in self.query_terms(query) for a in group}
+        of its document's subject place (a passage of 江苏's report is about 江苏 without naming it).
+        A place the query names counts only when the query has no other term: else every passage
+        about that place would pass (郑州 中欧班列 -> every passage of 郑州), and with a place
+        filter every passage let through would -- the floor is the same with and without filters."""
+        groups = self.query_terms(query)
+        groups = [g for g in groups if not self._place_term(g[0], query)] or groups
+        alts = {a for group in groups for a in group}
         if not alts:
             return lambda i: False
         pattern = re.compile("|".join(term_pattern(a) for a in sorted(alts, key=len, reverse=True)))
@@ -342,6 +348,10 @@ class Searcher:
             r = self.rows[i]
             return bool(pattern.search(r["text"].lower())) or any(n.lower() in alts for n in r.get("place_names") or ())
         return shares
+
+    def _place_term(self, term: str, query: str) -> bool:
+        """Whether a query term is (part of) a place name the query names (郑州, 州市 of 郑州市)."""
+        return any(term in name for name in self.place_names if name in query)
 
     def _floor(self, query: str, p: dict) -> Callable[[int, float | None], bool]:
         """keep(i, cosine): the relevance floor for one query (everything passes with floor off)."""
@@ -407,6 +417,23 @@ class Searcher:
         return [self._row(int(pool[j]), float(fused[j]), lexical=float(b[j]), vector=float(v[j]))
                 for j in order]
 
+    def facets(self, query: str, place: str | None = None, kind: str | None = None, year: int | None = None,
+               doc: str | None = None, section: str | None = None, mentions: str | None = None) -> dict:
+        """Counts by place, kind and year (kg/query/search_facets.py) of the query's candidates: the
+        fused ranking's pool under the same filters, passages above the relevance floor only."""
+        p = {**FUSION, "floor": True, "vector_floor": VECTOR_FLOOR.get(self.model_info.get("name"))}
+        query = (query or "").strip()
+        allowed = self.allowed(place, kind, year, doc, section, mentions)
+        if not query or self.n == 0 or (allowed is not None and not allowed.any()):
+            return count_facets([])
+        keep = self._floor(query, p)
+        query = expand_query(query)
+        lex, qv = self.lexical_scores(query), self.query_vector(query)
+        places = self.link_places(query) if p["place_prior"] else []
+        pool = self._pool(lex, qv, min(self.n, int(p["candidates"])), places, allowed)
+        cos = np.asarray(self.vectors[pool] @ qv, np.float32)
+        return count_facets([self.rows[int(i)] for i, v in zip(pool, cos) if keep(int(i), float(v))])
+
     def _pool(self, lex: np.ndarray, qv: np.ndarray, c: int, places: list[str],
               allowed: np.ndarray | None) -> np.ndarray:
         """The fused ranking's candidates: the top c of each ranking, every passage of a place the
@@ -449,12 +476,18 @@ class Searcher:
         r = self.rows[i]
         return {"passage": r["passage"], "doc": r["doc"], "start": r["start"], "end": r["end"],
                 "score": round(score, 6), "text": r["text"], "place": r.get("place"),
+                "role": r.get("role"), "year": r.get("year"), "status": r.get("section_status"),
                 "scores": {name: round(v, 6) for name, v in parts.items()}}
 
     def highlights(self, query: str, text: str) -> list[tuple[int, int]]:
         """Character spans of `text` that match the query's terms or their synonyms (for display:
-        what lets the passage through the relevance floor)."""
-        terms = {a for group in self.query_terms(query) for a in group}
+        what lets the passage through the relevance floor): whole terms, not the pieces of a longer
+        query word that jieba's search mode adds (州市, 优良 of 郑州市, 优良天数) unless a piece is
+        itself a name (a place: 郑州)."""
+        groups = self.query_terms(query)
+        whole = {g[0] for g in groups}
+        terms = {a for group in groups for a in group
+                 if not (a in whole and any(a != w and a in w for w in whole) and a not in self.place_names)}
         spans = []
         low = text.lower()
         for t in sorted(terms, key=len, reverse=True):

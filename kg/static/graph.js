@@ -16,11 +16,32 @@
             css.getPropertyValue("--other") || "#7f7f7f").trim() || "#7f7f7f";
   }
 
-  /* labels wrap every 10 characters, at most three lines: the whole name is in the tooltip */
+  /* Labels wrap at about 10 characters, at most three lines, the rest cut with …: the whole name is
+     in the tooltip. A line breaks between Chinese characters, after punctuation or at a space, never
+     inside a number or a Latin word (2020-2026年, 5G, “1+2+N”): those stay whole with their unit. */
+  var LINE = 10, LINES = 3;
+  var ATOM = /[A-Za-z0-9][A-Za-z0-9.,:%+\-\/·]*[年月日号个项%]?|\s+|[\s\S]/g;
   function wrapped(label) {
-    var s = String(label == null ? "" : label), lines = [];
-    for (var i = 0; i < s.length && lines.length < 3; i += 10) lines.push(s.slice(i, i + 10));
-    if (s.length > 30) lines[2] = lines[2].slice(0, 9) + "…";
+    var s = String(label == null ? "" : label).replace(/\s+/g, " ").trim();
+    var atoms = s.match(ATOM) || [], lines = [], line = [], len = 0, i = 0;
+    function width(list) { return list.join("").length; }
+    for (; i < atoms.length && lines.length < LINES; i++) {
+      var a = atoms[i];
+      if (len + a.length > LINE && len) {
+        /* break at the last space or punctuation of the line when there is one, else here */
+        var at = -1;
+        for (var j = line.length - 1; j > 0; j--) if (/^[\s·、，,:：；;）)》」”]$/.test(line[j])) { at = j + 1; break; }
+        var rest = at > 0 && width(line.slice(0, at)) >= 4 ? line.slice(at) : [];
+        lines.push(line.slice(0, line.length - rest.length).join("").trim());
+        line = rest; len = width(rest);
+        if (/^\s+$/.test(a) && !len) continue;
+      }
+      line.push(a); len += a.length;
+    }
+    var cut = i < atoms.length || (lines.length === LINES && len);
+    if (lines.length < LINES && len) lines.push(line.join("").trim());
+    lines = lines.filter(Boolean).map(function (l) { return l.length > LINE + 6 ? l.slice(0, LINE + 5) + "…" : l; });
+    if (cut && lines.length) lines[lines.length - 1] = lines[lines.length - 1].replace(/…?$/, "…");
     return lines.join("\n");
   }
 
@@ -37,7 +58,7 @@
     var network = new vis.Network(container, {nodes: nodes, edges: edges}, {
       autoResize: true,
       physics: physics ? {solver: "forceAtlas2Based", stabilization: {iterations: 150, fit: true},
-                          forceAtlas2Based: {gravitationalConstant: -60, springLength: 110, avoidOverlap: 0.4}}
+                          forceAtlas2Based: {gravitationalConstant: -80, springLength: 130, avoidOverlap: 0.8}}
                        : false,
       layout: {improvedLayout: false},
       interaction: {hover: true, navigationButtons: true, keyboard: {enabled: true, bindToWindow: false},
@@ -57,7 +78,8 @@
 
     function nodeItem(n, at) {
       var c = colour(n.type), name = TYPE_NAMES[n.type] || n.type || "";
-      var item = {id: n.id, label: wrapped(n.label), title: tooltip(n.label + "（" + name + "）\n" + n.id),
+      var item = {id: n.id, label: wrapped(n.label),
+                  title: tooltip(n.label + "（" + name + "）" + (n.excerpt ? "\n" + n.excerpt : "") + "\n" + n.id),
                   size: n.size || 12, hidden: !!hidden[n.type],
                   color: {background: c, border: "#ffffff", highlight: {background: c, border: "#111111"},
                           hover: {background: c, border: "#333333"}}};
@@ -128,6 +150,7 @@
       if (legendButtons[type]) legendButtons[type].classList.toggle("off", value);
       nodes.update(Object.keys(info).filter(function (id) { return info[id].type === type && nodes.get(id); })
                                     .map(function (id) { return {id: id, hidden: value}; }));
+      if (opts.onHidden) opts.onHidden(type, value);
     }
 
     /* a button per type (a click hides or shows it), with counts when given */
@@ -156,6 +179,7 @@
 
     return {add: add, clear: clear, select: select, setHidden: setHidden, legend: legend, network: network,
             nodes: nodes, edges: edges, info: info, has: function (id) { return !!nodes.get(id); },
+            isHidden: function (type) { return !!hidden[type]; },
             /* true once the layout has come to rest (nothing moves until the next add) */
             settled: function () { return settled; },
             /* where a node is drawn, in page pixels (for tests and for placing a menu) */
@@ -166,5 +190,6 @@
   }
   GovkgGraph.TYPE_NAMES = TYPE_NAMES;
   GovkgGraph.colour = colour;
+  GovkgGraph.wrapped = wrapped;
   window.GovkgGraph = GovkgGraph;
 })();
