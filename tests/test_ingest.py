@@ -138,3 +138,19 @@ def test_a_numbered_sub_heading_of_a_pdf_stands_alone():
     assert normalize_paragraphs(raw) == [
         "（一）2019年预算收支情况", "1.一般公共预算", "（1）全市收支情况。全市一般公共预算收入完成154.9亿元，增长1.5%。",
         "2.政府性基金预算", "（1）全市收支情况。全市政府性基金预算收入完成80.2亿元。"]
+
+
+def test_a_dateline_beats_a_day_named_in_the_text():
+    # the dateline under the title (the day the report was given) is the date, not 11月6日 in the text
+    text = ("某省政府工作报告\n——2026年1月27日在某省第七届人民代表大会第五次会议上\n省长 某某\n各位代表：\n"
+            "11月6日，全省重点项目集中开工，2025年全省经济稳中有进。")
+    assert detect_date(text) == ("2026-01-27", "stated")
+    text = "政府工作报告\n（2026年1月25日在某省第十四届人民代表大会第四次会议上）\n各位代表：\n11月6日，某某考察。"
+    assert detect_date(text) == ("2026-01-25", "stated")
+    # an issue date with its time on a header line beats the dateline and the text
+    text = ("2026年某省人民政府工作报告\n2026年02月10日 07时41分\n来源：某某日报\n"
+            "2026年2月3日在某省第十四届人民代表大会第五次会议上\n11月6日，会议召开。")
+    assert detect_date(text) == ("2026-02-10", "stated")
+    # a sentence that opens with a full date is text, not a dateline
+    text = "某市政府工作报告\n各位代表：\n" + "过去一年，经济向好。" * 5 + "\n2025年11月6日在某地召开推进会。"
+    assert detect_date(text)[0] != "2025-11-06"

@@ -402,7 +402,9 @@ def split_passages(text: str) -> list[Passage]:
 _DATE_STATED = re.compile(r"(?:发布(?:日期|时间)|發布(?:日期|時間)|发布于|日期|时间|時間)\s*[:：]?\s*(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})")
 # a page's own date on a line of its header: 2024-11-22 (after a site name, before a time or a count)
 _DATE_ISO = re.compile(r"(?<![\d.])((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d.])")
-_DATE_LINE = re.compile(r"^((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日$")
+_DATE_LINE = re.compile(r"^((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日(?:\s*\d{1,2}(?:[:：]\d{2}|时\d{1,2}分?)(?:[:：]\d{2})?)?$")
+# a report's dateline under its title, naming the meeting (——2026年1月27日在…会议上), not a sentence
+_DATELINE = re.compile(r"^[（(]?\s*[—―－-]*\s*((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日\s*在[^。]{0,70}会[^。]{0,20}$")
 _DATE_FULL = re.compile(r"(20\d{2}|19\d{2})年(\d{1,2})月(\d{1,2})日")
 _DATE_MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日")
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})年")
@@ -447,16 +449,18 @@ def dominant_year(text: str) -> int | None:
 
 
 def detect_date(text: str) -> tuple[str | None, str]:
-    """(ISO date, confidence): a stated publication date ('发布日期: 2024-02-09') is 'stated';
+    """(ISO date, confidence): a stated publication date ('发布日期: 2024-02-09'), a header line's date or
+    a report's dateline ('——2026年1月27日在…会议上') is 'stated' and beats any day in the running text;
     a dateline near the top ('12月24日') takes its year from the text and is 'inferred'."""
     m = _DATE_STATED.search(text[:2000])
-    if m is None:  # a header line: "武汉通2024-11-22 55", "2025年02月09日" alone, "2023" over "12/05"
+    if m is None:  # a header line: "武汉通2024-11-22 55", "2025年02月09日" (07时41分), "2023" over "12/05"
         lines = [x.strip() for x in text[:1500].split("\n") if x.strip()][:12]
         for line, nxt in zip(lines, lines[1:] + [""]):
             m = (_DATE_ISO.search(line) if len(line) <= 60 else None) or _DATE_LINE.match(line) \
                 or _DATE_ISO.fullmatch(f"{line}/{nxt}")
             if m:
                 break
+        m = m or next(filter(None, map(_DATELINE.match, lines[:6])), None)  # else the dateline under the title
     if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
         y, mo, d = (int(x) for x in m.groups())
         return f"{y:04d}-{mo:02d}-{d:02d}", "stated"

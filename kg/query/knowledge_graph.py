@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from kg import graph as kg_graph
 from kg import vocab
 from kg.errors import InputError, QueryError
-from kg.query import search_service
+from kg.query import search_service, titles
 from kg.query.ask import Asker
 from kg.query.compare import compare_indicator
 from kg.workspace import Workspace
@@ -126,7 +126,7 @@ class KnowledgeGraph:
                kind: str | None = None, year: int | None = None, doc: str | None = None,
                section: str | None = None, mentions: str | None = None) -> list[dict]:
         """Passages for a natural-language query, best first: dicts with passage (IRI), doc
-        (source file), start, end, score, text. The model is loaded once, on the first call.
+        (source file), display_title, start, end, score, text. The model is loaded once, on the first call.
         An empty list when no passage matches well (none shares a content word or an indicator
         synonym with the query, none is clearly close in meaning: see kg/search.py).
         mode: fused (default), vector or lexical. Filters: place (by label or alias, as kg ask and
@@ -137,8 +137,12 @@ class KnowledgeGraph:
         entity's name or alias: the passages that mention it, or an agency or program linked to it,
         or state a figure of that indicator). An unknown place, document, section or entity is an
         InputError. A place or year the query names is preferred even without a filter."""
-        return self.searcher.search(query, k=k, mode=mode, place=place, kind=kind, year=year, doc=doc,
+        hits = self.searcher.search(query, k=k, mode=mode, place=place, kind=kind, year=year, doc=doc,
                                     section=section, mentions=mentions)
+        names = self.display_titles()
+        for h in hits:  # the document as a reader knows it (the file name stays in doc)
+            h["display_title"] = names.get(h["doc"], h["doc"])
+        return hits
 
     def _passages_mentioning(self, name: str) -> set[str]:
         """Passages that mention an entity named so (label or alias), or its neighbours in the graph
@@ -209,23 +213,33 @@ class KnowledgeGraph:
 
     def documents(self) -> list[dict]:
         """Every document: file, title, kind (and its Chinese name), subject place, date, report
-        year and passage count — what a reader needs instead of a file name."""
+        year, passage count and display title (kg/query/titles.py) — what a reader needs instead of
+        a file name."""
         rows = self.store.select("""
-            SELECT ?file ?title ?kind ?place ?date ?year (COUNT(?p) AS ?passages) WHERE {
+            SELECT ?file ?title ?kind ?place ?date ?year (COUNT(DISTINCT ?p) AS ?passages) WHERE {
               ?d a gk:Document ; gk:sourceFile ?file .
               OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d gk:documentKind ?kind }
               OPTIONAL { ?d gk:subjectPlace/rdfs:label ?place } OPTIONAL { ?d dcterms:date ?date }
-              OPTIONAL { ?d gk:reportYear ?year } OPTIONAL { ?p gk:inDocument ?d }
+              OPTIONAL { ?d gk:reportYear ?year }
+              OPTIONAL { ?p gk:inDocument ?d ; a gk:Passage }  # passages only, as document() lists them (not sections)
             } GROUP BY ?file ?title ?kind ?place ?date ?year ORDER BY ?file""")
         names = vocab.kind_names()
         out = []
         for r in rows:
             kind = (r.get("kind") or "").rsplit("#", 1)[-1] or None
-            out.append({"file": r["file"], "title": r.get("title"), "kind": kind, "kind_name": names.get(kind),
-                        "place": r.get("place"), "date": r.get("date"),
-                        "report_year": int(r["year"][:4]) if r.get("year") else None,
-                        "passages": int(r["passages"])})
+            d = {"file": r["file"], "title": r.get("title"), "kind": kind, "kind_name": names.get(kind),
+                 "place": r.get("place"), "date": r.get("date"),
+                 "report_year": int(r["year"][:4]) if r.get("year") else None,
+                 "passages": int(r["passages"])}
+            d["display_title"] = titles.of_document(d)
+            out.append(d)
         return out
+
+    def display_titles(self) -> dict[str, str]:
+        """Source file -> the document's display title (kg/query/titles.py), read once."""
+        if getattr(self, "_display_titles", None) is None:
+            self._display_titles = {d["file"]: d["display_title"] for d in self.documents()}
+        return self._display_titles
 
     def document(self, file: str) -> dict:
         """One document to read: what documents() says of it, its normalized text (the passages at
@@ -322,7 +336,7 @@ class KnowledgeGraph:
         per_doc = self.store.select("""
             SELECT ?file (COUNT(DISTINCT ?p) AS ?passages) (COUNT(DISTINCT ?o) AS ?observations) WHERE {
               ?d a gk:Document ; gk:sourceFile ?file .
-              ?p gk:inDocument ?d .
+              ?p gk:inDocument ?d ; a gk:Passage .  # not its sections
               OPTIONAL { ?o prov:wasDerivedFrom ?p ; a gk:Observation }
             } GROUP BY ?file ORDER BY ?file""")
         return {"workspace": str(self.workspace.root), "build": self.build_dir.name,

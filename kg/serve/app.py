@@ -37,6 +37,10 @@ from kg.version import __version__
 
 # in this order (the order of the API docs)
 ROUTERS = (page_router, sparql_router, search_router, service_router, graph_router)
+API_TAGS = [{"name": "SPARQL", "description": "SPARQL 查询（只读）及查询补全用的词表"},
+            {"name": "search", "description": "检索、问答与指标对比"},
+            {"name": "service", "description": "服务状态、语料概况与示例查询"},
+            {"name": "graph", "description": "文件、段落与图谱中的实体"}]
 
 
 def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
@@ -56,10 +60,11 @@ def create_app(graph=None, workspace=None, config: ServerConfig | None = None):
             await state.follower.close()
 
     app = FastAPIOffline(
-        title="govkg", version=__version__, lifespan=lifespan,
-        description="Knowledge graph and semantic search over Chinese government documents: the SPARQL 1.1 "
-                    "Protocol at /sparql (read-only), passage search at /search, cited answers at /ask, "
-                    "and a web page at /.")
+        title="govkg 政务知识图谱 API", version=__version__, lifespan=lifespan, openapi_tags=API_TAGS,
+        description="政府文件的知识图谱与语义检索：/sparql 提供只读的 SPARQL 1.1 查询协议，/search 检索段落，"
+                    "/ask 给出附原文出处的回答，/compare 对比指标，网页在 / 。出错时返回一行 JSON "
+                    "{\"error\": 英文说明}；请求头 Accept-Language 以 zh 开头时另附 \"message_zh\"（中文说明）。"
+                    "（Knowledge graph and semantic search over Chinese government documents.）")
     app.state.serve = state
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["Accept", "Content-Type"],

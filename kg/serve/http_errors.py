@@ -1,7 +1,9 @@
 """The API's errors: one line of JSON, {"error": message}, for every failure outside /sparql
 (which answers in text/plain, as the SPARQL protocol's clients expect: kg/serve/sparql_routes.py).
+A client that prefers Chinese (Accept-Language: zh…, as the web page sends) also gets
+"message_zh", the message in Chinese (kg/serve/messages_zh.py); others get the same JSON as ever.
 
-Imports: fastapi/starlette and kg.errors only.
+Imports: fastapi/starlette, kg.errors and kg.serve.messages_zh only.
 """
 from __future__ import annotations
 
@@ -10,15 +12,25 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kg.errors import KGError, WorkspaceError
+from kg.serve.messages_zh import message_zh
 
 
-def json_error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+def prefers_chinese(request) -> bool:
+    """Accept-Language names Chinese first (zh, zh-CN …)."""
+    first = (request.headers.get("accept-language") or "").split(",")[0].strip().lower() if request else ""
+    return first.startswith("zh")
+
+
+def json_error(status: int, message: str, request=None) -> JSONResponse:
+    body = {"error": message}
+    if prefers_chinese(request):
+        body["message_zh"] = message_zh(message)
+    return JSONResponse(body, status_code=status)
 
 
 async def _kg_error(request, exc: KGError):
     status = 503 if isinstance(exc, WorkspaceError) else 400
-    return json_error(status, str(exc))
+    return json_error(status, str(exc), request)
 
 
 async def _bad_params(request, exc: RequestValidationError):
@@ -26,11 +38,11 @@ async def _bad_params(request, exc: RequestValidationError):
     for e in exc.errors():
         where = ".".join(str(x) for x in e.get("loc", ())[1:]) or "request"
         problems.append(f"{where}: {e.get('msg', 'invalid')}")
-    return json_error(400, "bad request: " + "; ".join(problems))
+    return json_error(400, "bad request: " + "; ".join(problems), request)
 
 
 async def _http_error(request, exc: StarletteHTTPException):
-    return json_error(exc.status_code, str(exc.detail))
+    return json_error(exc.status_code, str(exc.detail), request)
 
 
 async def _internal(request, exc: Exception):

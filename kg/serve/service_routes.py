@@ -14,7 +14,7 @@ from kg.serve.state import ServeState, serve_state
 router = APIRouter()
 
 
-@router.get("/health", tags=["service"], summary="liveness and what is served")
+@router.get("/health", tags=["service"], summary="服务状态与当前提供的构建")
 async def health(state: ServeState = Depends(serve_state)):
     follower, config = state.follower, state.config
     s = follower.served
@@ -31,7 +31,7 @@ async def health(state: ServeState = Depends(serve_state)):
     return body
 
 
-@router.get("/info", tags=["service"], summary="counts per class and per document (as `kg info --format json`)")
+@router.get("/info", tags=["service"], summary="按类和按文件的统计（同 `kg info --format json`）")
 async def info(state: ServeState = Depends(serve_state)):
     return JSONResponse(await state.on_graph(lambda g: g.info()))
 
@@ -42,12 +42,12 @@ def _overview(g) -> dict:
     return {"counts": counts, "questions": g.example_questions()}
 
 
-@router.get("/overview", tags=["service"], summary="the corpus at a glance and example questions built from it")
+@router.get("/overview", tags=["service"], summary="语料概况及据此生成的示例问题")
 async def overview(state: ServeState = Depends(serve_state)):
     return JSONResponse(await state.on_graph(_overview, locked=True))
 
 
-@router.get("/examples", tags=["service"], summary="the example SPARQL queries (examples/*.rq)")
+@router.get("/examples", tags=["service"], summary="SPARQL 示例查询（examples/*.rq）")
 def examples():
     return load_examples()
 

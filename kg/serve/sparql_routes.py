@@ -168,7 +168,7 @@ def _single(params: dict[str, list[str]], name: str) -> str | None:
 
 
 @router.get("/sparql", tags=["SPARQL"], responses=SPARQL_RESPONSES,
-            summary="SPARQL 1.1 query via GET (read-only)")
+            summary="SPARQL 1.1 查询（GET，只读）")
 async def sparql_get(request: Request, query: str | None = Query(None, description="the SPARQL query"),
                      format: str | None = Query(None, description="json, xml, csv, tsv, turtle, nt, jsonld "
                                                 "(overrides Accept)")):  # noqa: A002
@@ -181,7 +181,7 @@ async def sparql_get(request: Request, query: str | None = Query(None, descripti
 
 
 @router.post("/sparql", tags=["SPARQL"], responses=SPARQL_RESPONSES,
-             summary="SPARQL 1.1 query via POST (form or application/sparql-query)",
+             summary="SPARQL 1.1 查询（POST：表单或 application/sparql-query）",
              openapi_extra={"requestBody": {"required": True, "content": SPARQL_CONTENT}})
 async def sparql_post(request: Request):
     params = parse_qs(request.url.query, keep_blank_values=True)
