@@ -43,14 +43,15 @@
     return iri;
   }
 
+  /* the API's message in Chinese (message_zh: the page asks for it with Accept-Language), else its English */
   function errorMessage(resp, body) {
-    try { var j = JSON.parse(body); if (j && j.error) return j.error; } catch (e) { /* plain text */ }
+    try { var j = JSON.parse(body); if (j && (j.message_zh || j.error)) return j.message_zh || j.error; } catch (e) { /* plain text */ }
     return (body || resp.statusText || ("HTTP " + resp.status)).trim();
   }
 
   function api(path, params) {
     var url = path + (params ? "?" + new URLSearchParams(params).toString() : "");
-    return fetch(url, {headers: {"Accept": "application/json"}}).then(function (resp) {
+    return fetch(url, {headers: {"Accept": "application/json", "Accept-Language": "zh-CN"}}).then(function (resp) {
       return resp.text().then(function (body) {
         if (!resp.ok) throw new Error(errorMessage(resp, body));
         return JSON.parse(body);
@@ -71,7 +72,7 @@
   function docLabel(file) {
     var d = DOCS[file];
     if (!d) return file;
-    var parts = [d.title ? "《" + d.title + "》" : file];
+    var parts = [d.display_title ? "《" + d.display_title + "》" : d.title ? "《" + d.title + "》" : file];
     [d.kind_name, d.place, d.date || (d.report_year ? d.report_year + "年" : null)].forEach(function (x) {
       if (x) parts.push(x);
     });
@@ -107,6 +108,7 @@
       if (p.get("k")) $("search-k").value = p.get("k");
       $("search-place").value = p.get("place") || "";
       $("search-doc").value = p.get("doc") || "";
+      searchFilters = {kind: p.get("kind") || "", year: p.get("year") || ""};
       runSearch();
     } else if (tab === "sparql" && p.get("query")) { setQueryText(p.get("query")); runSparql(); }
     else if (tab === "graph" && p.get("iri")) loadGraph(p.get("iri"), p.getAll("open"), true);
@@ -125,7 +127,7 @@
   function showPassage(iri, hlStart, hlEnd, quote) {
     return api("/passage", {iri: iri}).then(function (p) {
       viewerPassage = p;
-      $("viewer").hidden = false;
+      viewerShown(true);
       $("viewer-title").textContent = docLabel(p.doc);
       $("viewer-title").title = p.doc;
       $("viewer-meta").textContent = "段落 #" + p.order + " · 字符 " + p.start + "–" + p.end + " · " + shortIri(p.passage);
@@ -144,18 +146,32 @@
       if (a >= 0) {
         var mark = el("mark", {text: text.slice(a, b)});
         box.append(text.slice(0, a), mark, text.slice(b));
+        $("viewer").scrollTop = 0;
         mark.scrollIntoView({block: "nearest"});
       } else {
         box.append(text);
       }
+      viewerInView();
     }).catch(function (e) {
-      $("viewer").hidden = false;
+      viewerShown(true);
       $("viewer-title").textContent = "原文";
       $("viewer-meta").textContent = "";
       $("viewer-text").replaceChildren(el("div", {className: "error", text: e.message}));
     });
   }
-  $("viewer-close").addEventListener("click", function () { $("viewer").hidden = true; });
+  /* The viewer opened or closed: the chart beside it takes the width that is left (a ResizeObserver on
+     the chart relayouts it); where the viewer sits below the work area it is brought into view (on a
+     phone it is a sheet over the bottom of the screen, app.css) */
+  function viewerShown(open) {
+    $("viewer").hidden = !open;
+    if (typeof relayoutIndicatorChart === "function") relayoutIndicatorChart();
+  }
+  function viewerInView() {
+    var box = $("viewer"), r = box.getBoundingClientRect();
+    if (getComputedStyle(box).position === "fixed") return;  /* a phone's sheet is on screen already */
+    if (r.top >= window.innerHeight || r.bottom <= 0) box.scrollIntoView({block: "start"});
+  }
+  $("viewer-close").addEventListener("click", function () { viewerShown(false); });
   $("viewer-document").addEventListener("click", function () {
     if (!viewerPassage) return;
     openDocument(viewerPassage.doc, Object.assign({ps: viewerPassage.start, pe: viewerPassage.end}, viewerQuote || {}));
@@ -172,6 +188,18 @@
       ev.currentTarget.classList.add("active");
       onclick();
     }, "data-n": String(n)});
+  }
+
+  /* the answer's lines (a list: one item a line) each in its own block, as text (never HTML) */
+  function renderAnswerLines(box, text) {
+    box.replaceChildren.apply(box, String(text || "").split("\n").filter(function (line) { return line.trim(); })
+      .map(function (line) { return el("div", {className: "answer-line", text: line}); }));
+  }
+
+  /* the line the first citation belongs to: a list's first item (1. …), else the answer's last line */
+  function answerLineOfFirstSource(box) {
+    var lines = Array.prototype.slice.call(box.querySelectorAll(".answer-line"));
+    return lines.filter(function (line) { return /^1[.．]/.test(line.textContent); })[0] || lines[lines.length - 1] || box;
   }
 
   function renderAnswer(r) {
@@ -202,12 +230,12 @@
       n += 1;
     });
     var answer = $("ask-answer");
-    answer.replaceChildren(document.createTextNode(r.answer));
+    renderAnswerLines(answer, r.answer);
     /* the answer's own source: the first fact, else the first passage when the answer is taken from it */
     var first = -1;
     if (r.facts.length) first = 0;
     else if (r.passages.length && r.passages[0].text.indexOf(r.answer) >= 0) first = 0;
-    if (first === 0) answer.appendChild(citeButton(1, openers[0]));
+    if (first === 0) answerLineOfFirstSource(answer).appendChild(citeButton(1, openers[0]));
     var chips = $("ask-entities");
     chips.replaceChildren();
     (r.entities || []).forEach(function (e) {
@@ -230,59 +258,85 @@
   }
 
   /* ---------------------------------------------------------------- search */
-  /* the hit's text with the query's words marked: every two-character piece of the query (and
-     whole Latin words) found in the text, merged into runs; inserted as text nodes and <mark>s */
-  var QUESTION_BITS = ["多少", "什么", "哪些", "哪个", "怎么", "如何", "是否", "了吗", "是多", "少人"];
-  function highlighted(text, query) {
-    var marks = new Array(text.length).fill(false);
-    var pieces = [];
-    (query.match(/[\u4e00-\u9fa5]{2,}/g) || []).forEach(function (run) {
-      for (var i = 0; i + 2 <= run.length; i++) pieces.push(run.slice(i, i + 2));
+  /* the hit's text with the query's words marked as the search matched them: the server's spans of
+     whole query terms (and indicator synonyms), inserted as text nodes and <mark>s */
+  function highlighted(text, spans) {
+    var box = el("div", {className: "text"}), at = 0;
+    (spans || []).forEach(function (sp) {
+      if (sp[0] < at) return;
+      box.append(text.slice(at, sp[0]), el("mark", {text: text.slice(sp[0], sp[1])}));
+      at = sp[1];
     });
-    (query.match(/[A-Za-z0-9]{2,}/g) || []).forEach(function (w) { pieces.push(w); });
-    pieces.filter(function (p) { return QUESTION_BITS.indexOf(p) < 0; }).forEach(function (p) {
-      var at = text.indexOf(p);
-      while (at >= 0) {
-        for (var j = at; j < at + p.length; j++) marks[j] = true;
-        at = text.indexOf(p, at + 1);
-      }
-    });
-    var box = el("div", {className: "text"}), i = 0;
-    while (i < text.length) {
-      var j = i;
-      while (j < text.length && marks[j] === marks[i]) j++;
-      box.appendChild(marks[i] ? el("mark", {text: text.slice(i, j)}) : document.createTextNode(text.slice(i, j)));
-      i = j;
-    }
+    box.append(text.slice(at));
     return box;
   }
 
-  $("search-form").addEventListener("submit", function (ev) { ev.preventDefault(); runSearch(); });
+  /* section role, year and actual/target of a hit (from the search index's passage metadata) */
+  function hitMeta(h) {
+    return [h.section || h.role, h.year ? h.year + "年" : null,
+            h.status ? STATUS[h.status] || h.status : null].filter(Boolean).join(" · ");
+  }
+
+  /* facets: counts by place, kind and year of the query's candidates; a click filters by it */
+  var searchFilters = {kind: "", year: ""};
+  var FACET_NAMES = {place: "地区", kind: "类型", year: "年份"};
+  function renderFacets(f) {
+    var box = $("search-facets");
+    box.replaceChildren();
+    box.hidden = !f || !f.total;
+    if (box.hidden) return;
+    ["place", "kind", "year"].forEach(function (name) {
+      if (!f[name].length) return;
+      var current = name === "place" ? $("search-place").value.trim() : searchFilters[name];
+      var row = el("div", {className: "facet", "data-facet": name}, [el("span", {text: FACET_NAMES[name]})]);
+      f[name].forEach(function (x) {
+        var on = String(x.value) === String(current);
+        row.appendChild(el("button", {type: "button", className: on ? "on" : "", "data-value": String(x.value),
+          title: on ? "取消这个筛选" : "只看" + x.name, text: x.name + " " + x.count, onclick: function () {
+            var v = on ? "" : String(x.value);
+            if (name === "place") $("search-place").value = v; else searchFilters[name] = v;
+            runSearch();
+          }}));
+      });
+      box.appendChild(row);
+    });
+  }
+
+  $("search-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    searchFilters = {kind: "", year: ""};  /* a new search starts without the facet filters (the place field stays) */
+    runSearch();
+  });
   function runSearch() {
     var q = $("search-q").value.trim();
     if (!q) return;
     var params = {q: q, k: $("search-k").value};
     if ($("search-place").value.trim()) params.place = $("search-place").value.trim();
     if ($("search-doc").value) params.doc = $("search-doc").value;
+    if (searchFilters.kind) params.kind = searchFilters.kind;
+    if (searchFilters.year) params.year = searchFilters.year;
     setView("search", params);
     setStatus("search-status", "检索中…");
     var list = $("search-results");
-    api("/search", params).then(function (hits) {
+    api("/search", Object.assign({facets: true}, params)).then(function (r) {
+      var hits = r.hits;
       setStatus("search-status", hits.length ? hits.length + " 个段落" :
                 "没有与“" + q + "”匹配良好的段落：换个说法，或用指标、地名、项目名检索");
+      renderFacets(r.facets);
       list.replaceChildren();
       hits.forEach(function (h, i) {
         list.appendChild(el("li", {}, [
           el("div", {className: "head"}, [
             el("b", {text: "#" + (i + 1)}), el("span", {text: docLabel(h.doc), title: h.doc + " · " + h.start + "–" + h.end}),
+            el("span", {className: "hit-meta", text: hitMeta(h)}),
             el("span", {text: "score " + Number(h.score).toFixed(3)}),
             el("button", {type: "button", className: "link", text: "查看原文",
                           onclick: function () { showPassage(h.passage); }})
           ]),
-          highlighted(h.text, q)
+          highlighted(h.text, h.highlights)
         ]));
       });
-    }).catch(function (e) { list.replaceChildren(); setStatus("search-status", e.message, true); });
+    }).catch(function (e) { list.replaceChildren(); $("search-facets").hidden = true; setStatus("search-status", e.message, true); });
   }
 
   /* ---------------------------------------------------------------- SPARQL */
@@ -365,6 +419,29 @@
     editor.scrollIntoView({line: line, ch: ch});
   }
 
+  /* a SPARQL error in Chinese, the server's own message kept below it for reference */
+  function sparqlErrorZh(message) {
+    var m = /error at (\d+):(\d+)/.exec(message);
+    if (m) {
+      var what = /Prefix not found/.test(message) ? "前缀未声明（可用前缀见上方提示）" :
+                 /expected one of/.test(message) ? "此处缺少或多出了关键字、括号或标点" : "此处无法解析";
+      return "查询语法错误：第" + m[1] + "行第" + m[2] + "列附近" + what + "（已在编辑器中标出）";
+    }
+    var t = /limit of (\S+) s/.exec(message);
+    if (/^query stopped/.test(message) && t) return "查询已停止：运行时间超过服务器上限 " + t[1] + " 秒，请缩小查询范围或加 LIMIT";
+    if (/stayed busy/.test(message)) return "服务器忙：所有查询进程都在运行，请稍后再试";
+    if (/SPARQL updates are refused/.test(message)) return "不接受 SPARQL 更新：此端点只读（知识图谱只能通过 kg build 更新）";
+    if (/^empty SPARQL query/.test(message)) return "查询为空：请输入 SPARQL 查询";
+    if (/^malformed SPARQL query/.test(message)) return "查询语法错误";
+    if (/^search SERVICE/.test(message)) return "检索 SERVICE 写法有误";
+    return null;
+  }
+  function showSparqlError(box, message) {
+    var zh = sparqlErrorZh(message);
+    box.replaceChildren(el("div", {className: "error-zh", text: zh || problem(message)}));
+    if (zh) box.appendChild(el("div", {className: "error-original muted", text: "原始信息：" + message}));
+  }
+
   var examples = [];
   function loadExamples() {
     return api("/examples").then(function (list) {
@@ -384,9 +461,45 @@
     var q = queryText();
     ["csv", "tsv", "json"].forEach(function (f) {
       $("dl-" + f).href = "/sparql?" + new URLSearchParams({query: q, format: f}).toString();
+      $("dl-" + f).setAttribute("download", downloadName(f));
     });
   }
   $("sparql-q").addEventListener("input", updateDownloads);
+
+  /* a download's file name: the example's title when the query is an example's, else 查询结果-YYYYMMDD-HHMM */
+  function downloadName(ext) {
+    var q = queryText().trim(), x = examples.filter(function (e) { return e.query.trim() === q; })[0];
+    var name = x ? (x.title_zh || x.title || x.name) : null;
+    if (!name) {
+      var d = new Date(), two = function (n) { return (n < 10 ? "0" : "") + n; };
+      name = "查询结果-" + d.getFullYear() + two(d.getMonth() + 1) + two(d.getDate()) + "-" + two(d.getHours()) + two(d.getMinutes());
+    }
+    return name.replace(/[\\/:*?"<>|\s]+/g, "_").slice(0, 80) + "." + ext;
+  }
+
+  /* the CSV of the rows on screen, in the order shown (a sorted column sorts the file too); the
+     server's CSV (SPARQL 1.1 CSV: values only, CRLF) when no result of this query is shown */
+  function csvField(term) {
+    var v = !term ? "" : term.type === "bnode" ? "_:" + term.value : String(term.value);
+    return /[",\r\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+  }
+  function shownResultsCsv() {
+    if (!results.query || results.query !== queryText() || !results.vars.length) return null;
+    var lines = [results.vars.map(function (v) { return csvField({type: "literal", value: v}); }).join(",")];
+    results.rows.forEach(function (b) { lines.push(results.vars.map(function (v) { return csvField(b[v]); }).join(",")); });
+    return lines.join("\r\n") + "\r\n";
+  }
+  $("dl-csv").addEventListener("click", function (ev) {
+    var text = shownResultsCsv();
+    if (text === null) return;  /* the server's file, under the name set above */
+    ev.preventDefault();
+    var link = el("a", {href: URL.createObjectURL(new Blob([text], {type: "text/csv;charset=utf-8"})),
+                        download: downloadName("csv")});
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+  });
 
   function termText(term) {
     if (!term) return "";
@@ -472,7 +585,7 @@
           if (!resp.ok) {
             var message = errorMessage(resp, body);
             setStatus("sparql-status", "出错 · HTTP " + resp.status + " · " + ms + " ms");
-            err.hidden = false; err.textContent = problem(message);
+            err.hidden = false; showSparqlError(err, message);
             markError(message);
             return;
           }
@@ -490,7 +603,7 @@
             setStatus("sparql-status", "ASK · " + ms + " ms");
             return;
           }
-          results = {vars: data.head.vars, rows: data.results.bindings, sortBy: null, desc: false, page: 0};
+          results = {vars: data.head.vars, rows: data.results.bindings, sortBy: null, desc: false, page: 0, query: q};
           renderResults();
           setStatus("sparql-status", data.results.bindings.length + " 行 · " + ms + " ms" + note);
         });
@@ -512,7 +625,7 @@
 
   function ensureGraph() {
     if (!graph) {
-      graph = GovkgGraph($("graph-canvas"), {physics: true, edgeLabels: true,
+      graph = GovkgGraph($("graph-canvas"), {physics: true, edgeLabels: true, onHidden: graphNotice,
                                              onSelect: selectNode, onExpand: function (id) { expandNode(id); }});
       graph.legend($("graph-legend"));
       window.govkg.graph = graph;
@@ -520,15 +633,22 @@
     return graph;
   }
 
+  /* neighbours per relation at a time (a page): 12, or window.govkg.graphPage */
+  function graphPage() { return (window.govkg && window.govkg.graphPage) || 12; }
   function neighbourhood(iri) {
-    if (neighbourhoods[iri]) return Promise.resolve(neighbourhoods[iri]);
-    return api("/neighbourhood", {iri: iri}).then(function (g) { neighbourhoods[iri] = g; return g; });
+    var key = iri + "\n" + graphPage();
+    if (neighbourhoods[key]) return Promise.resolve(neighbourhoods[key]);
+    return api("/neighbourhood", {iri: iri, per_predicate: graphPage()}).then(function (g) {
+      neighbourhoods[key] = g;
+      return g;
+    });
   }
 
   function graphItems(g, near) {
     var nodes = [g.center].concat(g.nodes).map(function (n) {
       var centre = n.iri === g.center.iri;
-      return {id: n.iri, label: n.label, type: n.group || n.type, near: centre ? null : near, size: centre && !near ? 22 : null};
+      return {id: n.iri, label: n.label, type: n.group || n.type, near: centre ? null : near, size: centre && !near ? 22 : null,
+              excerpt: n.excerpt};
     });
     var edges = g.edges.map(function (e) {
       return {source: e.source, target: e.target, predicate: e.predicate, label: e.name || e.label};
@@ -549,9 +669,10 @@
 
   function omittedText(g) {
     if (!g.omitted.length) return "";
-    return "（另有 " + g.omitted.map(function (o) {
-      return o.count + " 个" + (GROUP_NAMES[o.group] || "") + "（" + (o.direction === "in" ? "← " : "→ ") + o.predicate + "）";
-    }).join("、") + " 未显示）";
+    var big = (g.relations || []).filter(function (r) { return r.total > graphPage(); });
+    return "（每种关系先显示 " + graphPage() + " 个，按被提及次数排序：" + big.map(function (r) {
+      return relationName(r) + " " + graphPage() + " / " + r.total;
+    }).join("、") + "；在“关系”中翻页或列出）";
   }
 
   /* a fresh view centred on iri, then the nodes in `open` expanded (from the URL) */
@@ -564,8 +685,13 @@
       ensureGraph().clear();
       var items = graphItems(g, null);
       graph.add(items.nodes, items.edges);  /* not selected: a selected node shows all its links' labels */
+      graph.nodes.update({id: g.center.iri, hidden: false});  /* the centre shows even when its kind is hidden */
+      shownPages = {};
+      markShown(g);
       describe(g);
+      $("graph-list").hidden = true;
       setStatus("graph-status", g.nodes.length + " 个相邻节点" + omittedText(g) + " · 双击节点展开");
+      graphNotice();
       return (open || []).reduce(function (p, x) { return p.then(function () { return expandNode(x, true); }); },
                                  Promise.resolve());
     }).catch(function (e) { setStatus("graph-status", e.message, true); });
@@ -576,6 +702,8 @@
     return neighbourhood(iri).then(function (g) {
       var items = graphItems(g, iri);
       var added = graph.add(items.nodes, items.edges);
+      markShown(g);
+      graphNotice();
       if (graphView.open.indexOf(iri) < 0) graphView.open.push(iri);
       if (!fromUrl) pushGraphView();
       describe(g);
@@ -609,6 +737,93 @@
 
   function truncate(s, n) { return s.length > n ? s.slice(0, n - 1) + "…" : s; }
 
+  /* ---- the graph by relation: each relation of a node with its count (shown / total), a page of it
+     at a time (most mentioned neighbours first) into the graph, or as a list under the graph */
+  var shownPages = {};  /* node + "\n" + relation key -> how many of that relation the graph shows */
+  function relationName(r) {
+    return (r.direction === "in" ? "← " : "→ ") + r.name + " · " + (GROUP_NAMES[r.group] || r.group);
+  }
+  function markShown(g) {
+    (g.relations || []).forEach(function (r) {
+      var k = g.center.iri + "\n" + r.key;
+      shownPages[k] = Math.max(shownPages[k] || 0, Math.min(r.total, graphPage()));
+    });
+  }
+  function relationPage(iri, key, offset) {
+    return api("/neighbourhood", {iri: iri, relation: key, offset: offset, per_predicate: graphPage()});
+  }
+  /* the page of relation `r` of node `iri` from offset into the graph, beside the node */
+  function addRelationPage(iri, r, offset) {
+    if (!graph || !graph.has(iri)) return Promise.resolve();
+    return relationPage(iri, r.key, offset).then(function (g) {
+      var items = graphItems(g, iri), added = graph.add(items.nodes, items.edges), k = iri + "\n" + r.key;
+      shownPages[k] = Math.max(shownPages[k] || 0, g.page.offset + g.nodes.length);
+      setStatus("graph-status", "“" + g.center.label + "” " + relationName(r) + "：第 " + (g.page.offset + 1) + "–" +
+                (g.page.offset + g.nodes.length) + " 个，共 " + g.page.total + "，新增 " + added + " 个节点");
+      graphNotice();
+      return neighbourhood(iri).then(describe);
+    }).catch(function (e) { setStatus("graph-status", e.message, true); });
+  }
+  function relationList(g) {
+    var ul = el("ul", {className: "relations"});
+    (g.relations || []).forEach(function (r) {
+      var shown = shownPages[g.center.iri + "\n" + r.key] || 0;
+      var li = el("li", {"data-relation": r.key}, [
+        el("span", {className: "rel-name", text: relationName(r), title: r.predicate}),
+        el("span", {className: "rel-count", text: shown + " / " + r.total})]);
+      if (shown < r.total) {
+        li.appendChild(el("button", {type: "button", className: "rel-more", title: "把下一页邻居加入图中",
+                                     text: shown ? "下一页" : "展开", onclick: function () { addRelationPage(g.center.iri, r, shown); }}));
+      }
+      li.appendChild(el("button", {type: "button", className: "rel-list", text: "列表", title: "在图下方列出",
+                                   onclick: function () { showRelationList(g.center, r, 0); }}));
+      ul.appendChild(li);
+    });
+    return ul;
+  }
+  /* a node's neighbours by one relation as a table, a page at a time */
+  function showRelationList(center, r, offset) {
+    return relationPage(center.iri, r.key, offset).then(function (g) {
+      var box = $("graph-list"), table = $("graph-list-table"), p = g.page, end = p.offset + g.nodes.length;
+      var order = {};
+      g.edges.forEach(function (e, i) { order[e.source === center.iri ? e.target : e.source] = i; });
+      var nodes = g.nodes.slice().sort(function (a, b) { return order[a.iri] - order[b.iri]; });
+      box.hidden = false;
+      $("graph-list-title").textContent = center.label + " " + relationName(r) + "：第 " + (end ? p.offset + 1 : 0) +
+        "–" + end + " 个，共 " + p.total;
+      table.replaceChildren(el("tr", {}, [el("th", {text: "名称"}), el("th", {text: "类型"}), el("th", {text: "被提及（段落数）"})]));
+      nodes.forEach(function (n) {
+        var tr = el("tr", {title: n.iri, onclick: function () {
+          if (!graph.has(n.iri)) { var it = graphItems({center: center, nodes: [n], edges: g.edges.filter(function (e) {
+            return e.source === n.iri || e.target === n.iri; })}, center.iri); graph.add(it.nodes.slice(1), it.edges); }
+          graph.select(n.iri);
+          selectNode(n.iri);
+        }}, [el("td", {text: n.label + (n.excerpt ? " — " + n.excerpt : "")}),
+             el("td", {text: GROUP_NAMES[n.group] || n.type}), el("td", {className: "num", text: String(n.mentions || 0)})]);
+        table.appendChild(tr);
+      });
+      $("graph-list-page").textContent = "第 " + (Math.floor(p.offset / p.limit) + 1) + " / " + Math.max(1, Math.ceil(p.total / p.limit)) + " 页";
+      $("graph-list-prev").disabled = p.offset === 0;
+      $("graph-list-next").disabled = end >= p.total;
+      $("graph-list-prev").onclick = function () { showRelationList(center, r, Math.max(0, p.offset - p.limit)); };
+      $("graph-list-next").onclick = function () { showRelationList(center, r, p.offset + p.limit); };
+    }).catch(function (e) { setStatus("graph-status", e.message, true); });
+  }
+  /* nothing to see (no neighbour, or only neighbours of hidden kinds): a notice on the drawing */
+  function graphNotice() {
+    var box = $("graph-empty");
+    if (!graph || !graph.nodes.length) { box.hidden = true; return; }
+    var visible = graph.nodes.get({filter: function (n) { return !n.hidden; }}).length, hiddenKinds = {};
+    graph.nodes.get({filter: function (n) { return n.hidden; }}).forEach(function (n) {
+      var t = (graph.info[n.id] || {}).type;
+      hiddenKinds[GROUP_NAMES[t] || t] = true;
+    });
+    var kinds = Object.keys(hiddenKinds);
+    box.hidden = visible > 1;
+    box.textContent = graph.nodes.length <= 1 ? "没有可显示的关联：这个实体没有相邻节点。" :
+      "没有可显示的关联：它的相邻节点都属于已隐藏的类型（" + kinds.join("、") + "），单击左上角图例中的类型即可显示。";
+  }
+
   function describe(g) {
     var box = $("graph-info"), c = g.center;
     box.replaceChildren();
@@ -632,40 +847,68 @@
       dl.append(el("dt", {text: p.name}), el("dd", {text: truncate(p.value, 400), title: p.lang ? "@" + p.lang : ""}));
     });
     box.appendChild(dl);
-    var counts = {};
-    g.edges.forEach(function (e) {
-      var k = (e.source === c.iri ? "→ " : "← ") + (e.name || e.label);
-      counts[k] = (counts[k] || 0) + 1;
-    });
-    var ul = el("ul");
-    Object.keys(counts).sort().forEach(function (k) { ul.appendChild(el("li", {text: k + " × " + counts[k]})); });
-    box.append(el("div", {className: "muted", text: "关系"}), ul);
+    box.append(el("div", {className: "muted", text: "关系（已显示 / 共有；邻居按被提及次数排序）"}), relationList(g));
   }
 
   /* ---------------------------------------------------------------- documents */
   /* The list of documents by title, and one document to read: its normalized text in sections
      (each headed by its role: 上年工作回顾, 主要预期目标 …, with the year and status it reports on),
      a cited passage highlighted and its quote marked. #document?file=…&ps=&pe=&qs=&qe= */
+  /* the list sorted (by place then year unless chosen otherwise) and filtered by the words in the box */
+  function documentYear(d) { return d.date ? Number(d.date.slice(0, 4)) : (d.report_year || 0); }
+  function zhCompare(x, y) {
+    if (!x || !y) return x ? -1 : y ? 1 : 0;  /* missing last */
+    return String(x).localeCompare(String(y), "zh-CN");
+  }
+  var DOCUMENT_SORTS = {
+    place: function (a, b) { return zhCompare(a.place, b.place) || documentYear(a) - documentYear(b) || zhCompare(a.title, b.title); },
+    kind: function (a, b) { return zhCompare(a.kind_name, b.kind_name) || DOCUMENT_SORTS.place(a, b); },
+    year: function (a, b) { return documentYear(b) - documentYear(a) || DOCUMENT_SORTS.place(a, b); },
+    title: function (a, b) { return zhCompare(a.display_title || a.title || a.file, b.display_title || b.title || b.file); },
+    file: function (a, b) { return a.file < b.file ? -1 : a.file > b.file ? 1 : 0; }
+  };
+  function documentsShown() {
+    var words = $("document-filter").value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    var order = DOCUMENT_SORTS[$("document-sort").value] || DOCUMENT_SORTS.place;
+    return Object.keys(DOCS).map(function (f) { return DOCS[f]; }).filter(function (d) {
+      var hay = [d.display_title, d.title, d.kind_name, d.place, d.date, d.report_year ? d.report_year + "年" : "",
+                 d.file].join(" ").toLowerCase();
+      return words.every(function (w) { return hay.indexOf(w) >= 0; });
+    }).sort(order).map(function (d) { return d.file; });
+  }
+  $("document-list-bar").addEventListener("submit", function (ev) { ev.preventDefault(); });
+  $("document-filter").addEventListener("input", function () { renderDocumentList(); });
+  $("document-sort").addEventListener("change", function () { renderDocumentList(); });
+
   function renderDocumentList() {
-    var list = $("document-list");
-    list.replaceChildren.apply(list, Object.keys(DOCS).sort().map(function (file) {
+    var list = $("document-list"), shown = documentsShown(), total = Object.keys(DOCS).length;
+    list.replaceChildren.apply(list, shown.map(function (file) {
       var d = DOCS[file];
-      return el("li", {}, [el("button", {type: "button", className: "linkish", text: d.title || file,
-                                         onclick: function () { openDocument(file); }}),
-                           el("span", {className: "muted", text: " " + [d.kind_name, d.place, d.date ||
-                                       (d.report_year ? d.report_year + "年" : null), d.passages + " 个段落", file]
+      return el("li", {}, [el("button", {type: "button", className: "linkish", text: d.display_title || d.title || file,
+                                         title: file, onclick: function () { openDocument(file); }}),
+                           el("span", {className: "muted", title: file, text: " " + [d.kind_name, d.place, d.date ||
+                                       (d.report_year ? d.report_year + "年" : null), d.passages + " 个段落"]
                                        .filter(Boolean).join(" · ")})]);
     }));
-    setStatus("document-status", Object.keys(DOCS).length + " 份文件");
+    setStatus("document-status", shown.length === total ? total + " 份文件" :
+              "显示 " + shown.length + " / " + total + " 份文件" + (shown.length ? "" : "：没有符合筛选的文件"));
   }
 
   function showDocumentList() {
     $("document-view").hidden = true;
     $("document-list").hidden = false;
+    $("document-list-bar").hidden = false;
     renderDocumentList();
   }
 
   var STATUS_NAMES = {Actual: "实际", Target: "目标"};
+  /* a document opens at its top, or at the cited passage when one is cited (never where the list was scrolled to) */
+  function documentScrolled(target) {
+    $("document-sections").scrollTop = 0;
+    if (target) { target.scrollIntoView({block: "center"}); return; }
+    var top = $("document-view").getBoundingClientRect().top + window.scrollY;
+    window.scrollTo(0, Math.max(0, top - 8));
+  }
   function openDocument(file, mark, fromUrl) {
     mark = mark || {};
     if (!fromUrl) {
@@ -678,13 +921,16 @@
     return api("/document", {file: file}).then(function (d) {
       setStatus("document-status", "");
       $("document-list").hidden = true;
+      $("document-list-bar").hidden = true;
       $("document-view").hidden = false;
-      $("document-title").textContent = d.title || d.file;
+      $("document-title").textContent = d.display_title || d.title || d.file;
+      $("document-title").title = d.file;
+      $("document-meta").title = d.file;
       var FORMATS = {"application/pdf": "PDF", "text/html": "网页"};
       var cited = d.passages.filter(function (p) { return mark.ps != null && p.start <= Number(mark.ps) &&
                                                           Number(mark.ps) < p.end && p.page; })[0];
       $("document-meta").textContent = [d.kind_name, d.place, d.date || (d.report_year ? d.report_year + "年" : null),
-                                        d.passages.length + " 个段落", d.sections.length + " 节", d.file,
+                                        d.passages.length + " 个段落", d.sections.length + " 节",
                                         FORMATS[d.format] || (d.format && d.format.indexOf("word") >= 0 ? "Word" : null),
                                         cited ? "引文在第" + cited.page + "页" : null]
                                        .filter(Boolean).join(" · ");
@@ -719,9 +965,72 @@
                                       title: s.heading || name,
                                       onclick: function () { block.scrollIntoView({block: "start"}); }}));
       });
-      if (target) target.scrollIntoView({block: "center"});
+      documentScrolled(target);
+      findInDocument(false);  /* the words in the find box, marked in this document too */
     }).catch(function (e) { setStatus("document-status", e.message, true); });
   }
+
+  /* find in the document: every match of the box's text marked (<mark class="find">), the current
+     one highlighted and scrolled to; Enter or 下一处 steps forward, 上一处 (Shift+Enter) back */
+  var documentFind = {marks: [], at: -1};
+  function clearDocumentFind() {
+    documentFind.marks.forEach(function (m) {
+      var parent = m.parentNode;
+      if (!parent) return;
+      parent.replaceChild(document.createTextNode(m.textContent), m);
+      parent.normalize();
+    });
+    documentFind = {marks: [], at: -1};
+  }
+  function findInDocument(step) {
+    clearDocumentFind();
+    var q = $("document-find-q").value.trim(), box = $("document-text");
+    if (!q) { $("document-find-count").textContent = ""; return; }
+    var walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT), nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    nodes.forEach(function (node) {
+      var text = node.nodeValue, at = text.indexOf(q), from = 0, parts = [];
+      if (at < 0) return;
+      while (at >= 0) {
+        if (at > from) parts.push(document.createTextNode(text.slice(from, at)));
+        var m = el("mark", {className: "find", text: q});
+        parts.push(m);
+        documentFind.marks.push(m);
+        from = at + q.length;
+        at = text.indexOf(q, from);
+      }
+      if (from < text.length) parts.push(document.createTextNode(text.slice(from)));
+      parts.forEach(function (x) { node.parentNode.insertBefore(x, node); });
+      node.parentNode.removeChild(node);
+    });
+    if (step) stepDocumentFind(1);
+    else showDocumentFindCount();
+  }
+  function showDocumentFindCount() {
+    var n = documentFind.marks.length;
+    $("document-find-count").textContent = !n ? "没有找到" : documentFind.at >= 0 ? "第 " + (documentFind.at + 1) + " / " + n + " 处" : "共 " + n + " 处";
+  }
+  function stepDocumentFind(by) {
+    var marks = documentFind.marks;
+    if (!marks.length) { showDocumentFindCount(); return; }
+    if (documentFind.at >= 0) marks[documentFind.at].classList.remove("current");
+    documentFind.at = documentFind.at < 0 ? (by > 0 ? 0 : marks.length - 1) : (documentFind.at + by + marks.length) % marks.length;
+    marks[documentFind.at].classList.add("current");
+    marks[documentFind.at].scrollIntoView({block: "center"});
+    showDocumentFindCount();
+  }
+  var documentFindQuery = "";
+  $("document-find").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var q = $("document-find-q").value.trim();
+    if (q !== documentFindQuery || !documentFind.marks.length) { documentFindQuery = q; findInDocument(true); }
+    else stepDocumentFind(1);
+  });
+  $("document-find-q").addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter" && ev.shiftKey) { ev.preventDefault(); stepDocumentFind(-1); }
+  });
+  $("document-find-q").addEventListener("input", function () { documentFindQuery = $("document-find-q").value.trim(); findInDocument(false); });
+  $("document-find-prev").addEventListener("click", function () { stepDocumentFind(-1); });
 
   /* ---------------------------------------------------------------- indicator view */
   /* One indicator by place (a bar per place, best first) for a year and status, or named places
@@ -751,6 +1060,65 @@
     })};
   }
 
+  /* A figure as stated, qualifier and range included: 约5%, 5万亿元以上, 5—5.5%, 下降3.2% */
+  var QUALIFIER_AFTER = /^(?:及?以上|及?以下|以内|左右|上下|多)$/;
+  function figureText(f) {
+    var q = f.qualifier || "", after = QUALIFIER_AFTER.test(q);
+    return (f.direction === "down" ? "下降" : "") + (after ? "" : q) + f.value + (f.max_value ? "—" + f.max_value : "") +
+      f.unit + (after ? q : "");
+  }
+  /* the short mark a qualified bar carries on the chart: 以上, 约, 左右, or the range 5—5.5 */
+  function figureMark(f) {
+    if (f.max_value) return f.value + "—" + f.max_value;
+    return f.qualifier || "";
+  }
+  /* a place name short enough for an axis on a phone: 内蒙古自治区 → 内蒙古, 广西壮族自治区 → 广西 */
+  function shortPlace(name) {
+    var s = name.replace(/(?:维吾尔|壮族|回族)?自治区$|特别行政区$|省$|市$/, "");
+    return s.length >= 2 ? (s.length > 6 ? s.slice(0, 5) + "…" : s) : name;
+  }
+  /* the chart follows its box: when the viewer opens or closes beside it, the window or the phone turns */
+  var lastIndicator = null, chartNarrow = null;
+  function narrowChart() { return $("indicator-chart").clientWidth < 600; }
+  function relayoutIndicatorChart() {
+    if (!chart || $("tab-indicator").hidden) return;
+    if (lastIndicator && chartNarrow !== narrowChart()) renderIndicator(lastIndicator);
+    else chart.resize();
+  }
+  if (window.ResizeObserver) new ResizeObserver(function () { requestAnimationFrame(relayoutIndicatorChart); }).observe($("indicator-chart"));
+
+  /* the bar chart of places: bars best first, a lighter segment up to the top of a range, the
+     qualifier over a qualified bar; on a narrow screen the bars lie down (names one to a row) */
+  function placeBarOption(r, facts, scale, title) {
+    var narrow = narrowChart(), names = facts.map(function (f) { return narrow ? shortPlace(f.place) : f.place; });
+    var lower = facts.map(function (f, i) {
+      var v = scale.values[i], mark = figureMark(f);
+      return {value: v, fact: i, label: {show: !!mark && v != null && !f.max_value, formatter: mark,
+                                         position: narrow ? "right" : "top", color: "#7a4a00", fontSize: 11}};
+    });
+    var upper = facts.map(function (f, i) {
+      var hi = f.max_value && scale.values[i] != null ? scale.values[i] * parseFloat(f.max_value) / parseFloat(f.value) : null;
+      /* the range's label over its upper segment: 5—5.5 */
+      return {value: hi != null && isFinite(hi) ? hi - scale.values[i] : null, fact: i,
+              label: {show: hi != null, formatter: figureMark(f), position: narrow ? "right" : "top", color: "#7a4a00", fontSize: 11}};
+    });
+    var category = {type: "category", data: names, axisLabel: narrow ? {interval: 0, fontSize: 11} :
+                    {rotate: facts.length > 8 ? 40 : 0, interval: 0, hideOverlap: false}};
+    var value = narrow ? {type: "value", name: scale.unit, nameLocation: "middle", nameGap: 24} : {type: "value", name: scale.unit};
+    if (narrow) category.inverse = true;
+    return {title: {text: title, left: "center", textStyle: {fontSize: 14, width: narrow ? 340 : 900, overflow: "truncate"}},
+            tooltip: {trigger: "item"},
+            grid: narrow ? {left: 8, right: 44, top: 40, bottom: 34, containLabel: true} : {left: 60, right: 20, top: 40, bottom: 90},
+            xAxis: narrow ? value : category, yAxis: narrow ? category : value,
+            series: [{type: "bar", name: r.indicator, stack: "v", itemStyle: {color: "#2f7ebc"}, data: lower},
+                     {type: "bar", name: "区间上限", stack: "v", data: upper,
+                      itemStyle: {color: "rgba(47,126,188,0.25)", borderColor: "#2f7ebc", borderType: "dashed", borderWidth: 1}}]};
+  }
+  function sizeIndicatorChart(n, narrow) {
+    var box = $("indicator-chart"), want = narrow && n ? Math.max(320, 26 * n + 70) + "px" : "";
+    if (box.style.height !== want) { box.style.height = want; if (chart) chart.resize(); }
+  }
+
   function indicatorParams() {
     var p = {indicator: $("indicator-name").value.trim()};
     if ($("indicator-year").value) p.year = $("indicator-year").value;
@@ -767,9 +1135,9 @@
     var url = "/compare?" + new URLSearchParams(q.params).toString() +
       q.places.map(function (x) { return "&place=" + encodeURIComponent(x); }).join("");
     setStatus("indicator-status-line", "查询中…");
-    return fetch(url, {headers: {"Accept": "application/json"}}).then(function (resp) {
+    return fetch(url, {headers: {"Accept": "application/json", "Accept-Language": "zh-CN"}}).then(function (resp) {
       return resp.json().then(function (body) {
-        if (!resp.ok) throw new Error(body.error || ("HTTP " + resp.status));
+        if (!resp.ok) throw new Error(body.message_zh || body.error || ("HTTP " + resp.status));
         return body;
       });
     }).then(renderIndicator).catch(function (e) {
@@ -796,6 +1164,11 @@
     var missing = r.missing && r.missing.length ? "；没有数据：" + r.missing.join("、") : "";
     setStatus("indicator-status-line", facts.length ? title + "：" + facts.length + " 条" + missing : "没有找到数据" + missing);
     var scale = plotted(facts);
+    lastIndicator = r;
+    chartNarrow = narrowChart();
+    sizeIndicatorChart(r.over_years ? 0 : facts.length, chartNarrow);
+    var marked = facts.some(function (f) { return f.qualifier || f.max_value; });
+    $("indicator-note").textContent = marked ? "图中标注：以上＝下限（实际值不低于此），约/左右＝约数，浅色虚线段＝区间的上限部分；悬停或单击看原文。" : "";
     if (!chart) chart = echarts.init($("indicator-chart"), null, {renderer: "canvas"});
     chart.off("click");
     var option;
@@ -809,20 +1182,16 @@
       });
       option = {title: {text: title, left: "center", textStyle: {fontSize: 14}}, tooltip: {trigger: "item"},
                 legend: {bottom: 0}, grid: {left: 60, right: 20, top: 40, bottom: 50},
-                xAxis: {type: "category", data: years.map(String)}, yAxis: {type: "value", name: scale.unit, scale: true},
+                xAxis: {type: "category", data: years.map(String), axisLabel: {hideOverlap: true, rotate: chartNarrow && years.length > 5 ? 45 : 0}},
+                yAxis: {type: "value", name: scale.unit, scale: true},
                 series: Object.keys(series).map(function (k) { return series[k]; })};
     } else {
-      option = {title: {text: title, left: "center", textStyle: {fontSize: 14}}, tooltip: {trigger: "item"},
-                grid: {left: 60, right: 20, top: 40, bottom: 90},
-                xAxis: {type: "category", data: facts.map(function (f) { return f.place; }),
-                        axisLabel: {rotate: 40, interval: 0}},
-                yAxis: {type: "value", name: scale.unit},
-                series: [{type: "bar", name: r.indicator, itemStyle: {color: "#2f7ebc"},
-                          data: facts.map(function (f, i) { return {value: scale.values[i], fact: i}; })}]};
+      option = placeBarOption(r, facts, scale, title);
     }
     option.tooltip.formatter = function (p) {  /* plain text: ECharts shows it as text with renderMode richText */
       var f = facts[p.data.fact];
-      return f.place + " " + f.year + " " + STATUS[f.status] + "：" + f.value + f.unit + "\n「" + f.quote + "」";
+      return f.place + " " + f.year + " " + STATUS[f.status] + "：" + figureText(f) + (f.note ? "（" + f.note + "）" : "") +
+        "\n「" + f.quote + "」";
     };
     option.tooltip.renderMode = "richText";
     option.animation = false;  /* figures, not a show: drawn at once */
@@ -836,8 +1205,8 @@
     var rows = facts.map(function (f, i) {
       return el("tr", {}, [el("td", {text: String(f.rank)}), el("td", {text: f.place}), el("td", {text: String(f.year)}),
         el("td", {text: STATUS[f.status]}),
-        el("td", {text: (f.direction === "down" ? "下降" : "") + f.value + (f.max_value ? "—" + f.max_value : "") + f.unit}),
-        el("td", {}, [el("button", {type: "button", className: "linkish", text: "「" + f.quote + "」",
+        el("td", {text: figureText(f) + (f.note ? "（" + f.note + "）" : "")}),
+        el("td", {className: "quote-cell"}, [el("button", {type: "button", className: "linkish", text: "「" + f.quote + "」",
                                     onclick: function () { showPassage(f.passage, f.quote_start, f.quote_end, f.quote); }})]),
         el("td", {text: docLabel(f.doc), title: f.doc})]);
     });
@@ -870,7 +1239,8 @@
     api("/documents").then(function (docs) {
       docs.forEach(function (d) {
         DOCS[d.file] = d;
-        $("search-doc").appendChild(el("option", {value: d.file, text: truncate(d.title || d.file, 30)}));
+        $("search-doc").appendChild(el("option", {value: d.file, title: d.file,
+                                               text: truncate(d.display_title || d.title || d.file, 30)}));
       });
     }).catch(function () { /* file names are shown instead */ }).then(restoreView);
     api("/health").then(function (h) {
