@@ -151,6 +151,11 @@ def test_a_dateline_beats_a_day_named_in_the_text():
     text = ("2026年某省人民政府工作报告\n2026年02月10日 07时41分\n来源：某某日报\n"
             "2026年2月3日在某省第十四届人民代表大会第五次会议上\n11月6日，会议召开。")
     assert detect_date(text) == ("2026-02-10", "stated")
+    # a sentence of the text broken over lines (a PDF) is no dateline, though it names a meeting
+    text = "某市政府工作报告\n2023年5月1日在某市召开的全市经济工作会议上，市长强调要加快发展，\n11月6日，会议召开。"
+    assert detect_date(text)[0] != "2023-05-01"
+    text = "某省政府工作报告\n2026年2月3日在某省第十四届人民代表大会第五次会议上\n各位代表："  # a bare dateline
+    assert detect_date(text) == ("2026-02-03", "stated")
     # a sentence that opens with a full date is text, not a dateline
     text = "某市政府工作报告\n各位代表：\n" + "过去一年，经济向好。" * 5 + "\n2025年11月6日在某地召开推进会。"
     assert detect_date(text)[0] != "2025-11-06"

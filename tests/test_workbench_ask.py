@@ -80,6 +80,9 @@ def fact(value, qualifier=None, max_value=None, unit="%", quote=""):
     ("哪些省份2026年地区生产总值增长目标在5%以上", "ge", "5"), ("增速超过5%的省份", "gt", "5"),
     ("增速高于5%的省份", "gt", "5"), ("增速低于6%的省份", "lt", "6"), ("增速不低于5%的省份", "ge", "5"),
     ("增速至少5%的省份", "ge", "5"), ("增速达到5%及以上的省份", "ge", "5"), ("增速在6%以下的省份", "le", "6"),
+    # a negation before the word turns it round (未达到 is no 达到, 没有超过 no 超过)
+    ("增速未达到5%的省份", "lt", "5"), ("增速没有达到5%的省份", "lt", "5"), ("增速没有超过5%的省份", "le", "5"),
+    ("增速未超过5%的省份", "le", "5"),
 ])
 def test_the_threshold_words_of_a_question(question, op, value):
     c = parse_condition(question)
@@ -109,12 +112,22 @@ def test_a_round_milestone_does_not_disagree_with_the_figure_it_bounds():
     assert not disagree(fact("5", "约", unit="万亿元"), fact("5.1", unit="万亿元"))
 
 
+def test_only_the_figure_before_a_milestone_word_is_a_bound():
+    # the 5 of 2.5万亿元 or 15万亿元 is not the growth of 5%; the growth after a milestone is exact
+    for quote in ("经济总量迈上2.5万亿元台阶，增长5%", "迈上15万亿元台阶，增长5%", "迈上5万亿元台阶，增长5%"):
+        growth = fact("5", quote=quote)
+        assert Condition("gt", Decimal("4.9"), "%").judge(growth) == "yes"
+        assert Condition("gt", Decimal(5), "%").judge(growth) == "no", quote
+    assert Condition("gt", Decimal(5), "万亿元").judge(fact("5", unit="万亿元", quote="迈上5万亿元台阶")) == "maybe"
+
+
 def test_a_generic_title_becomes_place_year_and_kind():
     assert display_title("《政府工作报告》", "四川省", "政府工作报告", 2026) == "四川省2026年政府工作报告"
     assert display_title("政府工作报告", "四川省", "政府工作报告", "2026") == "四川省2026年政府工作报告"
     assert display_title(None, "四川省", "政府工作报告", 2026, "x.txt") == "四川省2026年政府工作报告"
     assert display_title("《2026年湖北省政府工作报告》", "湖北省", "政府工作报告", 2026) == "2026年湖北省政府工作报告"
     assert display_title(None, None, None, None, "x.txt") == "x.txt"
+    assert display_title(None, "四川省", None, 2026, "a.txt") == "a.txt"  # a place and a year alone name nothing
 
 
 # ------------------------------------------------------------------ API and CLI on the built corpus

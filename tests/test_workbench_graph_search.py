@@ -105,13 +105,17 @@ def test_facets_count_the_candidates_above_the_floor(http):  # noqa: F811
     f = r["facets"]
     assert f["total"] >= len(r["hits"]) > 0
     for name in ("place", "kind", "year"):
-        assert f[name] and sum(x["count"] for x in f[name]) <= f["total"]
-        assert all(x["count"] > 0 and x["name"] for x in f[name])
-    assert sum(x["count"] for x in f["place"]) == f["total"]
-    kind = f["kind"][-1]  # filtering by a facet: its count is what is left
-    narrowed = http.get("/search", params={"q": "养老服务", "k": 1000, "facets": "true", "kind": kind["value"]}).json()
-    assert narrowed["facets"]["total"] == kind["count"] and len(narrowed["hits"]) <= kind["count"]
-    assert [x["value"] for x in narrowed["facets"]["kind"]] == [kind["value"]]
+        assert f[name] and all(0 < x["count"] <= f["total"] and x["name"] for x in f[name])
+    assert sum(x["count"] for x in f["kind"]) == f["total"]  # a passage has one kind
+    # a place counts the places inside it (中原区's passages are 郑州市's too) and a passage every year
+    # its sections report on, as the filters choose: a facet's count is what clicking it leaves
+    for name, facet in (("kind", f["kind"][-1]), ("place", f["place"][-1]), ("place", f["place"][0]),
+                        ("year", f["year"][0])):
+        narrowed = http.get("/search", params={"q": "养老服务", "k": 1000, "facets": "true",
+                                               name: facet["value"]}).json()
+        assert narrowed["facets"]["total"] == facet["count"] and len(narrowed["hits"]) <= facet["count"], (name, facet)
+    narrowed = http.get("/search", params={"q": "养老服务", "facets": "true", "kind": f["kind"][-1]["value"]}).json()
+    assert [x["value"] for x in narrowed["facets"]["kind"]] == [f["kind"][-1]["value"]]
     nothing = http.get("/search", params={"q": "火星探测器着陆", "facets": "true"}).json()
     assert nothing["hits"] == [] and nothing["facets"]["total"] == 0
 

@@ -403,8 +403,8 @@ _DATE_STATED = re.compile(r"(?:发布(?:日期|时间)|發布(?:日期|時間)|�
 # a page's own date on a line of its header: 2024-11-22 (after a site name, before a time or a count)
 _DATE_ISO = re.compile(r"(?<![\d.])((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d.])")
 _DATE_LINE = re.compile(r"^((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日(?:\s*\d{1,2}(?:[:：]\d{2}|时\d{1,2}分?)(?:[:：]\d{2})?)?$")
-# a report's dateline under its title, naming the meeting (——2026年1月27日在…会议上), not a sentence
-_DATELINE = re.compile(r"^[（(]?\s*[—―－-]*\s*((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日\s*在[^。]{0,70}会[^。]{0,20}$")
+# a report's dateline under its title, the whole line ending at the meeting (——2026年1月27日在…会议上)
+_DATELINE = re.compile(r"^[（(]?\s*[—―－-]*\s*((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日\s*在[^。，,；;]{0,70}会(?:议)?上\s*[）)]?$")
 _DATE_FULL = re.compile(r"(20\d{2}|19\d{2})年(\d{1,2})月(\d{1,2})日")
 _DATE_MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日")
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})年")

@@ -23,6 +23,7 @@ from kg.errors import InputError
 from kg.query.facts import COMPARE_KEYS, GROWTH_QUESTION_WORDS, STATUS_LABEL, fact_from_row, figure, source_name
 from kg.query.thresholds import Condition, parse_condition
 
+_PLACE_LEVELS = ("Province", "City", "District")
 _SCOPE_LEVEL = {"scope_province": "Province", "scope_city": "City", "scope_district": "District", "scope_any": None}
 _ROLE_RANK = {
     "Target": {"AnnualTargets": 0, "AnnualTasks": 1, "Body": 2, "FiveYearPlan": 4},
@@ -158,6 +159,8 @@ class AcrossPlaces:
             rows = [r for r in rows if int(r["year"][:4]) == year]
         facts = self._one_per_group(rows, status, by_year=intent.kind == "trend")
         facts = self._order(facts, intent)
+        for f in facts:  # the place's level (Province, City, District; None if untyped): the page's map
+            f["place_level"] = next((k for k in _PLACE_LEVELS if k in kinds.get(f["place_iri"], ())), None)
         missing = self._missing(intent, facts, kinds)
         undecided = []
         if intent.condition is not None:  # the places whose figure meets the question's condition
@@ -198,8 +201,11 @@ class AcrossPlaces:
             return rows
         values = " ".join(f"<{p}>" for p in places)
         inside: dict[str, set[str]] = {}
-        for r in self.kg.sparql(f"SELECT ?top ?l WHERE {{ VALUES ?top {{ {values} }} ?p gk:locatedIn+ ?top ; rdfs:label ?l }}"):
-            short = re.sub(r"(?:市|县|区|州|盟|旗)$", "", r["l"])
+        # places only (programs and agencies are gk:locatedIn places too); a city's short form too
+        # (杭州市 -> 杭州), a district's or county's never (新城区, 城关镇: 新城 and 城关 are everyday words)
+        for r in self.kg.sparql(f"SELECT ?top ?l WHERE {{ VALUES ?top {{ {values} }} "
+                                f"?p a gk:Place ; gk:locatedIn+ ?top ; rdfs:label ?l }}"):
+            short = re.sub(r"(?:市|州|盟)$", "", r["l"])
             inside.setdefault(r["top"], set()).update({r["l"], short} if len(short) >= 2 else {r["l"]})
         return [r for r in rows if not any(name in r["quote"] for name in inside.get(r["place"], ()))]
 

@@ -137,6 +137,7 @@ class Searcher:
                  documents_named: Callable[[str], set[str]] | None = None,
                  passages_mentioning: Callable[[str], set[str]] | None = None):
         self.documents_about, self.documents_named = documents_about, documents_named
+        self._place_docs: dict[str, set[str]] = {}
         self.passages_mentioning = passages_mentioning
         self.dir = Path(build_dir) / INDEX_DIR
         meta = self.dir / "index.json"
@@ -432,7 +433,14 @@ class Searcher:
         places = self.link_places(query) if p["place_prior"] else []
         pool = self._pool(lex, qv, min(self.n, int(p["candidates"])), places, allowed)
         cos = np.asarray(self.vectors[pool] @ qv, np.float32)
-        return count_facets([self.rows[int(i)] for i, v in zip(pool, cos) if keep(int(i), float(v))])
+        return count_facets([self.rows[int(i)] for i, v in zip(pool, cos) if keep(int(i), float(v))],
+                            self._place_documents if self.documents_about is not None else None)
+
+    def _place_documents(self, place: str) -> set[str]:
+        """documents_about(place), kept: a facet asks it of every place of the pool, every time."""
+        if place not in self._place_docs:
+            self._place_docs[place] = self.documents_about(place)
+        return self._place_docs[place]
 
     def _pool(self, lex: np.ndarray, qv: np.ndarray, c: int, places: list[str],
               allowed: np.ndarray | None) -> np.ndarray:

@@ -74,10 +74,14 @@ class Interval:
         return Interval(lo, hi, self.lo_open, self.hi_open, self.approximate, unit)
 
 
-def bound_kind(qualifier: str | None, quote: str = "", value: str = "") -> str | None:
+def bound_kind(qualifier: str | None, quote: str = "", value: str = "", unit: str = "") -> str | None:
     """lower_closed | lower_open | upper_closed | upper_open | approximate, or None for an exact figure;
-    a milestone (迈上…台阶, 突破…大关) is a lower bound whatever the qualifier says."""
-    if quote and value and re.search(rf"{re.escape(value)}[^，,。；;\d]{{0,12}}?(?:{'|'.join(_words('milestone'))})", quote):
+    a milestone (迈上…台阶, 突破…大关) is a lower bound whatever the qualifier says: the figure itself
+    (its whole number, and its unit when known) before the milestone word, not another number of the
+    quote (迈上2.5万亿元台阶，增长5%: the 5% is no milestone)."""
+    after = rf"\s*{re.escape(unit)}" if unit and unit in quote else ""
+    if quote and value and re.search(rf"(?<![\d.]){re.escape(value)}(?![\d.]){after}[^，,。；;\d%]{{0,12}}?"
+                                     rf"(?:{'|'.join(_words('milestone'))})", quote):
         return "lower_closed"
     q = qualifier or ""
     if not q:
@@ -102,7 +106,7 @@ def interval(fact: dict) -> Interval | None:
         top = -top if down and v < 0 else top
         lo, hi = sorted((v, top))
         return Interval(lo, hi, unit=fact.get("unit"))
-    kind = bound_kind(fact.get("qualifier"), fact.get("quote") or "", fact.get("value") or "")
+    kind = bound_kind(fact.get("qualifier"), fact.get("quote") or "", fact.get("value") or "", fact.get("unit") or "")
     if down and kind and kind.startswith(("lower", "upper")):  # 下降5%以上: at most -5
         kind = kind.replace("lower", "_").replace("upper", "lower").replace("_", "upper")
     unit = fact.get("unit")

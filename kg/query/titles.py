@@ -37,7 +37,7 @@ def display_title(title: str | None, place: str | None = None, kind_name: str | 
     built = f"{place or ''}{year_text}{kind or ''}"
     if place and kind:
         return built
-    return _WRAPPING.sub("", title or "") or built or (file or "")
+    return _WRAPPING.sub("", title or "") or (file or "") or built  # 四川省2026年 alone names nothing
 
 
 def of_document(d: dict) -> str:
