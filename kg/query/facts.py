@@ -34,6 +34,7 @@ class Fact(TypedDict, total=False):
     year: int
     place: str  # the place's label
     place_iri: str
+    place_level: str | None  # kg compare: Province, City or District (the page's map)
     status: str  # Actual | Target
     measure: str  # Level | GrowthRate | Change
     qualifier: str | None  # 以上, 约, 近 …

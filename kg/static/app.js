@@ -1081,7 +1081,7 @@
   var lastIndicator = null, chartNarrow = null;
   function narrowChart() { return $("indicator-chart").clientWidth < 600; }
   function relayoutIndicatorChart() {
-    if (!chart || $("tab-indicator").hidden) return;
+    if (!chart || $("tab-indicator").hidden || $("indicator-chart").hidden) return;  /* the map is shown instead */
     if (lastIndicator && chartNarrow !== narrowChart()) renderIndicator(lastIndicator);
     else chart.resize();
   }
@@ -1142,6 +1142,7 @@
       });
     }).then(renderIndicator).catch(function (e) {
       if (chart) chart.clear();
+      if (window.govkg.drawIndicatorMap) window.govkg.drawIndicatorMap(null);
       $("indicator-table").replaceChildren();
       setStatus("indicator-status-line", e.message, true);
     });
@@ -1212,6 +1213,8 @@
     });
     table.replaceChildren(el("thead", {}, [head]), el("tbody", {}, rows));
     window.govkg.indicatorChart = chart;
+    /* the map of the same figures (indicator-map.js): the same facts, scale, title and wording */
+    if (window.govkg.drawIndicatorMap) window.govkg.drawIndicatorMap(r, {title: title, scale: scale, figureText: figureText, figureMark: figureMark});
   }
 
   $("indicator-form").addEventListener("submit", function (ev) { ev.preventDefault(); runIndicator(); });

@@ -4,19 +4,29 @@
 # here; change one, run this, look at the page and the HTML export, commit the files.
 set -eu
 ECHARTS=5.6.0
+# ECharts 5 ships no maps: the China map (province boundaries, map/json/china.json, Apache-2.0 as part
+# of ECharts) comes from the last release that had it. Registered with echarts.registerMap by the page;
+# ECharts 5 still reads its compressed form (UTF8Encoding), which tests/test_workbench_map.py checks.
+ECHARTS_MAP=4.9.0
 VIS_NETWORK=10.0.2
 CODEMIRROR=5.65.20
 out=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-npm pack --silent "echarts@$ECHARTS" "vis-network@$VIS_NETWORK" "codemirror@$CODEMIRROR" >/dev/null
+npm pack --silent "echarts@$ECHARTS" "echarts@$ECHARTS_MAP" "vis-network@$VIS_NETWORK" "codemirror@$CODEMIRROR" >/dev/null
 for f in *.tgz; do mkdir "${f%.tgz}" && tar xzf "$f" -C "${f%.tgz}"; done
 
 e=echarts-$ECHARTS/package
-cp "$e/dist/echarts.common.min.js" "$out/"
+# the full build: the indicator view draws bars, lines and the map series (the "common" build has no map)
+rm -f "$out/echarts.common.min.js"
+cp "$e/dist/echarts.min.js" "$out/"
 cp "$e/LICENSE" "$out/echarts.LICENSE.txt"
 cp "$e/NOTICE" "$out/echarts.NOTICE.txt"
+m=echarts-$ECHARTS_MAP/package
+cp "$m/map/json/china.json" "$out/echarts-map-china.json"
+cp "$m/LICENSE" "$out/echarts-map.LICENSE.txt"
+cp "$m/NOTICE" "$out/echarts-map.NOTICE.txt"
 
 # dist/ carries the data classes (vis.DataSet) and no CSS: the "standalone" build would inject a
 # <style> element, which the page's Content-Security-Policy refuses; the CSS is a file of its own
@@ -34,5 +44,5 @@ cat "$c/lib/codemirror.js" "$c/mode/sparql/sparql.js" "$c/addon/hint/show-hint.j
 cat "$c/lib/codemirror.css" "$c/addon/hint/show-hint.css" > "$out/codemirror.css"
 cp "$c/LICENSE" "$out/codemirror.LICENSE.txt"
 
-printf 'echarts %s\nvis-network %s\ncodemirror %s\n' "$ECHARTS" "$VIS_NETWORK" "$CODEMIRROR" > "$out/VERSIONS"
+printf 'echarts %s\necharts-map %s\nvis-network %s\ncodemirror %s\n' "$ECHARTS" "$ECHARTS_MAP" "$VIS_NETWORK" "$CODEMIRROR" > "$out/VERSIONS"
 echo "vendored into $out:" && cat "$out/VERSIONS"
