@@ -37,6 +37,7 @@ SICHUAN = """政府工作报告
 """
 SICHUAN_FILE = "sichuan_2026_gov_work_report.txt"
 THRESHOLD_QUESTION = "哪些省份2026年地区生产总值增长目标在5%以上"
+STRICT_QUESTION = "2026年地区生产总值增长目标超过5%的省份有哪些"
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +92,7 @@ def test_the_threshold_words_of_a_question(question, op, value):
 
 @pytest.mark.parametrize("figure, ge5, gt5", [
     (fact("5.5", "左右"), "yes", "yes"),  # about 5.5: above 5 either way
-    (fact("5", "左右"), "maybe", "maybe"),  # about 5: may fall either side
+    (fact("5", "左右"), "yes", "no"),  # about 5: a 5% target, as stated (an analyst's reading)
     (fact("5", "以上"), "yes", "maybe"),  # at least 5: meets ≥5, may be exactly 5
     (fact("5", None, "5.5"), "yes", "maybe"),  # a range 5%—5.5%: both ends ≥5, its lower end not >5
     (fact("4.5", None, "5"), "maybe", "no"),  # a range 4.5%—5%: across 5
@@ -135,13 +136,14 @@ def test_a_generic_title_becomes_place_year_and_kind():
 def test_ask_keeps_only_the_places_that_meet_the_threshold(graph):
     r = graph.ask(THRESHOLD_QUESTION)
     kept = [(f["place"], f["value"], f.get("max_value")) for f in r["facts"]]
-    # 湖北 5.5%左右, 江西 5%—5.5%, 四川 5%以上 meet it; 湖南 5%左右 may not: named apart, not counted
-    assert kept == [("湖北省", "5.5", None), ("江西省", "5", "5.5"), ("四川省", "5", None)]
-    assert "3个地区" in r["answer"] and "未计入" in r["answer"]
-    counted, apart = r["answer"].split("未计入")
-    assert "湖南省" not in counted and "湖南省" in apart
-    strict = graph.ask("2026年地区生产总值增长目标超过5%的省份有哪些")
+    # 湖北 5.5%左右, 江西 5%—5.5%, 四川 5%以上 and 湖南 5%左右 (a 5% target) all meet 在5%以上
+    assert kept == [("湖北省", "5.5", None), ("江西省", "5", "5.5"), ("四川省", "5", None), ("湖南省", "5", None)]
+    assert "4个地区" in r["answer"] and "未计入" not in r["answer"]
+    # 超过5%: 湖北 does; 江西's range and 四川's 以上 may (named apart, not counted); 湖南's 5% does not
+    strict = graph.ask(STRICT_QUESTION)
     assert [f["place"] for f in strict["facts"]] == ["湖北省"]
+    counted, apart = strict["answer"].split("未计入")
+    assert "江西省" in apart and "四川省" in apart and "湖南省" not in strict["answer"]
 
 
 def test_answers_and_citations_name_titles_not_files(graph, workspace):
@@ -199,12 +201,13 @@ def _ask(page, question: str, expect: str):
 
 def test_page_answer_lines_stay_lines_and_name_titles(desktop):  # noqa: F811
     page = desktop.open()
-    _ask(page, THRESHOLD_QUESTION, "未计入")
+    _ask(page, STRICT_QUESTION, "未计入")
     lines = page.locator("#ask-answer .answer-line")
-    assert lines.count() == 6  # the heading, 3 places, the line that sets 湖南 apart and 湖南's line
+    assert lines.count() == 5  # the heading, 湖北, the line that sets two apart and their two lines
     tops = [lines.nth(i).bounding_box()["y"] for i in range(lines.count())]
     assert tops == sorted(tops) and len(set(tops)) == len(tops)  # each on its own line
     assert lines.nth(1).inner_text().startswith("1. 湖北省")
+    _ask(page, THRESHOLD_QUESTION, "4个地区")  # 四川 counted and cited: its title, not its file
     text = page.inner_text("#ask-answer")
     assert ".txt" not in text and "《四川省2026年政府工作报告》" in text
     cites = page.inner_text("#ask-cites")

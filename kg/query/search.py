@@ -332,14 +332,16 @@ class Searcher:
                 groups.append(group)
         return groups
 
-    def _sharing(self, query: str) -> Callable[[int], bool]:
+    def _sharing(self, query: str, filtered: bool = False) -> Callable[[int], bool]:
         """Whether passage i shares a query term (or a synonym): written in its text, or the name
-        of its document's subject place (a passage of 江苏's report is about 江苏 without naming it).
-        A place the query names counts only when the query has no other term: else every passage
-        about that place would pass (郑州 中欧班列 -> every passage of 郑州), and with a place
-        filter every passage let through would -- the floor is the same with and without filters."""
+        of its document's subject place (a passage of 江苏's report is about 江苏 without naming it:
+        新疆农民一年能挣多少钱 finds 农村居民人均可支配收入20793元 in 新疆's report). Under a filter
+        (place, document, …) a place the query names counts only when the query has no other term:
+        the filter already keeps to the place, and the place would let every passage it leaves
+        through (郑州市优良天数 with --place 郑州: every passage of 郑州, down to negative scores)."""
         groups = self.query_terms(query)
-        groups = [g for g in groups if not self._place_term(g[0], query)] or groups
+        if filtered:
+            groups = [g for g in groups if not self._place_term(g[0], query)] or groups
         alts = {a for group in groups for a in group}
         if not alts:
             return lambda i: False
@@ -354,11 +356,11 @@ class Searcher:
         """Whether a query term is (part of) a place name the query names (郑州, 州市 of 郑州市)."""
         return any(term in name for name in self.place_names if name in query)
 
-    def _floor(self, query: str, p: dict) -> Callable[[int, float | None], bool]:
+    def _floor(self, query: str, p: dict, filtered: bool = False) -> Callable[[int, float | None], bool]:
         """keep(i, cosine): the relevance floor for one query (everything passes with floor off)."""
         if not p["floor"]:
             return lambda i, cos: True
-        shares, high = self._sharing(query), p["vector_floor"]
+        shares, high = self._sharing(query, filtered), p["vector_floor"]
         return lambda i, cos: (high is not None and cos is not None and cos >= high) or shares(i)
 
     def search(self, query: str, k: int = 10, mode: str = "fused", qv: np.ndarray | None = None,
@@ -388,7 +390,7 @@ class Searcher:
             return []
         k = min(k, self.n)
         c = min(self.n, max(int(p["candidates"]), k))
-        keep = self._floor(query, p)  # on the query as asked: its own words and indicator synonyms
+        keep = self._floor(query, p, allowed is not None)  # on the query as asked: its words and indicator synonyms
         query = expand_query(query)  # 经济总量 -> + 地区生产总值, in the lexical and the dense half
         lex = self.lexical_scores(query) if mode in ("fused", "lexical") else None
         if mode in ("fused", "vector"):
@@ -427,7 +429,7 @@ class Searcher:
         allowed = self.allowed(place, kind, year, doc, section, mentions)
         if not query or self.n == 0 or (allowed is not None and not allowed.any()):
             return count_facets([])
-        keep = self._floor(query, p)
+        keep = self._floor(query, p, allowed is not None)
         query = expand_query(query)
         lex, qv = self.lexical_scores(query), self.query_vector(query)
         places = self.link_places(query) if p["place_prior"] else []

@@ -159,7 +159,8 @@ class Condition:
 
     def judge(self, fact: dict) -> str:
         """yes: the figure meets the condition whatever its exact value; no: it cannot; maybe: it may
-        (on the bound and approximate, a bound reaching past it, a range across it)."""
+        (a bound reaching past it, a range across it). An approximate figure is judged by the value
+        it states: a target of 5%左右 is a 5% target (在5%以上 yes, 超过5% no), as analysts read it."""
         i = interval(fact)
         if i is None:
             return "no"
@@ -167,8 +168,6 @@ class Condition:
         if i is None:
             return "no"
         x = self.value
-        if i.approximate and i.lo == x:
-            return "maybe"  # 5%左右 against 5%以上: about 5%, either side
         lo_meets = i.lo is not None and (i.lo > x or (i.lo == x and (self.op == "ge" or i.lo_open)))
         hi_meets = i.hi is not None and (i.hi < x or (i.hi == x and (self.op == "le" or i.hi_open)))
         if self.op in ("ge", "gt"):
