@@ -11,7 +11,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from .test_server import ARTIFACTS, GKR, QUESTION, RUNAWAY_COUNT, http, server, wait_cancelled  # noqa: F401 (fixtures)
+from .test_server import ARTIFACTS, GKR, QUESTION, RUNAWAY_COUNT, Server, http, server, wait_cancelled  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.slow
 ZHENGZHOU = GKR + "place/郑州市"
@@ -61,14 +61,19 @@ class Browser:
         self.browser.close()
 
 
-@pytest.fixture(params=[(1280, 800, False), (390, 844, True)], ids=["1280x800", "phone-390x844"])
-def desktop(server, request):  # noqa: F811  (every view driven at both sizes)
+SIZES = [(1280, 800, False), (390, 844, True)]
+SIZE_IDS = ["1280x800", "phone-390x844"]
+
+
+def browser_on(server, size):
+    """A Browser on `server` at one of SIZES, for a fixture to `yield from`: closed afterwards, and
+    nothing may have left the server, no script error or dialog happened."""
     from .test_export import ensure_chromium
 
     ensure_chromium()
     from playwright.sync_api import sync_playwright
 
-    width, height, mobile = request.param
+    width, height, mobile = size
     with sync_playwright() as p:
         b = Browser(p, server, width, height, mobile=mobile)
         try:
@@ -76,6 +81,21 @@ def desktop(server, request):  # noqa: F811  (every view driven at both sizes)
         finally:
             b.close()
     assert b.outside == [] and b.errors == [] and b.dialogs == []
+
+
+def served(workspace, log_dir):
+    """`kg serve` on a workspace of a test's own, for a module fixture to `yield from`."""
+    srv = Server(workspace, log_dir / "serve.log")
+    try:
+        srv.wait_ready()
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture(params=SIZES, ids=SIZE_IDS)
+def desktop(server, request):  # noqa: F811  (every view driven at both sizes)
+    yield from browser_on(server, request.param)
 
 
 def node_count(page) -> int:

@@ -20,8 +20,8 @@ from kg.query.thresholds import Condition, disagree, parse_condition
 from kg.query.titles import display_title
 
 from .conftest import run_kg
-from .test_server import ARTIFACTS, Server, http  # noqa: F401 (fixture)
-from .test_workbench import desktop  # noqa: F401 (fixture: each test at 1280×800 and 390×844)
+from .test_server import ARTIFACTS, http  # noqa: F401 (fixture)
+from .test_workbench import desktop, served  # noqa: F401 (fixture: each test at 1280×800 and 390×844)
 
 pytestmark = pytest.mark.slow
 MINI = Path(__file__).parent / "fixtures" / "provinces_mini"
@@ -62,12 +62,7 @@ def graph(workspace):
 
 @pytest.fixture(scope="module")
 def server(workspace, tmp_path_factory):  # the page's server on this corpus (test_workbench's desktop uses it)
-    srv = Server(workspace, tmp_path_factory.mktemp("serve28") / "serve.log")
-    try:
-        srv.wait_ready()
-        yield srv
-    finally:
-        srv.stop()
+    yield from served(workspace, tmp_path_factory.mktemp("serve28"))
 
 
 # ------------------------------------------------------------------ thresholds (no build)

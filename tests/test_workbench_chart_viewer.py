@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from .conftest import run_kg
-from .test_server import ARTIFACTS, Server, http, server  # noqa: F401 (fixtures)
-from .test_workbench import Browser, desktop  # noqa: F401 (fixtures)
+from .test_server import ARTIFACTS, http, server  # noqa: F401 (fixtures)
+from .test_workbench import SIZE_IDS, SIZES, browser_on, desktop, served  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.slow
 
@@ -35,15 +35,21 @@ REPORTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def figures_ws(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("figures") / "corpus"
+def build_reports(folder, reports: dict, head: str = HEAD):
+    """A workspace built from provincial reports written here: key -> (place, body), each under a
+    report's head (title and dateline of 2026)."""
+    corpus = folder / "corpus"
     corpus.mkdir()
-    for key, (name, body) in REPORTS.items():
-        (corpus / f"{key}_2026_gov_work_report.txt").write_text(HEAD.format(year=2026, name=name) + body, encoding="utf-8")
-    ws = corpus.parent / ".kg"
+    for key, (name, body) in reports.items():
+        (corpus / f"{key}_2026_gov_work_report.txt").write_text(head.format(year=2026, name=name) + body, encoding="utf-8")
+    ws = folder / ".kg"
     run_kg("build", "--corpus", corpus, "--workspace", ws, "--quiet", check=True)
     return ws
+
+
+@pytest.fixture(scope="module")
+def figures_ws(tmp_path_factory):
+    return build_reports(tmp_path_factory.mktemp("figures"), REPORTS)
 
 
 @pytest.fixture(scope="module")
@@ -133,29 +139,12 @@ def test_a_five_year_growth_is_not_among_annual_growths(figures_graph):
 
 @pytest.fixture(scope="module")
 def figures_server(figures_ws, tmp_path_factory):
-    srv = Server(figures_ws, tmp_path_factory.mktemp("serve-figures") / "serve.log")
-    try:
-        srv.wait_ready()
-        yield srv
-    finally:
-        srv.stop()
+    yield from served(figures_ws, tmp_path_factory.mktemp("serve-figures"))
 
 
-@pytest.fixture(params=[(1280, 800, False), (390, 844, True)], ids=["1280x800", "phone-390x844"])
+@pytest.fixture(params=SIZES, ids=SIZE_IDS)
 def page_on_figures(figures_server, request):
-    from .test_export import ensure_chromium
-
-    ensure_chromium()
-    from playwright.sync_api import sync_playwright
-
-    width, height, mobile = request.param
-    with sync_playwright() as p:
-        b = Browser(p, figures_server, width, height, mobile=mobile)
-        try:
-            yield b
-        finally:
-            b.close()
-    assert b.outside == [] and b.errors == [] and b.dialogs == []
+    yield from browser_on(figures_server, request.param)
 
 
 def chart_option(page) -> dict:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import run_kg
-from .test_server import ARTIFACTS, Server, http, server  # noqa: F401 (fixtures)
-from .test_workbench import Browser, desktop  # noqa: F401 (fixtures)
+from .test_server import ARTIFACTS, http, server  # noqa: F401 (fixtures)
+from .test_workbench import SIZE_IDS, SIZES, browser_on, desktop, served  # noqa: F401 (fixtures)
+from .test_workbench_chart_viewer import build_reports
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,13 +37,7 @@ REPORTS = {
 
 @pytest.fixture(scope="module")
 def map_ws(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("map") / "corpus"
-    corpus.mkdir()
-    for key, (name, body) in REPORTS.items():
-        (corpus / f"{key}_2026_gov_work_report.txt").write_text(HEAD.format(year=2026, name=name) + body, encoding="utf-8")
-    ws = corpus.parent / ".kg"
-    run_kg("build", "--corpus", corpus, "--workspace", ws, "--quiet", check=True)
-    return ws
+    return build_reports(tmp_path_factory.mktemp("map"), REPORTS, HEAD)
 
 
 # ------------------------------------------------------------------ the vendored map and the facts' levels
@@ -79,29 +73,12 @@ def test_compare_facts_carry_their_places_level(map_ws):
 
 @pytest.fixture(scope="module")
 def map_server(map_ws, tmp_path_factory):
-    srv = Server(map_ws, tmp_path_factory.mktemp("serve-map") / "serve.log")
-    try:
-        srv.wait_ready()
-        yield srv
-    finally:
-        srv.stop()
+    yield from served(map_ws, tmp_path_factory.mktemp("serve-map"))
 
 
-@pytest.fixture(params=[(1280, 800, False), (390, 844, True)], ids=["1280x800", "phone-390x844"])
+@pytest.fixture(params=SIZES, ids=SIZE_IDS)
 def page_on_map(map_server, request):
-    from .test_export import ensure_chromium
-
-    ensure_chromium()
-    from playwright.sync_api import sync_playwright
-
-    width, height, mobile = request.param
-    with sync_playwright() as p:
-        b = Browser(p, map_server, width, height, mobile=mobile)
-        try:
-            yield b
-        finally:
-            b.close()
-    assert b.outside == [] and b.errors == [] and b.dialogs == []
+    yield from browser_on(map_server, request.param)
 
 
 def open_map(b, hash_: str):
