@@ -138,6 +138,7 @@ class Searcher:
                  passages_mentioning: Callable[[str], set[str]] | None = None):
         self.documents_about, self.documents_named = documents_about, documents_named
         self._place_docs: dict[str, set[str]] = {}
+        self._last_query: tuple[str, np.ndarray] | None = None
         self.passages_mentioning = passages_mentioning
         self.dir = Path(build_dir) / INDEX_DIR
         meta = self.dir / "index.json"
@@ -305,7 +306,11 @@ class Searcher:
         return np.asarray(self.bm25.get_scores(tokens), np.float32)
 
     def query_vector(self, query: str) -> np.ndarray:
-        return self.encoder.encode_queries([query])[0]
+        """The query's embedding; the last one is kept, since a faceted search (the page) encodes
+        the same query for its hits and for its facets."""
+        if self._last_query is None or self._last_query[0] != query:
+            self._last_query = (query, self.encoder.encode_queries([query])[0])
+        return self._last_query[1]
 
     def _vector_top(self, qv: np.ndarray, c: int) -> np.ndarray:
         ids = search_index(self.index, self.vectors, qv[None, :], c)[0]
