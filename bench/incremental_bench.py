@@ -1,16 +1,20 @@
-"""Incremental builds on a real corpus: what adding one document costs against that document's
-share of a full build, what an unchanged rebuild costs, and whether the result equals a full
-build triple for triple.
+"""Incremental builds on a real corpus: what adding and removing one document cost against a
+full build, what an unchanged rebuild costs, and whether the result equals a full build triple
+for triple.
 
     .venv/bin/python bench/incremental_bench.py ../shared/provinces [--repeat 3]
 
 Every build here starts from an empty cache (embeddings and per-document results) unless the
 step is about reusing it:
 1. full: all documents, cold cache -> seconds; a document's share = full x its passages / all.
+   Also `--force` with the embeddings cached: the full build's work other than encoding.
 2. add: the corpus without its last document is built (cold), then the last document is added;
-   the add is timed --repeat times, each from a copy of the cache as it was before the add.
-3. unchanged: `build` again with nothing changed (median of 5).
-4. equal: the triples of the incremental workspace against the full one.
+   the add is timed --repeat times, each from a copy of the cache as it was before the add (so
+   the added document is read, extracted and encoded: nothing of it is cached).
+3. remove: from the full corpus (built, cached), one document removed; --repeat times.
+4. unchanged: `build` again with nothing changed (median of 5).
+5. equal: the triples of the incremental workspace against the full one, and which way each
+   build made its store (manifest: "changed" from the previous build's, or "loaded").
 """
 from __future__ import annotations
 
@@ -34,6 +38,12 @@ def timed_build(corpus: Path, workspace: Path, cache: Path, force: bool = False)
     started = time.perf_counter()
     report = build(corpus, workspace, force=force)
     return time.perf_counter() - started, report
+
+
+def store_way(report) -> str:
+    import json
+
+    return json.loads((report.build_dir / "manifest.json").read_text())["graph"]["store"]
 
 
 def triples(workspace: Path) -> set[str]:
@@ -82,7 +92,8 @@ def main():
             os.symlink(added.resolve(), partial / added.name)
             seconds, report = timed_build(partial, tmp / "ws", tmp / "cache")
             adds.append(seconds)
-            print(f"  add {added.name}: {seconds:.1f} s ({report.reused} documents reused)")
+            print(f"  add {added.name}: {seconds:.1f} s ({report.reused} documents reused, "
+                  f"store {store_way(report)})")
         add = statistics.median(adds)
         print(f"adding one document: {add:.1f} s (median of {len(adds)}) = {add / share:.2f}x its share "
               f"of a full build ({share:.1f} s); {add / full_seconds:.1%} of the full build")
@@ -91,6 +102,33 @@ def main():
         print(f"unchanged rebuild: {statistics.median(unchanged):.2f} s (median of 5)")
         same = triples(tmp / "ws") == triples(tmp / "full")
         print(f"incremental result equals the full build: {same}")
+
+        # the full build's work but encoding: --force with every passage's vector cached
+        warm = statistics.median(timed_build(args.corpus, tmp / "full", tmp / "cache", force=True)[0]
+                                 for _ in range(args.repeat))
+        print(f"full build, --force, embeddings cached: {warm:.1f} s (median of {args.repeat}); "
+              f"the add is {add / warm:.1%} of it")
+
+        # remove: from the whole corpus, built and cached (ws-full), its first document removed
+        removed = files[0]
+        timed_build(partial, tmp / "ws", tmp / "cache", force=True)
+        shutil.copytree(tmp / "ws", tmp / "ws-full", symlinks=True)
+        removes = []
+        for i in range(args.repeat):
+            if i:
+                shutil.rmtree(tmp / "ws")
+                shutil.copytree(tmp / "ws-full", tmp / "ws", symlinks=True)
+                os.symlink(removed.resolve(), partial / removed.name)
+            (partial / removed.name).unlink()
+            seconds, report = timed_build(partial, tmp / "ws", tmp / "cache")
+            removes.append(seconds)
+            print(f"  remove {removed.name}: {seconds:.1f} s (store {store_way(report)})")
+        remove = statistics.median(removes)
+        print(f"removing one document: {remove:.1f} s (median of {len(removes)}); {remove / full_seconds:.1%} of "
+              f"the full build, {remove / warm:.1%} of the full build with embeddings cached")
+        timed_build(partial, tmp / "full-less", tmp / "cache", force=True)
+        same = triples(tmp / "ws") == triples(tmp / "full-less")
+        print(f"after the removal, the result equals a full build without it: {same}")
 
 
 if __name__ == "__main__":

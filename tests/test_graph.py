@@ -205,7 +205,7 @@ def test_a_graph_written_in_parts_equals_the_whole(tmp_path, fork):
     writer = kg_graph.GraphWriter(tmp_path / "store", fork=fork)
     writer.add_shared(shared_graph())
     for doc in documents:
-        writer.add_part(document_graph(doc))
+        writer.add_document(doc.doc_id, document_graph(doc))
     writer.close()
     assert writer.violations() == expected
     assert writer.triples == len(whole) and writer.counts["Observation"] == len(ex.observations)

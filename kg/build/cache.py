@@ -24,15 +24,17 @@ def ingest_corpus(corpus: Path, progress: Callable[[str], None] | None = None):
 
 
 class DocumentCache:
-    """What one document yields on its own — the ingested Document and its extraction — kept
-    between builds: <cache>/documents/<key>.pickle, the key made of the file's name and bytes and
-    the code/vocabulary fingerprint, so an unchanged document is neither read nor extracted again.
+    """What one document yields on its own — the ingested Document and its extraction, and its
+    graph (kg.graph.GraphUnit) — kept between builds: <cache>/documents/<key>.pickle and
+    <cache>/graphs/<key>.pickle, the key made of the file's name and bytes and the code/vocabulary
+    fingerprint, so an unchanged document is neither read, extracted nor turned into triples again.
     Written by kg build itself into the workspace (or KG_CACHE_DIR), and trusted as such."""
 
     KEEP_UNUSED_DAYS = 7  # entries no build used for a week are removed
 
     def __init__(self, root: Path, code: str):
         self.dir = Path(root) / "documents"
+        self.graphs = Path(root) / "graphs"
         self.code = code
         self.used: set[str] = set()
 
@@ -44,29 +46,46 @@ class DocumentCache:
     def load(self, key: str):
         """(Document, Extraction) or None (missing, or unreadable: recomputed)."""
         self.used.add(key)
-        try:
-            with open(self.dir / f"{key}.pickle", "rb") as fh:
-                return pickle.load(fh)
-        except Exception:  # noqa: BLE001 -- a missing or damaged entry is recomputed
-            return None
+        return _read(self.dir / f"{key}.pickle")
 
     def save(self, key: str, document, part) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        try:
-            write_atomic(self.dir / f"{key}.pickle", pickle.dumps((document, part), protocol=pickle.HIGHEST_PROTOCOL))
-        except InputError:
-            pass  # a cache that cannot be written only costs time
+        _write(self.dir / f"{key}.pickle", (document, part))
         self.used.add(key)
 
+    def load_unit(self, key: str):
+        """The document's GraphUnit, or None (missing or unreadable: built again)."""
+        return _read(self.graphs / f"{key}.pickle")
+
+    def save_unit(self, key: str, unit) -> None:
+        _write(self.graphs / f"{key}.pickle", unit)
+
     def prune(self) -> None:
-        if not self.dir.is_dir():
-            return
+        """Entries no build used for KEEP_UNUSED_DAYS removed (a graph with its document)."""
         now = time.time()
-        for path in self.dir.glob("*.pickle"):
-            if path.stem in self.used:
-                os.utime(path)
-            elif now - path.stat().st_mtime > self.KEEP_UNUSED_DAYS * 86400:
-                path.unlink(missing_ok=True)
+        for folder in (self.dir, self.graphs):
+            if not folder.is_dir():
+                continue
+            for path in folder.glob("*.pickle"):
+                if path.stem in self.used:
+                    os.utime(path)
+                elif now - path.stat().st_mtime > self.KEEP_UNUSED_DAYS * 86400:
+                    path.unlink(missing_ok=True)
+
+
+def _read(path: Path):
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except Exception:  # noqa: BLE001 -- a missing or damaged entry is recomputed
+        return None
+
+
+def _write(path: Path, value) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except InputError:
+        pass  # a cache that cannot be written only costs time
 
 
 def ingest_cached(corpus: Path, cache: DocumentCache | None, use_cache: bool, progress=None):

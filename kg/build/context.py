@@ -55,6 +55,7 @@ class BuildContext:
     extraction: Any = None  # the merged Extraction
     stages: dict = field(default_factory=dict)  # forked or running stages to stop if the build fails
     lexical_job: tuple = ()  # write_lexical_files' arguments
+    graph_base: Any = None  # the StoreBase the store is changed from (None: loaded anew)
     counts: dict = field(default_factory=dict)
     triples: int = 0
     manifest: dict = field(default_factory=dict)

@@ -10,8 +10,9 @@ that reads what the steps before it filled in and fills in its own. kg/build/run
     embed        passages encoded in a thread while extraction and the graph run
     extract      the extraction; new documents saved to the cache
     lexical      the lexical search index (forked with --jobs > 1)
-    graph        the graph, a part at a time, SHACL-validated as it goes
-    store        the Oxigraph store loaded
+    graph        the graph, a document at a time (an unchanged one as the unit an earlier build
+                 cached), SHACL-validated as it goes
+    store        the Oxigraph store: the previous build's changed by the difference, or loaded anew
     manifest     what was built, from what
     index        the search index (embeddings, FAISS, BM25)
     shapes       the SHACL report
@@ -32,7 +33,8 @@ from kg.build.fingerprint import build_checksums, build_fingerprint, code_finger
 from kg.build.runner import Step, extraction_jobs, forks_stages
 from kg.extract import DocumentPool, extract, pending
 from kg.forked import Forked
-from kg.graph import GraphWriter, write_graph
+from kg.errors import WorkspaceError
+from kg.graph import SHARED_FILE, GraphWriter, StoreBase, write_graph
 from kg.index.embeddings import cache_root
 from kg.index.encoders import check_model
 from kg.index.lexical import lexicon_of, write_lexical_files
@@ -117,21 +119,51 @@ def start_lexical_index(ctx: BuildContext) -> None:
 
 
 def write_the_graph(ctx: BuildContext) -> None:
-    # The graph, a part at a time (kg.graph.GraphWriter): first what documents share, then
-    # whole documents, each part counted, written out and SHACL-validated (with --jobs > 1
-    # in a forked process, beside the next part). The store is loaded at the end.
+    # The graph, a document at a time (kg.graph.GraphWriter): first what documents share, then each
+    # document, built, counted, written out and SHACL-validated (with --jobs > 1 in a forked
+    # process, beside the next), or, unchanged since an earlier build, taken as the unit that build
+    # cached. The store is made at the end: from the previous build's when few documents changed.
     # (Not forked: Oxigraph's loader uses a thread pool, which a forked child would lack.)
     if ctx.forking:
         import pyshacl  # noqa: F401 -- imported before forking, not in the child
-    writer = GraphWriter(ctx.build_dir / "store", fork=ctx.forking)
+    ctx.graph_base = previous_store(ctx)
+    writer = GraphWriter(ctx.build_dir / "store", fork=ctx.forking, base=ctx.graph_base,
+                         save_unit=ctx.cache.save_unit)
     ctx.stages["graph"] = writer
-    write_graph(ctx.documents, ctx.extraction, writer, progress=lambda name: ctx.say("graph", name))
+
+    def unit_of(doc):
+        key = ctx.keys.get(doc.doc_id)
+        return key, (ctx.cache.load_unit(key) if key and not ctx.force else None)
+
+    write_graph(ctx.documents, ctx.extraction, writer, progress=lambda name: ctx.say("graph", name), unit_of=unit_of)
     ctx.counts, ctx.triples = writer.counts, writer.triples
 
 
+def previous_store(ctx: BuildContext) -> StoreBase | None:
+    """The current build's store as the base of this one, when it can be changed into it: same code,
+    every document's unit known on both sides, the units this build drops still cached, and at most
+    half the units changed (beyond that, loading everything is as fast). None: load anew."""
+    previous = None if ctx.force else ctx.ws.previous_build()
+    if previous is None or not (previous / "store").is_dir() or not (previous / SHARED_FILE).is_file():
+        return None
+    try:
+        graph = ctx.ws.read_manifest(previous).get("graph") or {}
+    except WorkspaceError:
+        return None
+    old = set((graph.get("units") or {}).values())
+    new = {ctx.keys.get(doc.doc_id) for doc in ctx.documents}
+    if graph.get("code") != code_fingerprint() or not old or None in old or None in new \
+            or 2 * len(old ^ new) > len(new):
+        return None
+    removed = [ctx.cache.load_unit(key) for key in old - new]
+    if any(unit is None for unit in removed):
+        return None
+    return StoreBase(previous / "store", previous / SHARED_FILE, old, removed)
+
+
 def load_store(ctx: BuildContext) -> None:
-    ctx.say("store", "Oxigraph")
-    ctx.stages["graph"].close()  # the GraphWriter bulk-loads what it wrote
+    ctx.say("store", "Oxigraph: changed by the difference" if ctx.graph_base is not None else "Oxigraph")
+    ctx.stages["graph"].close()  # the GraphWriter bulk-loads what it wrote, or changes the base
 
 
 def start_manifest(ctx: BuildContext) -> None:
@@ -148,6 +180,9 @@ def start_manifest(ctx: BuildContext) -> None:
         },
         "counts": ctx.counts,
         "triples": ctx.triples,
+        # what the next build's store is made from (previous_store): each document's graph unit
+        "graph": {"code": code_fingerprint(), "units": {d.doc_id: ctx.keys.get(d.doc_id) for d in ctx.documents},
+                  "store": "changed" if ctx.graph_base is not None else "loaded"},
         "conflicts": len(ctx.extraction.conflicts),
         "versions": package_versions(),
     }

@@ -63,14 +63,15 @@ def validate(g: Graph, shapes: Graph | None = None, has_ontology: bool = False) 
     return sorted(out, key=lambda v: (v.focus, v.path))
 
 
-def validate_parts(parts, ontology: Graph) -> list[Violation]:
-    """The violations of each (graph, context, shapes): `g`'s of `shapes`, with `context` (types of
-    nodes described in another part) and the ontology added to `g` for the checks that read them."""
+def validate_each(parts, ontology: Graph) -> list[list[Violation]]:
+    """The violations of each (graph, context, shapes), one list a part: `g`'s of `shapes`, with
+    `context` (types of nodes described in another part) and the ontology added to `g` for the
+    checks that read them."""
     out = []
     for g, context, shapes in parts:
         for t in context:
             g.add(t)
         for t in ontology:
             g.add(t)
-        out += validate(g, shapes, has_ontology=True)
+        out.append(validate(g, shapes, has_ontology=True))
     return out
