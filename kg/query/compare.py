@@ -159,8 +159,11 @@ class AcrossPlaces:
             rows = [r for r in rows if int(r["year"][:4]) == year]
         facts = self._one_per_group(rows, status, by_year=intent.kind == "trend")
         facts = self._order(facts, intent)
-        for f in facts:  # the place's level (Province, City, District; None if untyped): the page's map
+        provinces = self._provinces({f["place_iri"] for f in facts})
+        for f in facts:  # the place's level (Province, City, District; None if untyped) and a city's or
+            # district's province (None for a province): the page's map (a province's map of its cities)
             f["place_level"] = next((k for k in _PLACE_LEVELS if k in kinds.get(f["place_iri"], ())), None)
+            f["province"] = provinces.get(f["place_iri"])
         missing = self._missing(intent, facts, kinds)
         undecided = []
         if intent.condition is not None:  # the places whose figure meets the question's condition
@@ -251,6 +254,15 @@ class AcrossPlaces:
         for r in rows:
             kinds.setdefault(r["p"], set()).add(r["k"].rsplit("#", 1)[-1])
         return kinds
+
+    def _provinces(self, iris: set) -> dict[str, str]:
+        """The label of the province each place lies in (gk:locatedIn, from the gazetteer), by place."""
+        if not iris:
+            return {}
+        values = " ".join(f"<{i}>" for i in iris)
+        rows = self.kg.sparql(f"SELECT ?p ?l WHERE {{ VALUES ?p {{ {values} }} "
+                              f"?p gk:locatedIn+ ?top . ?top a gk:Province ; rdfs:label ?l }}")
+        return {r["p"]: r["l"] for r in rows}
 
     def _default_status(self, rows: list[dict], year: int | None) -> str:
         """No status words: a target when the year is one the reports plan for, else an actual."""

@@ -35,6 +35,7 @@ class Fact(TypedDict, total=False):
     place: str  # the place's label
     place_iri: str
     place_level: str | None  # kg compare: Province, City or District (the page's map)
+    province: str | None  # kg compare: the province a city or district lies in (None for a province)
     status: str  # Actual | Target
     measure: str  # Level | GrowthRate | Change
     qualifier: str | None  # 以上, 约, 近 …

@@ -25,6 +25,12 @@ cp "$e/LICENSE" "$out/echarts.LICENSE.txt"
 cp "$e/NOTICE" "$out/echarts.NOTICE.txt"
 m=echarts-$ECHARTS_MAP/package
 cp "$m/map/json/china.json" "$out/echarts-map-china.json"
+# each province's map of its cities (map/json/province/<pinyin>.json, 34 files, ~2 MB), loaded by the
+# page only for the province whose cities it compares; kg/static/map-provinces.json names the file of
+# each region of the China map (山西 shanxi, 陕西 shanxi1)
+rm -rf "$out/echarts-map-province"
+mkdir "$out/echarts-map-province"
+cp "$m"/map/json/province/*.json "$out/echarts-map-province/"
 cp "$m/LICENSE" "$out/echarts-map.LICENSE.txt"
 cp "$m/NOTICE" "$out/echarts-map.NOTICE.txt"
 
