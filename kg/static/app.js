@@ -477,28 +477,67 @@
     return name.replace(/[\\/:*?"<>|\s]+/g, "_").slice(0, 80) + "." + ext;
   }
 
-  /* the CSV of the rows on screen, in the order shown (a sorted column sorts the file too); the
-     server's CSV (SPARQL 1.1 CSV: values only, CRLF) when no result of this query is shown */
+  /* the CSV, TSV or JSON of the rows on screen, in the order shown (a sorted column sorts the file
+     too), written as the server writes them (SPARQL 1.1 CSV: values only, CRLF; TSV: terms in
+     Turtle form, numbers bare; JSON results); null when no result of the query in the editor is
+     shown, and the link then fetches the server's file */
+  function csvValue(term) {
+    if (!term) return "";
+    if (term.type === "triple") return [term.value.subject, term.value.predicate, term.value.object].map(csvValue).join(" ");
+    return term.type === "bnode" ? "_:" + term.value : String(term.value);
+  }
   function csvField(term) {
-    var v = !term ? "" : term.type === "bnode" ? "_:" + term.value : String(term.value);
+    var v = csvValue(term);
     return /[",\r\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
   }
-  function shownResultsCsv() {
-    if (!results.query || results.query !== queryText() || !results.vars.length) return null;
-    var lines = [results.vars.map(function (v) { return csvField({type: "literal", value: v}); }).join(",")];
-    results.rows.forEach(function (b) { lines.push(results.vars.map(function (v) { return csvField(b[v]); }).join(",")); });
-    return lines.join("\r\n") + "\r\n";
+  var XSD = "http://www.w3.org/2001/XMLSchema#";
+  var TSV_BARE = {integer: /^[+-]?\d+$/, decimal: /^[+-]?\d*\.\d+$/, "double": /^[+-]?(\d+\.\d*|\.\d+|\d+)[eE][+-]?\d+$/,
+                  "boolean": /^(true|false)$/};
+  var TSV_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"};
+  function tsvTerm(term) {
+    if (!term) return "";
+    if (term.type === "triple") return "<< " + [term.value.subject, term.value.predicate, term.value.object].map(tsvTerm).join(" ") + " >>";
+    if (term.type === "uri") return "<" + term.value + ">";
+    if (term.type === "bnode") return "_:" + term.value;
+    var dt = term.datatype || "", bare = dt.indexOf(XSD) === 0 && TSV_BARE[dt.slice(XSD.length)];
+    if (!term["xml:lang"] && bare && bare.test(term.value)) return term.value;
+    var quoted = '"' + String(term.value).replace(/[\u0000-\u001f\u007f"\\]/g, function (c) {
+      return TSV_ESCAPES[c] || "\\u" + ("000" + c.charCodeAt(0).toString(16).toUpperCase()).slice(-4);
+    }) + '"';
+    return quoted + (term["xml:lang"] ? "@" + term["xml:lang"] : dt && dt !== XSD + "string" ? "^^<" + dt + ">" : "");
   }
-  $("dl-csv").addEventListener("click", function (ev) {
-    var text = shownResultsCsv();
+  var SHOWN_FORMATS = {
+    csv: {type: "text/csv", text: function (r) {
+      var lines = [r.vars.map(function (v) { return csvField({type: "literal", value: v}); }).join(",")];
+      r.rows.forEach(function (b) { lines.push(r.vars.map(function (v) { return csvField(b[v]); }).join(",")); });
+      return lines.join("\r\n") + "\r\n";
+    }},
+    tsv: {type: "text/tab-separated-values", text: function (r) {
+      var lines = [r.vars.map(function (v) { return "?" + v; }).join("\t")];
+      r.rows.forEach(function (b) { lines.push(r.vars.map(function (v) { return tsvTerm(b[v]); }).join("\t")); });
+      return lines.join("\n") + "\n";
+    }},
+    json: {type: "application/sparql-results+json", text: function (r) {
+      return JSON.stringify({head: {vars: r.vars}, results: {bindings: r.rows}});
+    }}
+  };
+  function shownResultsText(fmt) {
+    if (!results.query || results.query !== queryText() || !results.vars.length) return null;
+    return SHOWN_FORMATS[fmt].text(results);
+  }
+  function downloadShown(fmt, ev) {
+    var text = shownResultsText(fmt);
     if (text === null) return;  /* the server's file, under the name set above */
     ev.preventDefault();
-    var link = el("a", {href: URL.createObjectURL(new Blob([text], {type: "text/csv;charset=utf-8"})),
-                        download: downloadName("csv")});
+    var link = el("a", {href: URL.createObjectURL(new Blob([text], {type: SHOWN_FORMATS[fmt].type + ";charset=utf-8"})),
+                        download: downloadName(fmt)});
     document.body.appendChild(link);
     link.click();
     link.remove();
     setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+  }
+  Object.keys(SHOWN_FORMATS).forEach(function (fmt) {
+    $("dl-" + fmt).addEventListener("click", function (ev) { downloadShown(fmt, ev); });
   });
 
   function termText(term) {
@@ -544,7 +583,7 @@
     }));
     var tbody = el("tbody");
     r.rows.slice(r.page * PAGE_ROWS, (r.page + 1) * PAGE_ROWS).forEach(function (b) {
-      tbody.appendChild(el("tr", {}, r.vars.map(function (v) { return termCell(b[v]); })));
+      tbody.appendChild(el("tr", {className: b === r.selected ? "selected" : ""}, r.vars.map(function (v) { return termCell(b[v]); })));
     });
     table.replaceChildren(el("thead", {}, [head]), tbody);
     var pages = Math.ceil(r.rows.length / PAGE_ROWS);
@@ -552,9 +591,99 @@
     $("sparql-page").textContent = "第 " + (r.page + 1) + " / " + pages + " 页（每页 " + PAGE_ROWS + " 行）";
     $("sparql-prev").disabled = r.page === 0;
     $("sparql-next").disabled = r.page >= pages - 1;
+    drawSparqlChart();  /* the chart, when shown, follows the order on screen */
   }
   $("sparql-prev").addEventListener("click", function () { results.page--; renderResults(); });
   $("sparql-next").addEventListener("click", function () { results.page++; renderResults(); });
+
+  /* ---- the chart of a SPARQL result (图表): one bar a row, in the order on screen, for a result
+     with a name column (text or IRI) and a numeric one (an xsd number, or text that reads as a
+     number); the value column is chosen when there are several; on a phone the bars lie down,
+     one name a row. A bar's click selects its row in the table. */
+  var sparqlChart = null, sparqlChartOn = false, sparqlChartNarrow = null, SPARQL_CHART_BARS = 200;
+  var NUMERIC_TYPE = /#(integer|decimal|double|float|int|long|short|byte|(non)?(Negative|Positive)Integer|negativeInteger|positiveInteger|unsigned(Int|Long|Short|Byte))$/;
+  var NUMBER_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+  function termNumber(term) {  /* the number a term stands for, else null (undefined: unbound) */
+    if (!term) return undefined;
+    if (term.type !== "literal" || term["xml:lang"]) return null;
+    var dt = term.datatype || XSD + "string";
+    if (!(NUMERIC_TYPE.test(dt) || dt === XSD + "string") || !NUMBER_TEXT.test(term.value)) return null;
+    return parseFloat(term.value);
+  }
+  function sparqlChartColumns(r) {
+    var numeric = r.vars.filter(function (v) {
+      var bound = 0;
+      return r.rows.every(function (b) { var n = termNumber(b[v]); if (n !== undefined) bound++; return n !== null; }) && bound > 0;
+    });
+    var label = r.vars.filter(function (v) { return numeric.indexOf(v) < 0; })[0] || (numeric.length > 1 ? numeric[0] : null);
+    var values = numeric.filter(function (v) { return v !== label; });
+    return label && values.length && r.rows.length ? {label: label, values: values} : null;
+  }
+  function sparqlChartNarrowNow() { return $("sparql-chart").clientWidth < 600; }
+  function sparqlChartOption(r, label, value, narrow) {
+    var rows = r.rows.slice(0, SPARQL_CHART_BARS), names = rows.map(function (b) { return termText(b[label]); });
+    var data = rows.map(function (b, i) {
+      var n = termNumber(b[value]);
+      return {value: n == null ? null : n, row: i, itemStyle: b === r.selected ? {color: "#d9822b"} : undefined};
+    });
+    var cut = function (n) { return function (s) { s = s.replace(/\s+/g, " "); return s.length > n ? s.slice(0, n - 1) + "…" : s; }; };
+    var category = {type: "category", data: names, axisLabel: narrow ? {interval: 0, fontSize: 11, formatter: cut(8)} :
+                    {interval: names.length > 40 ? "auto" : 0, rotate: names.length > 8 ? 40 : 0, formatter: cut(14)},
+                    axisLine: {onZero: false}};  /* names at the edge, not across negative bars */
+    var axis = {type: "value", name: "?" + value};
+    if (narrow) { category.inverse = true; axis.nameLocation = "middle"; axis.nameGap = 24; }
+    var title = "?" + value + "（按 ?" + label + "）" + (r.rows.length > rows.length ? "：只画出前 " + rows.length + " 行，共 " + r.rows.length + " 行" : "");
+    return {title: {text: title, left: "center", textStyle: {fontSize: 14, width: narrow ? 340 : 900, overflow: "truncate"}},
+            tooltip: {trigger: "item", renderMode: "richText", formatter: function (p) { return names[p.dataIndex] + "：" + (p.value == null ? "（无）" : p.value); }},
+            grid: narrow ? {left: 8, right: 44, top: 40, bottom: 34, containLabel: true} : {left: 60, right: 20, top: 40, bottom: names.length > 8 ? 100 : 40},
+            xAxis: narrow ? axis : category, yAxis: narrow ? category : axis, animation: false,
+            series: [{type: "bar", name: value, itemStyle: {color: "#2f7ebc"}, data: data}]};
+  }
+  function drawSparqlChart() {
+    var on = sparqlChartOn && !$("sparql-chart-toggle").hidden, area = $("sparql-chart-area");
+    area.hidden = !on;
+    if (!on) return;
+    var cols = sparqlChartColumns(results), choose = $("sparql-chart-value");
+    $("sparql-chart-note").hidden = !!cols;
+    $("sparql-chart-choose").hidden = $("sparql-chart").hidden = !cols;
+    if (!cols) {
+      $("sparql-chart-note").textContent = "这个结果没有可画成图表的数值列：图表需要一列名称（文字或 IRI）和至少一列数值" +
+        "（xsd 数值类型，或能读成数字的文字），每行一个条形。";
+      return;
+    }
+    var keep = cols.values.indexOf(choose.value) >= 0 ? choose.value : cols.values[0];
+    choose.replaceChildren.apply(choose, cols.values.map(function (v) { return el("option", {value: v, text: "?" + v}); }));
+    choose.value = keep;
+    var narrow = sparqlChartNarrow = sparqlChartNarrowNow(), n = Math.min(results.rows.length, SPARQL_CHART_BARS);
+    $("sparql-chart").style.height = narrow ? Math.max(320, 26 * n + 80) + "px" : "";
+    if (!sparqlChart) {
+      sparqlChart = echarts.init($("sparql-chart"), null, {renderer: "canvas"});
+      sparqlChart.on("click", function (p) { selectSparqlRow(p.dataIndex); });
+    }
+    sparqlChart.dispatchAction({type: "hideTip"});  /* no tooltip left over from the last drawing */
+    sparqlChart.resize();
+    sparqlChart.setOption(sparqlChartOption(results, cols.label, keep, narrow), true);
+    window.govkg.sparqlChart = sparqlChart;
+  }
+  function selectSparqlRow(i) {  /* a bar's row: selected, on its page, scrolled into view */
+    results.selected = results.rows[i];
+    results.page = Math.floor(i / PAGE_ROWS);
+    renderResults();
+    var tr = document.querySelector("#sparql-table tbody tr.selected");
+    if (tr) tr.scrollIntoView({block: "nearest"});
+  }
+  $("sparql-chart-toggle").addEventListener("click", function () {
+    sparqlChartOn = !sparqlChartOn;
+    $("sparql-chart-toggle").setAttribute("aria-pressed", String(sparqlChartOn));
+    drawSparqlChart();
+  });
+  $("sparql-chart-value").addEventListener("change", drawSparqlChart);
+  if (window.ResizeObserver) new ResizeObserver(function () {
+    requestAnimationFrame(function () {
+      if (!sparqlChart || $("sparql-chart-area").hidden || $("sparql-chart").hidden) return;
+      if (sparqlChartNarrow !== sparqlChartNarrowNow()) drawSparqlChart(); else sparqlChart.resize();
+    });
+  }).observe($("sparql-chart"));
 
   var running = null;  /* the AbortController of the query being run */
   function setRunning(on) {
@@ -572,6 +701,7 @@
     clearErrorMarks();
     var table = $("sparql-table"), pre = $("sparql-graph"), err = $("sparql-error");
     table.replaceChildren(); pre.hidden = true; err.hidden = true; $("sparql-pager").hidden = true;
+    $("sparql-chart-toggle").hidden = true; drawSparqlChart();  /* a chart only of a table of rows */
     setStatus("sparql-status", "运行中…");
     var t0 = performance.now(), controller = new AbortController();
     running = controller;
@@ -604,6 +734,7 @@
             return;
           }
           results = {vars: data.head.vars, rows: data.results.bindings, sortBy: null, desc: false, page: 0, query: q};
+          $("sparql-chart-toggle").hidden = false;
           renderResults();
           setStatus("sparql-status", data.results.bindings.length + " 行 · " + ms + " ms" + note);
         });
@@ -1256,5 +1387,6 @@
   window.govkg = {showPassage: showPassage, loadGraph: loadGraph, expandNode: expandNode, runSparql: runSparql,
                   runIndicator: runIndicator, openDocument: openDocument, graph: null,
                   editor: function () { return editor; }};
+  window.govkg.shownResultsText = shownResultsText;
   init();
 })();
