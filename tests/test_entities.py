@@ -2,6 +2,7 @@
 naming habits (a Hubei and a Hunan report), not copied from any labelled file."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -563,3 +564,35 @@ def test_review_names_that_hold_verbs_of_their_own(tmp_path):
     programs = names(ex, "Program")
     assert {"保障性安居工程", "海绵城市建设示范工程"} <= programs
     assert "北海市高新区管委会" in names(ex, "Agency")  # a bare zone committee is this city's
+
+
+def test_an_item_with_its_own_head_keeps_it_and_a_long_project_keeps_its_supporting_works(tmp_path):
+    ex = extraction(tmp_path, "首钢水钢集团高炉煤气清洁利用热电联产一体化示范项目配套升级工程、六盘水高新区新材料产业园二期工程"
+                              "等一批重点项目加快推进。", place="六盘水市")
+    programs = names(ex, "Program")
+    assert not any(p.endswith("工程新区") for p in programs)
+    assert "首钢水钢集团高炉煤气清洁利用热电联产一体化示范项目配套升级工程" in programs
+
+
+def test_verbs_adverbs_money_and_prepositions_open_no_name(tmp_path):
+    ex = extraction(tmp_path, "积极申建赣州综合保税区二期。安排资金5000万元支持赣州国际陆港建设。"
+                              "论坛由瑞金经济技术开发区承办。旅客数据来自赣州黄金机场。", place="赣州市")
+    programs = names(ex, "Program")
+    assert {"赣州综合保税区二期", "瑞金经济技术开发区", "赣州黄金机场"} <= programs
+    assert not any(re.match(r"积极|申建|资金|由", p) or "来自" in p or "支持" in p for p in programs)
+
+
+def test_a_working_mine_being_upgraded_is_no_program_but_a_mine_being_built_is(tmp_path):
+    ex = extraction(tmp_path, "国家能源集团补连塔煤矿、上湾煤矿智能化升级改造全面完成。加快巴彦高勒、红庆梁等煤矿建设。",
+                    place="鄂尔多斯市")
+    programs = names(ex, "Program")
+    assert not any("补连塔" in p or "上湾" in p for p in programs)
+    assert {"巴彦高勒煤矿", "红庆梁煤矿"} <= programs
+
+
+def test_a_park_named_again_by_its_last_words_is_the_same_park(tmp_path):
+    ex = extraction(tmp_path, "大余县“赣南脐橙”精深加工产业园等项目开工，其中精深加工产业园由县农业农村局组织实施。", place="赣州市")
+    programs = entities(ex, "Program")
+    assert "精深加工产业园" not in programs
+    full = next(p for n, p in programs.items() if n.endswith("“赣南脐橙”精深加工产业园"))
+    assert "精深加工产业园" in full.aliases

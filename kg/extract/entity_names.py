@@ -143,8 +143,9 @@ def _name_start(text: str, pos: int, limit: int = 30) -> int:
                 and re.match(f"[{_HAN}]", text[left:left + 1] or "x"):
             left -= 1  # 中国—中亚峰会, 绥芬河—东宁…试验区: one name
             continue
-        if c in _STOP + "、等的“”" or (c == "在" and text[left:left + 1] != "线"):
-            break  # 海南在全运会: the event is 全运会
+        if c in _STOP + "、等的“”" or (c == "在" and text[left:left + 1] != "线") \
+                or (c == "由" and text[left - 2:left - 1] != "自"):
+            break  # 海南在全运会: the event is 全运会; 由…开发区承办: the zone (not 自由贸易…)
         if c in "和与及" and _head_at_end().search(text, 0, left - 1):
             break
         left -= 1
@@ -180,6 +181,7 @@ def _strip_introducers(seg: str) -> str:
     built_in = re.match(rf"([{_HAN}]{{2,8}}?)(?:投资|规划)?建设(?=[{_HAN}]{{4}})", seg)
     if built_in and _is_place_name(built_in.group(1)):
         seg = seg[built_in.end():]  # (在)保定建设…: 在 ends the words before a name
+    seg = re.split(r"[\d.]+[万亿]*元", seg)[-1]  # 安排资金5000万元支持…: a sum of money ends a clause, never a name
     original = seg = _strip_leading(seg, verbs, by_length)
     for v in by_length:
         if verbs[v] == "strong" and len(v) >= 2:  # 以, 要 are inside names (以工代赈) past the start

@@ -15,6 +15,7 @@ from kg.extract.entity_vocab import (_NATIONAL_INSIDE, _alternation, _head_anywh
 
 _VERB_PLAN = re.compile(r"[于在将到]|\d")  # 一期工程计划2027年建成: 计划 is the verb
 _COUNT_AFTER = re.compile(r"\d+个")
+_MINE_AT_WORK = re.compile(rf"(?:、[{_HAN}]{{2,10}}?煤矿)*(?:智能化|数字化|升级|改造|技改|技术改造|安全|产量|原煤|生产|复产|关闭|退出)")
 
 _SECTION = rf"(?:[（(][{_HAN}]{{1,4}}段[）)]|(?![{_HAN}]{{0,2}}[阶路地区时手]段)[{_HAN}]{{2,3}}段)"  # 沪渝蓉高铁武宜段, …铁路（襄阳段）
 _PHASE = (rf"(?:[东西南北]延(?:伸线|线|段)?|[东西南北中]段|{_SECTION})?"
@@ -33,6 +34,7 @@ _MONEY_OR_SITE = re.compile(rf"(?:投资|规模)[约近超达]?[\d.]+[万亿]*�
                             rf"|(?<![现存所实正])在[{_HAN}]{{2,8}}?(?:投资)?(?:建设|新建|实施)$")
 
 _CLAUSE_END = re.compile(r"(?:新?签约|新?开工|新?竣工|新?投产|新?落地|新?引进|招引|储备|谋划)$")
+_SUPPORTING = re.compile(r"(?:项目|工程)(?:配套|附属)")  # …一体化示范项目配套升级工程: a long name, the works of a project
 _KIND_OF = re.compile(r"类$|类型$")  # 轨道交通等常规建设类项目: kinds of projects, not names
 
 
@@ -90,6 +92,8 @@ def _name_end(text: str, m: re.Match, head: str, where: str) -> int | None:
         return None  # 《…重点项目库》: a head inside a cited title that does not end it
     if head == "计划" and _VERB_PLAN.match(text, m.end()):
         return None  # 一期工程计划2027年建成: 计划 is the verb
+    if head == "煤矿" and _MINE_AT_WORK.match(text, end):
+        return None  # 补连塔煤矿、上湾煤矿智能化升级改造: working mines, the upgrade is the work (not 煤矿建设)
     if head == "项目" and _COUNT_AFTER.match(text, end):
         return None  # 完成古城历史风貌片区保护更新项目23个: a class of projects counted, not one named
     return end
@@ -121,8 +125,8 @@ def _listed_program(text: str, item_start: int, item_end: int, shared: int, head
     body = text[item_start:item_end]
     if re.search(r"(?:片区|街道|[镇乡县市园区])$", body):
         return None  # 东兴街片区、滨河新区城市更新项目: the area is its own, not a 新区
-    if _head_at_end().search(body) is None and _head_anywhere().search(body):
-        return None  # 黔桂铁路增建二线: an item with its own head is read by its own match
+    if _head_anywhere().search(body):
+        return None  # 黔桂铁路增建二线, …配套升级工程、长治高新区: an item with its own head is read by its own match
     modifier = text[shared:head_start]
     if head == "项目" and not modifier and not (_proper_start(body) or _holds_place(body)):
         return None  # 地面公交、轨道交通等项目: fields (大湾、盘南等煤电项目 says which kind)
@@ -195,7 +199,7 @@ def _good_body(body: str, head: str, where: str, listed: bool = False) -> bool:
         return False  # a count (6条续建高铁), not a name
     han = len(re.findall(f"[{_HAN}]", body))
     minimum = 2 if where in ("line", "event") or listed else 3
-    if han < minimum or len(body) > 24:
+    if han < minimum or (len(body) > 24 and not _SUPPORTING.search(body)):
         return False
     if head in ("项目", "规划", "生产线") and not listed and not _proper_start(body) \
             and not re.search(r"[一二三四五六七八九十\d]期$", body) and not _holds_place(body):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from kg import vocab
-from kg.extract.entity_names import (_HAN, _ORDINAL, EntityMention, _anchor_place, _specific, _strip_introducers,
-                                     _strip_leading, _without_overlaps)
+from kg.extract.entity_names import (_HAN, _ORDINAL, EntityMention, _anchor_place, _proper_start, _specific,
+                                     _strip_introducers, _strip_leading, _without_overlaps)
 from kg.extract.entity_vocab import (_NATIONAL_INSIDE, _alternation, _head_at_end, _heads, _national_forms,
                                      _national_programs, _verbs)
 from kg.extract.headed_programs import _headed_programs
@@ -70,6 +70,21 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home,
                 p.aliases.add(p.name)
                 p.name = place.name + p.name[1:]
                 p.place = p.place if p.site is not None else place  # a stated site stays the place
+    return _named_again(programs)
+
+
+def _named_again(programs: list[EntityMention]) -> list[EntityMention]:
+    """A program written again soon after by the last words of its name (临猗县“运城苹果”冷链物流园
+    …，其中冷链物流园由…实施) is that program, not another: it takes the full name and place."""
+    for i, p in enumerate(programs):
+        if p.national or p.surface != p.name or len(p.name) < 4 or _proper_start(p.name):
+            continue
+        full = next((q for q in reversed(programs[:i]) if not q.national and p.start - q.end <= 200
+                     and len(q.name) > len(p.name) and q.name.endswith(p.name)), None)
+        if full is not None:
+            p.aliases |= {p.name} | full.aliases
+            full.aliases.add(p.name)
+            p.name, p.place, p.site = full.name, full.place, None
     return programs
 
 
