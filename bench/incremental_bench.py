@@ -60,13 +60,22 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("corpus", type=Path)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--add", type=Path, help="the document added (default: the corpus's last); with a file from "
+                                             "elsewhere, the full build is the corpus with it")
     args = ap.parse_args()
     from kg.ingest import corpus_files
 
     files = corpus_files(args.corpus)
-    added = files[-1]
+    if args.add is not None and args.add.resolve() not in {f.resolve() for f in files}:
+        files.append(args.add)
+    added = args.add or files[-1]
+    files = [f for f in files if f.resolve() != added.resolve()] + [added]
     with tempfile.TemporaryDirectory(prefix="kg-incremental-") as tmp:
         tmp = Path(tmp)
+        args.corpus = tmp / "whole"  # the corpus as links: the files, the added one last
+        args.corpus.mkdir()
+        for f in files:
+            os.symlink(f.resolve(), args.corpus / f.name)
         full_seconds, full = timed_build(args.corpus, tmp / "full", tmp / "cache-full", force=True)
         passages = {d.source_file: len(d.passages) for d in full.documents}
         share = full_seconds * passages[added.name] / sum(passages.values())

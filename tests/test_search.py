@@ -471,3 +471,22 @@ def test_the_lexicon_is_the_graphs_names(kgraph):
     labels = sorted({t for t in (str(r["label"]).strip() for r in rows)
                      if 2 <= len(t) <= 30 and re.search(r"[\u4e00-\u9fff]", t)})
     assert len(labels) > 500 and lexicon_of(extract(documents)) == labels
+
+
+def test_a_tokenizer_copies_jiebas_loaded_dictionary_and_cuts_the_same():
+    """With jieba's dictionary loaded already (extraction ran), the build's tokenizer copies its table
+    instead of reading the file again: the same words, the same total, the same tokens, and the
+    extra words go into the copy, never into jieba's own table."""
+    import jieba
+
+    from kg.index.lexical import Tokenizer
+
+    texts = ["2025年全市地区生产总值增长5.6%，临空经济示范区建设提速。", "实施“青年英才计划”和乡村振兴示范工程，新增城镇就业8.7万人"]
+    extra = ["青年英才计划", "临空经济示范区"]
+    jieba.dt.initialized = False  # read from the file
+    read = Tokenizer(extra)
+    jieba.initialize()
+    copied = Tokenizer(extra)
+    assert [copied(t) for t in texts] == [read(t) for t in texts]
+    assert copied._jieba.total == read._jieba.total and len(copied._jieba.FREQ) == len(read._jieba.FREQ)
+    assert "青年英才计划" not in jieba.dt.FREQ and "青年英才计划" in copied._jieba.FREQ

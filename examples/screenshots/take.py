@@ -1,7 +1,7 @@
 """Take the README's screenshots of the page. `kg serve` must be running on the 22 provincial
 reports (kg build --corpus ../shared/provinces --workspace .kg-provinces; kg serve --workspace
 .kg-provinces). Usage: python examples/screenshots/take.py [URL]
-Writes indicator.png and graph.png beside this file (PNG, 1000 px wide, a few hundred KB at most)."""
+Writes indicator.png, map.png and graph.png beside this file (PNG, 1000 px wide, a few hundred KB at most)."""
 from __future__ import annotations
 
 import sys
@@ -14,6 +14,8 @@ HERE = Path(__file__).resolve().parent
 VIEWS = {
     "indicator": ("#indicator?indicator=地区生产总值&year=2026&status=target&growth=true", "#indicator-table tbody tr",
                   "#tab-indicator"),
+    "map": ("#indicator?indicator=地区生产总值&year=2026&status=target&growth=true", "#indicator-table tbody tr",
+            "#indicator-map"),
     "graph": ("#graph?iri=https://w3id.org/govkg/resource/place/四川省", "#graph-canvas canvas", "#tab-graph"),
 }
 
@@ -23,6 +25,10 @@ with sync_playwright() as p:
     for name, (hash_, ready, area) in VIEWS.items():
         page.goto(URL + "/" + hash_)
         page.wait_for_selector(ready, timeout=60000)
+        if name == "map":  # the same comparison, 地图: the provinces coloured by their target
+            page.click("#indicator-show-map")
+            page.wait_for_function("() => window.govkg.indicatorMap && "
+                                   "window.govkg.indicatorMap.getOption().series.length", timeout=20000)
         if name == "graph":
             page.wait_for_function("window.govkg.graph && window.govkg.graph.settled()", timeout=30000)
         page.wait_for_timeout(500)
