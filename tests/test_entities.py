@@ -114,6 +114,13 @@ def test_quoted_name_with_a_head_and_quoted_brands_in_a_list(tmp_path):
     assert {"“楚才回家”计划", "“孝感麻糖”", "“潜江龙虾”", "“鄂货通”"} <= names(ex, "Program")
 
 
+def test_a_name_quoted_whole_with_its_own_head_is_named_without_the_quotes(tmp_path):
+    ex = extraction(tmp_path, "（三）实施“县域商业提质行动”。深入推进“专精特新企业培育计划”，力争新增企业80家。", place="黄石市")
+    programs = names(ex, "Program")
+    assert {"县域商业提质行动", "专精特新企业培育计划"} <= programs
+    assert not any(p.startswith("“") and p.endswith("”") for p in programs)
+
+
 def test_quoted_figures_of_speech_and_classes_are_not_programs(tmp_path):
     ex = extraction(tmp_path, "发挥工业“压舱石”作用，新增“小巨人”企业12家，实现“应保尽保”。")
     assert names(ex, "Program") == set()
@@ -391,7 +398,7 @@ def test_a_quoted_names_phase_prefix_and_its_own_head(tmp_path):
     ex = extraction(tmp_path, "实施“三北”工程湘江“一江两岸”提升工程，浏阳“花炮小镇”产业园二期项目开工。"
                               "南湖排涝泵站作为“海绵城市建设工程”的子项目，年内完工。", place="长沙市")
     programs = names(ex, "Program")
-    assert {"湘江“一江两岸”提升工程", "“海绵城市建设工程”"} <= programs
+    assert {"湘江“一江两岸”提升工程", "海绵城市建设工程"} <= programs
     assert any(p.endswith("“花炮小镇”产业园二期项目") for p in programs)
     assert not any(p.endswith("的子项目") for p in programs)
 

@@ -96,6 +96,8 @@ def _quoted_programs(text: str) -> list[EntityMention]:
             if not (head or introduced or own_head):
                 continue
             name, aliases = q.group(0), {q.group(0), inner}
+            if own_head and not head:
+                name = inner  # 实施“科技型企业倍增计划”: quoted for emphasis, the name is what the quotes hold
             if head and len(run) == 1 and tail == end:
                 name = q.group(0) + head.group(0)  # “双百双新”项目, “中国洋浦港”船籍港制度
                 aliases.add(name)
