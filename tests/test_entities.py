@@ -603,3 +603,27 @@ def test_a_park_named_again_by_its_last_words_is_the_same_park(tmp_path):
     assert "精深加工产业园" not in programs
     full = next(p for n, p in programs.items() if n.endswith("“赣南脐橙”精深加工产业园"))
     assert "精深加工产业园" in full.aliases
+
+
+def test_a_universitys_institute_in_a_city_a_banks_branch_and_an_affiliated_hospital_keep_their_full_names(tmp_path):
+    ex = extraction(tmp_path, "湖南农业大学与益阳市人民政府共建湖南农业大学益阳茶叶产业技术研究院。"
+                              "湖南银行安化支行为园区中小企业发放贷款2亿元。"
+                              "吉首大学附属仁和医院、湘西州人民医院门诊楼建设加快推进。", place="湖南省")
+    agencies = names(ex, "Agency")
+    assert {"湖南农业大学益阳茶叶产业技术研究院", "湖南银行安化支行", "吉首大学附属仁和医院"} <= agencies
+    assert "益阳茶叶产业技术研究院" not in agencies and "吉首大学" not in agencies
+
+
+def test_a_parks_works_project_a_roads_extension_section_and_a_national_policy(tmp_path):
+    ex = extraction(tmp_path, "益阳中南机械产业园扩建项目竣工。推动湘茶集团黑茶文化产业园提质项目建成投产。"
+                              "益阳大道至东部新区快速路延伸段、龙洲路北延工程等3条道路同步开工。"
+                              "落实就业优先政策，新增城镇就业4500人以上。", place="益阳市")
+    programs = entities(ex, "Program")
+    assert {"湘茶集团黑茶文化产业园提质项目", "益阳大道至东部新区快速路延伸段"} <= set(programs)
+    assert "湘茶集团黑茶文化产业园" not in programs and "益阳大道至东部新区" not in programs
+    assert programs["就业优先政策"].place is None  # the nation's policy that the city carries out
+
+
+def test_then_opens_no_name(tmp_path):
+    ex = extraction(tmp_path, "二期项目计划于2027年建成投产，届时公司益阳基地将成为全省最大的电池生产基地之一。", place="益阳市")
+    assert not any(n.startswith(("届时", "公司")) for n in names(ex, "Program"))

@@ -262,3 +262,17 @@ def test_each_list_item_keeps_its_own_count_and_a_signing_city_is_no_site(tmp_pa
     counts = program_figures(ex)
     assert ("“万企兴万村”项目", "856") in counts  # the second item's own count
     assert not any(r.kind == "located" for _d, r in ex.relations)
+
+
+def test_a_projects_investment_is_labelled_as_the_investment_not_the_projects_words(tmp_path):
+    ex = extracted(tmp_path, "沅江市船舶制造产业升级项目完成投资9.4亿元。益阳至常德至张家界高速公路益阳段完成投资23.5亿元。"
+                             "其中，桃江竹产业科技园四期项目总投资11.2亿元，将建设竹材生产线6条。")
+    money = {str(o.value): (o.metric, ex.entities[("Program", o.program)].name) for o in ex.observations if o.program}
+    assert money["9.4"][0] == "完成投资" and money["23.5"][0] == "完成投资" and money["11.2"][0] == "总投资"
+    assert money["23.5"][1] == "益阳至常德至张家界高速公路益阳段"
+
+
+def test_the_party_signing_is_the_company_named_in_full_not_its_brand_nor_its_group(tmp_path):
+    got = relations(tmp_path, "现场，益阳市人民政府与海尔智家投资控股有限公司签署战略合作协议。桃江县与华润集团下属企业签约食品加工项目。")
+    assert ("agreement", "益阳市人民政府", "海尔智家投资控股有限公司") in got
+    assert not any(r[0] == "agreement" and r[2] in ("海尔", "华润集团") for r in got)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import jieba
 
 from kg.extract.entities import EntityMention, find_abbreviations, find_agencies, find_programs
+from kg.extract.metric_names import program_investment
 from kg.extract.numbers import decimal_text
 from kg.extract.figure_time import document_context
 from kg.extract.observation_record import Observation
@@ -262,6 +263,8 @@ def _extract_document(doc, gaz, result: Extraction) -> None:
             observations.extend(table_observations(doc, span, ctx, gaz))
     for obs, program in _counted_programs(doc.text, observations, programs):
         obs.program = program.key
+        if "元" in obs.unit:  # 襄阳至南漳至宜昌高速公路襄阳段完成投资 -> 完成投资 (the old label stays its alias)
+            obs.metric = program_investment(obs.metric, doc.text[program.start:program.end])
     for obs in observations:
         obs.quote = written.text[obs.start:obs.end]  # the quote as written (traditional stays traditional)
         order = passage_at(obs.start)
@@ -327,7 +330,7 @@ def _add_home_divisions(result: Extraction, gaz) -> None:
 
 
 def conflict_key(o: Observation) -> tuple:
-    return (o.metric, o.place.key, o.year, o.status, o.measure, o.period or "", o.period_start, o.direction or "",
+    return (o.metric, o.program, o.place.key, o.year, o.status, o.measure, o.period or "", o.period_start, o.direction or "",
             o.normalized_unit if o.normalized_value is not None else o.unit)
 
 

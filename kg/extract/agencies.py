@@ -9,6 +9,7 @@ import re
 
 import jieba
 
+from kg import vocab
 from kg.extract.entity_names import (_HAN, EntityMention, _anchor_place, _common_word, _ends_in_verb, _has_verb,
                                      _is_place_name, _items_before, _name_start, _pseg, _specific,
                                      _strip_introducers, _without_overlaps)
@@ -134,7 +135,7 @@ def _dictionary_organizations(text: str) -> list[EntityMention]:
     return out
 
 
-_SUB_BODY = re.compile(rf"([{_HAN}A-Za-z]{{1,10}}?)(研究所|研究院|研究中心|分院|监管分局|分局|分行|分公司|办事处|供电局|供电公司|附属医院|医院|实验室|调查队|所|院)(?![士长级])")
+_SUB_BODY = re.compile(rf"([{_HAN}A-Za-z]{{1,10}}?)(研究所|研究院|研究中心|分院|监管分局|分局|分行|支行|分公司|办事处|供电局|供电公司|附属医院|医院|实验室|调查队|所|院)(?![士长级])")
 
 
 def _with_sub_bodies(text: str, a: EntityMention) -> EntityMention:
@@ -152,11 +153,13 @@ def _with_sub_body(text: str, a: EntityMention) -> EntityMention:
     m = _SUB_BODY.match(text, a.end)
     if m is not None and m.group(2) == "院" and not _is_place_name(m.group(1)):
         return a  # 中国能建云南院 is a unit; 北京大学医学院 is read by its own suffix
-    if m is None or a.parent is not None or re.search(r"[的和与同及、在]|院士|联合|会同|\d", m.group(1)) \
-            or _has_verb(m.group(1)):
+    if m is None or a.parent is not None or re.search(r"院士|联合|会同|\d", m.group(1)) or _has_verb(m.group(1)):
         return a  # a department's next words are a clause (省科技厅联合…分院), not its sub-body
     words = _pseg(m.group(1))
-    if words[0].flag.startswith("v") and not _is_place_name(words[0].word) or any(w.word in _generic_words() for w in words):
+    if any(w.word in ("的", "和", "与", "同", "及", "、", "在") for w in words):
+        return a  # …和…: a clause (和 inside a name, 附属协和医院, is no conjunction)
+    in_a_city = _is_place_name(words[0].word)  # 湖南农业大学益阳茶叶产业技术研究院: its institute in a city
+    if words[0].flag.startswith("v") and not in_a_city or not in_a_city and any(w.word in _generic_words() for w in words):
         return a  # 武汉大学新增国家重点实验室: a clause, not an institute
     written = text[a.start:m.end()]
     return EntityMention("Agency", a.start, m.end(), written, written, a.place, aliases={written},
@@ -185,7 +188,8 @@ def _central_bodies(text: str) -> list[EntityMention]:
         canonical, forms = table[m.group(0)]
         longer = _LONGER_BODY.match(text, m.end())
         if longer and (_has_verb(longer.group(0)) or _NOT_ORG_BODY.search(longer.group(0))
-                       or any(w.flag.startswith("v") for w in _pseg(longer.group(0)[:4]))):
+                       or any(w.flag.startswith("v") and w.word not in vocab.words("company_name_words")
+                              for w in _pseg(longer.group(0)[:4]))):
             longer = None  # 国家电投牵头组建江苏新能源有限公司: a clause, not a name
         if longer:  # 中远海运川崎船舶工程有限公司, 中国船舶工业行业协会: another body, named with the brand
             written = text[m.start():longer.end()]

@@ -28,7 +28,7 @@ _ZONE_PART = re.compile(rf"[一二三四五六七八九十]期|[{_HAN}]{{2,4}}�
 _TECH_NUMBER = re.compile(r"^\d+(?:千伏|万吨|吨|千瓦|万千瓦|米)")
 
 _NOT_NAME = re.compile(r"把|作为|将|是|成为|通过|这一|不仅|基于|首个|首座|首条|[一大]批|一系列|被|评为|\d+个|"
-                       r"我们|我[省市区县]|看到|该项目|该工程|位于|^向|年向|年内|下属|所属|旗下")  # a clause, not a name
+                       r"我们|我[省市区县]|看到|该项目|该工程|位于|^向|年向|年内|下属|所属|旗下|届时")  # a clause, not a name
 
 _MONEY_OR_SITE = re.compile(rf"(?:投资|规模)[约近超达]?[\d.]+[万亿]*元$|(?:位于|落户)[{_HAN}]{{2,8}}$"
                             rf"|(?<![现存所实正])在[{_HAN}]{{2,8}}?(?:投资)?(?:建设|新建|实施)$")
@@ -83,8 +83,9 @@ def _name_end(text: str, m: re.Match, head: str, where: str) -> int | None:
     else:
         after = (_ZONE_PART if head.endswith("区") else _PHASE_AFTER).match(text, end)
         end = after.end() if after else end
-        if re.search(r"(?:园|基地|城|港)$", head) and text.startswith("项目", end):
-            end += 2  # 瑞立集团汽车电子电气系统产业园项目: the park's project
+        works = re.compile(r"(?:改扩建|扩建|扩能|提质|改造|提质改造|升级改造|技改)?项目")
+        if re.search(r"(?:园|基地|城|港)$", head) and works.match(text, end):
+            end = works.match(text, end).end()  # 瑞立集团汽车电子电气系统产业园(扩建)项目: the park's project
     if text[end:end + 1] == "”":
         return None  # inside quotes: a quoted name (“十项行动”) is read as one
     title = text.rfind("《", max(0, m.start() - 60), m.start())

@@ -171,6 +171,21 @@ PROJECT_INVESTMENT = re.compile(r"^(?:完成|累计完成|计划|年度计划|�
                                 r"(?:完成)?(?:投资|总投资|投资额|总金额|金额|资金|总额|合同额|协议资金|到位资金)$")
 
 
+# the money of one named project, written after its name (…项目完成投资18.6亿元, …工程总投资5亿元)
+_INVESTMENT_TAIL = re.compile(r"(?:(?:年度|年内|当年|累计|计划|预计|实际|协议)?(?:完成)?(?:年度)?(?:总)?投资(?:额)?)$")
+
+
+def program_investment(label: str, program: str) -> str:
+    """The investment of a project the figure is about, without the project's own words that the
+    label took from its name: 当阳市建材产业绿色改造项目完成投资 (program 当阳市建材产业绿色改造项目) ->
+    完成投资, 襄阳至南漳至宜昌高速公路襄阳段完成投资 -> 完成投资; label otherwise."""
+    money = _INVESTMENT_TAIL.search(label)
+    if money is None or money.start() < 2:
+        return label
+    head = re.sub(r"[“”\"‘’'《》]", "", label[:money.start()])
+    return money.group(0) if re.sub(r"[“”\"‘’'《》]", "", program).endswith(head) else label
+
+
 def complete_from_previous(label: str, previous: str | None, recent: tuple[str, ...] = ()) -> str:
     """A bare noun that continues the metric before it in the sentence:
     一般公共预算收入增长2.3%、支出超过7000亿元 -> 一般公共预算支出; 实施重点项目2800个、完成投资2400亿元

@@ -253,6 +253,9 @@ def _part_of(text, programs) -> list[Relation]:
 _GOVERNMENT = re.compile(r"(?:人民政府|政府|管委会|管理委员会)$")
 
 
+_UNNAMED_SUBSIDIARY = r"(?:下属|所属|旗下)的?(?:企业|公司|子公司|单位|机构)"
+
+
 def _agreements(text, agencies, places, home: Home, by_start, by_end) -> list[Relation]:
     """A与B签订…协议 / 与B签约 (the document's place signs) / A和B达成合作: the government or
     place is the subject where one is named, the other party the object."""
@@ -265,8 +268,8 @@ def _agreements(text, agencies, places, home: Home, by_start, by_end) -> list[Re
             continue
         s_start, s_end = _sentence(text, a.start)
         parties = _run_after(text, a.start, by_start, s_end)
-        if parties[0] is not a:
-            continue
+        if parties[0] is not a or re.match(_UNNAMED_SUBSIDIARY, text[parties[-1].end:]):
+            continue  # 与中粮集团下属企业签约: an unnamed subsidiary signs, not the group
         tail = text[parties[-1].end:s_end]
         cue = sign.search(tail)
         if cue is None or cue.start() > 20:
