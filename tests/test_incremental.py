@@ -105,6 +105,8 @@ def test_adding_changing_and_removing_documents_in_turns_equals_full_builds(tmp_
     vectors; a removed file leaves nothing of it in the graph."""
     import numpy as np
 
+    from kg.query.search import Searcher
+
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))  # one embedding cache: encoded once
     names = sorted(os.listdir(CORPUS))
     assert len(names) >= 5
@@ -138,6 +140,13 @@ def test_adding_changing_and_removing_documents_in_turns_equals_full_builds(tmp_
             {k: full_manifest[k] for k in ("counts", "triples", "shacl")}
         a, b = (np.load(r.build_dir / "search" / "vectors.npy") for r in (report, full))
         assert a.shape == b.shape and np.allclose(a, b, atol=1e-6)
+        # the lexical index, its tokens partly from the token cache: the same passages and scores
+        assert (report.build_dir / "search" / "passages.json").read_bytes() == \
+            (full.build_dir / "search" / "passages.json").read_bytes()
+        searchers = [Searcher(r.build_dir) for r in (report, full)]
+        for question in ("城镇新增就业", "地区生产总值增长", "重点项目投资"):
+            scores = [s.lexical_scores(question) for s in searchers]
+            assert scores[0].max() > 0 and np.allclose(scores[0], scores[1], atol=1e-5), question
     values = {r["v"] for r in kg.open(ws).sparql("SELECT ?v WHERE { ?o gk:value ?v }")}
     assert "8.7" in values
     removed = kg.open(ws).sparql(f'SELECT ?d WHERE {{ ?d gk:sourceFile "{names[2]}" }}')

@@ -490,3 +490,32 @@ def test_a_tokenizer_copies_jiebas_loaded_dictionary_and_cuts_the_same():
     assert [copied(t) for t in texts] == [read(t) for t in texts]
     assert copied._jieba.total == read._jieba.total and len(copied._jieba.FREQ) == len(read._jieba.FREQ)
     assert "青年英才计划" not in jieba.dt.FREQ and "青年英才计划" in copied._jieba.FREQ
+
+
+def test_a_documents_tokens_are_kept_while_its_text_and_the_names_in_it_are_the_same(tmp_path):
+    """passage_tokens with a cache: the same tokens as cut afresh; a second corpus with more names
+    takes a document's tokens from the cache unless a new name occurs in it; then it is cut again
+    (and cut as a fresh tokenizer with those names cuts it)."""
+    from kg.index.lexical import Tokenizer, passage_tokens
+
+    rows = [{"doc": "a.txt", "text": "实施青年英才计划，临空经济示范区建设提速。"},
+            {"doc": "a.txt", "text": "新增城镇就业8.7万人。"},
+            {"doc": "b.txt", "text": "推进滨江生态廊道工程，建设智慧港口。"}]
+    cache = tmp_path / "tokens"
+    small = Tokenizer(["青年英才计划"])
+    first = passage_tokens(rows, small, cache)
+    assert first == passage_tokens(rows, small) and len(list(cache.glob("*.pickle"))) == 2
+    larger = Tokenizer(["青年英才计划", "滨江生态廊道工程", "别处的名字"])  # one new name in b.txt, one nowhere
+    second = passage_tokens(rows, larger, cache)
+    assert second == passage_tokens(rows, larger)  # as a fresh cut with these names
+    assert second[:2] == first[:2] and "滨江生态廊道工程" in second[2] and "滨江生态廊道工程" not in first[2]
+    assert len(list(cache.glob("*.pickle"))) == 3  # a.txt's entry reused, b.txt's made anew
+
+
+def test_extra_words_leave_jiebas_total_as_it_was():
+    from kg.index.lexical import Tokenizer
+
+    plain, many = Tokenizer(), Tokenizer([f"测试名称{i:04d}号" for i in range(500)] + ["青年英才计划"])
+    assert many._jieba.total == plain._jieba.total
+    text = "2025年全市地区生产总值增长5.6%，规上工业增加值增长9.4%。"
+    assert many(text) == plain(text)  # no extra word occurs in it: the same tokens

@@ -111,7 +111,7 @@ def start_lexical_index(ctx: BuildContext) -> None:
     # found: with --jobs > 1 a forked process writes it while this one builds the graph.
     ctx.lexical_job = (ctx.build_dir / INDEX_DIR,
                        search_rows(ctx.documents, ctx.extraction.structures, ctx.embedding.rows, ctx.extraction),
-                       lexicon_of(ctx.extraction))
+                       lexicon_of(ctx.extraction), None, cache_root(ctx.ws.root) / "tokens")
     if ctx.forking:
         import bm25s  # noqa: F401 -- imported before forking, not in the child
 

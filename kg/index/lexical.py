@@ -1,17 +1,24 @@
 """The lexical half of the search folder: jieba tokens plus character bigrams (Tokenizer, which the
 query side uses too), the graph's names for jieba's dictionary (lexicon_of), the genre prior of a
 passage (passage_status), and write_lexical_files (passages.json, the BM25 index, jieba's extra
-words and the queries' smaller dictionary). Imports kg.vocab; jieba and bm25s when used.
+words and the queries' smaller dictionary), with each document's tokens kept between builds
+(passage_tokens). Imports kg.vocab and kg.atomic; jieba, bm25s and pyahocorasick when used.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
+import pickle
 import re
+import time
 from pathlib import Path
 from typing import Iterable
 
 from kg import vocab
+from kg.atomic import write_atomic
+from kg.errors import InputError
 
 QUERY_DICTIONARY = "query_dict.txt"  # jieba's dictionary for queries (Tokenizer.query_dictionary)
 BM25_K1, BM25_B = 1.5, 0.75
@@ -63,8 +70,28 @@ class Tokenizer:
         else:
             self._jieba.initialize()
         self.words = sorted({w.strip() for w in words if w and 2 <= len(w.strip()) <= 30 and " " not in w.strip()})
+        total = self._jieba.total
         for w in self.words:
             self._jieba.add_word(w, freq=1000)
+        # The extra words leave jieba's total as it was: a text's tokens then depend on the text and
+        # on the extra words found in it alone (not on how many the corpus has), so a document's
+        # tokens stay valid from build to build while its words are the same (passage_tokens).
+        self._jieba.total = total
+
+    def words_in(self, text: str) -> list[str]:
+        """The extra words that occur in `text` (lower-cased, as cut): all that its tokens depend on
+        beyond the text (Aho-Corasick over the words, built once)."""
+        if not hasattr(self, "_automaton"):
+            import ahocorasick  # lazy: only a build with a token cache looks words up
+
+            self._automaton = ahocorasick.Automaton()
+            for w in self.words:
+                self._automaton.add_word(w, w)
+            if self.words:
+                self._automaton.make_automaton()
+        if not self.words:
+            return []
+        return sorted({w for _end, w in self._automaton.iter(text.lower())})
 
     def is_word(self, text: str) -> bool:
         """Whether jieba's dictionary holds this word."""
@@ -96,6 +123,61 @@ class Tokenizer:
         return "".join(f"{w} {freq.get(w) or 1000}\n" for w in sorted(keep) if " " not in w and w.strip())
 
 
+TOKENS_KEEP_DAYS = 7
+
+
+def _tokens_salt() -> bytes:
+    """What cached tokens were cut by: this module (the Tokenizer's rules) and jieba's version."""
+    import jieba
+
+    return hashlib.sha256(Path(__file__).read_bytes() + str(jieba.__version__).encode()).digest()
+
+
+def passage_tokens(rows: list[dict], tokenizer: "Tokenizer", cache: Path | None = None) -> list[list[str]]:
+    """Each row's tokens (an empty passage: one placeholder token). With a cache folder, a
+    document's token lists are kept there under a key made of its passages' texts and the extra
+    words found in them (Tokenizer.words_in), which is all they depend on, and taken from there
+    while that key holds: adding a document to a corpus cuts only its passages and those in which
+    a new name occurs. Entries no build used for TOKENS_KEEP_DAYS are removed."""
+    def cut(r):
+        return tokenizer(r["text"]) or ["\x00empty"]
+
+    if cache is None:
+        return [cut(r) for r in rows]
+    by_doc: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        by_doc.setdefault(r.get("doc", ""), []).append(i)
+    out: list = [None] * len(rows)
+    salt = _tokens_salt()
+    for doc, idx in by_doc.items():
+        h = hashlib.sha256(salt)
+        for i in idx:
+            h.update(b"\0" + rows[i]["text"].encode("utf-8"))
+            h.update(b"\1" + "\n".join(tokenizer.words_in(rows[i]["text"])).encode("utf-8"))
+        path = cache / f"{h.hexdigest()}.pickle"
+        try:
+            with open(path, "rb") as fh:
+                kept = pickle.load(fh)
+            os.utime(path)
+        except Exception:  # noqa: BLE001 -- missing or damaged: cut again
+            kept = None
+        if not isinstance(kept, list) or len(kept) != len(idx):
+            kept = [cut(rows[i]) for i in idx]
+            try:
+                cache.mkdir(parents=True, exist_ok=True)
+                write_atomic(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+            except (InputError, OSError):
+                pass  # a cache that cannot be written only costs time
+        for i, tokens in zip(idx, kept):
+            out[i] = tokens
+    if cache.is_dir():
+        stale = time.time() - TOKENS_KEEP_DAYS * 86400
+        for path in cache.glob("*.pickle"):
+            if path.stat().st_mtime < stale:
+                path.unlink(missing_ok=True)
+    return out
+
+
 def lexicon_of(extraction) -> list[str]:
     """Names and aliases of the places, agencies, programs, metrics and indicators extraction found
     (the labels the graph gives them), for jieba's dictionary: taken from the extraction rather than
@@ -115,10 +197,12 @@ def lexicon_of(extraction) -> list[str]:
 
 # ------------------------------------------------------------------ files
 
-def write_lexical_files(out: Path, rows: list[dict], lexicon: Iterable[str] = (), progress=None) -> dict:
+def write_lexical_files(out: Path, rows: list[dict], lexicon: Iterable[str] = (), progress=None,
+                        cache: Path | None = None) -> dict:
     """The half of the search folder that needs no vectors: passages.json, the BM25 index and
     jieba's extra words. Returns what index.json says of it. (kg build runs it in a forked
-    process while the graph is built: it reads only `rows` and `lexicon`, and writes only here.)"""
+    process while the graph is built: it reads only `rows` and `lexicon`, and writes only here
+    and in the token cache `cache`.)"""
     import bm25s  # lazy: imports scipy; only a build writes the index
 
     say = progress or (lambda stage, item: None)
@@ -129,7 +213,7 @@ def write_lexical_files(out: Path, rows: list[dict], lexicon: Iterable[str] = ()
                                       encoding="utf-8")
     if rows:
         retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-        tokens = [tokenizer(r["text"]) or ["\x00empty"] for r in rows]
+        tokens = passage_tokens(rows, tokenizer, cache)
         retriever.index(tokens, show_progress=False)
         retriever.save(str(out / "bm25"), show_progress=False)
         (out / QUERY_DICTIONARY).write_text(tokenizer.query_dictionary({t for ts in tokens for t in ts}),
