@@ -128,7 +128,7 @@ TOKENS_KEEP_DAYS = 7
 
 def _tokens_salt() -> bytes:
     """What cached tokens were cut by: this module (the Tokenizer's rules) and jieba's version."""
-    import jieba
+    import jieba  # lazy: ~0.5 s to import; only a build with a token cache asks its version
 
     return hashlib.sha256(Path(__file__).read_bytes() + str(jieba.__version__).encode()).digest()
 
