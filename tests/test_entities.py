@@ -627,3 +627,61 @@ def test_a_parks_works_project_a_roads_extension_section_and_a_national_policy(t
 def test_then_opens_no_name(tmp_path):
     ex = extraction(tmp_path, "二期项目计划于2027年建成投产，届时公司益阳基地将成为全省最大的电池生产基地之一。", place="益阳市")
     assert not any(n.startswith(("届时", "公司")) for n in names(ex, "Program"))
+
+
+# ------------------------------------------------------------------ audit round 8 (written for the rules)
+
+def test_a_universitys_bracketed_campus_is_part_of_its_name(tmp_path):
+    ex = extraction(tmp_path, "推动十堰市农科院与中国地质大学（武汉）共建生态修复联合实验室。")
+    assert "中国地质大学（武汉）" in names(ex, "Agency")
+    assert "中国地质大学" not in names(ex, "Agency")
+
+
+def test_a_hospitals_campus_project_is_no_sub_body(tmp_path):
+    ex = extraction(tmp_path, "南华大学附属医院岳塘院区二期、衡阳市中心医院急诊楼等项目开工建设。", place="湖南省")
+    assert not any(n.endswith("岳塘院") for n in names(ex, "Agency"))
+
+
+def test_a_steel_groups_short_name_before_its_company_of_a_place(tmp_path):
+    ex = extraction(tmp_path, "首钢长治钢铁有限公司高炉煤气发电二期工程正式开工。", place="山西省")
+    assert "首钢长治钢铁有限公司" in names(ex, "Agency")
+    assert "长治钢铁有限公司" not in names(ex, "Agency")
+
+
+def test_a_place_and_its_verb_do_not_open_a_programs_name(tmp_path):
+    ex = extraction(tmp_path, "支持武穴市建设马口湖生态农业示范基地二期，力争加工产值增长8%。")
+    programs = names(ex, "Program")
+    assert not any("建设" in n for n in programs)
+    assert any(n.startswith("马口湖生态农业示范基地二期") for n in programs)
+
+
+def test_a_particle_after_the_verb_does_not_open_a_name(tmp_path):
+    ex = extraction(tmp_path, "孝感经开区还同步开工了孝感临空产业园综合管廊三期、园区污水处理站等配套工程。")
+    programs = names(ex, "Program")
+    assert not any(n.startswith("了") for n in programs)
+    assert not any(n.startswith("园区") for n in programs)  # 园区… names no park: no program
+
+
+def test_areas_taken_as_pilots_are_named_without_the_cue(tmp_path):
+    ex = extraction(tmp_path, "以孝感高新区临空园区、随州经开区化工园区为试点，推进园区智慧化监管平台建设。")
+    assert not any(n.endswith("为试点") or n.endswith("为") for n in names(ex, "Program"))
+
+
+def test_a_lines_works_stage_is_not_its_name_and_its_section_is(tmp_path):
+    ex = extraction(tmp_path, "南宁地铁5号线南延段土建工程完成65%，南宁地铁2号线东延五象段运营满一年。",
+                    place="广西壮族自治区")
+    programs = names(ex, "Program")
+    assert "南宁地铁5号线南延段" in programs and "南宁地铁5号线南延段土建工程" not in programs
+    assert "南宁地铁2号线东延五象段" in programs
+
+
+def test_an_areas_pian_qu_stays_in_its_name(tmp_path):
+    ex = extraction(tmp_path, "推进长沙南站枢纽片区开发，加快城市更新。", place="湖南省")
+    assert "长沙南站枢纽片区" in names(ex, "Program")
+
+
+def test_generic_bases_and_bases_counted_by_area_are_no_programs(tmp_path):
+    ex = extraction(tmp_path, "支持武汉理工大学等高校在襄阳高新区建设成果转化基地。建设脐橙标准化示范基地2万亩。")
+    programs = names(ex, "Program")
+    assert not any(n.endswith("成果转化基地") for n in programs)
+    assert not any("脐橙标准化示范基地" in n for n in programs)

@@ -276,3 +276,14 @@ def test_the_party_signing_is_the_company_named_in_full_not_its_brand_nor_its_gr
     got = relations(tmp_path, "现场，益阳市人民政府与海尔智家投资控股有限公司签署战略合作协议。桃江县与华润集团下属企业签约食品加工项目。")
     assert ("agreement", "益阳市人民政府", "海尔智家投资控股有限公司") in got
     assert not any(r[0] == "agreement" and r[2] in ("海尔", "华润集团") for r in got)
+
+
+def test_a_subsidiary_unnamed_after_the_groups_bracketed_short_name_signs(tmp_path):
+    got = relations(tmp_path, "桃江县与比亚迪股份有限公司（BYD）下属企业签约动力电池项目，总投资30亿元。")
+    assert not any(r[0] == "agreement" for r in got)
+
+
+def test_the_lead_of_a_sub_project_leads_the_sub_project(tmp_path):
+    got = relations(tmp_path, "益阳高新区电子信息产业园二期基础设施工程是电子信息“强链”行动的子项目，由益阳高新区管委会负责实施。")
+    assert not any(r[0] == "responsible" and "强链" in r[1] for r in got)
+

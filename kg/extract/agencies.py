@@ -34,7 +34,22 @@ def find_agencies(text: str, mentions: list[PlaceMention], home: Home) -> list[E
     out += _dictionary_organizations(text)
     out += _listed_enterprises(text)
     out += _zone_committees(text, mentions, home)
-    return _group_subsidiaries(text, _without_overlaps([_with_sub_bodies(text, a) for a in out]))
+    return _group_subsidiaries(text, _without_overlaps([_with_campus(text, _with_sub_bodies(text, a)) for a in out]))
+
+
+_CAMPUS = re.compile(rf"[（(]([{_HAN}]{{2,3}})[）)]")
+_REGIONS = ("华东", "华北", "华南", "华中", "西南", "西北", "东北")
+
+
+def _with_campus(text: str, a: EntityMention) -> EntityMention:
+    """A university's place in brackets right after its name is part of it: 中国石油大学（华东） and
+    中国地质大学（武汉） are universities of their own."""
+    m = _CAMPUS.match(text, a.end)
+    if m is None or not re.search(r"(?:大学|学院)$", a.surface) or a.body_of is not None \
+            or not (m.group(1) in _REGIONS or _is_place_name(m.group(1))):
+        return a
+    written = text[a.start:m.end()]
+    return EntityMention("Agency", a.start, m.end(), written, written, a.place, aliases={written}, national=a.national)
 
 
 def _group_subsidiaries(text: str, found: list[EntityMention]) -> list[EntityMention]:
@@ -135,7 +150,7 @@ def _dictionary_organizations(text: str) -> list[EntityMention]:
     return out
 
 
-_SUB_BODY = re.compile(rf"([{_HAN}A-Za-z]{{1,10}}?)(研究所|研究院|研究中心|分院|监管分局|分局|分行|支行|分公司|办事处|供电局|供电公司|附属医院|医院|实验室|调查队|所|院)(?![士长级])")
+_SUB_BODY = re.compile(rf"([{_HAN}A-Za-z]{{1,10}}?)(研究所|研究院|研究中心|分院|监管分局|分局|分行|支行|分公司|办事处|供电局|供电公司|附属医院|医院|实验室|调查队|所|院)(?![士长级]|区(?!域))")  # 海东院区二期 is a campus project, not a 院
 
 
 def _with_sub_bodies(text: str, a: EntityMention) -> EntityMention:

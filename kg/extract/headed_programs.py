@@ -18,7 +18,7 @@ _COUNT_AFTER = re.compile(r"\d+个")
 _MINE_AT_WORK = re.compile(rf"(?:、[{_HAN}]{{2,10}}?煤矿)*(?:智能化|数字化|升级|改造|技改|技术改造|安全|产量|原煤|生产|复产|关闭|退出)")
 
 _SECTION = rf"(?:[（(][{_HAN}]{{1,4}}段[）)]|(?![{_HAN}]{{0,2}}[阶路地区时手]段)[{_HAN}]{{2,3}}段)"  # 沪渝蓉高铁武宜段, …铁路（襄阳段）
-_PHASE = (rf"(?:[东西南北]延(?:伸线|线|段)?|[东西南北中]段|{_SECTION})?"
+_PHASE = (rf"(?:[东西南北]延(?:伸线|线|段)?{_SECTION}?|[东西南北中]段|{_SECTION})?"  # 7号线西延顺德段
           r"(?:[一二三四五六七八九十]期|第[一二三四五六七八九十\d]+跑道|T\d[A-Z]?航站楼)?"
           r"(?:改扩建|扩建|新建(?=工程|项目))?(?:工程|项目)?")  # 2号线西延二期, 武宿机场三期改扩建, 宝安国际机场第三跑道
 # (开发区新建标准厂房: 新建 is the verb, not the zone's name)
@@ -86,6 +86,10 @@ def _name_end(text: str, m: re.Match, head: str, where: str) -> int | None:
         works = re.compile(r"(?:改扩建|扩建|扩能|提质|改造|提质改造|升级改造|技改)?项目")
         if re.search(r"(?:园|基地|城|港)$", head) and works.match(text, end):
             end = works.match(text, end).end()  # 瑞立集团汽车电子电气系统产业园(扩建)项目: the park's project
+    if text.startswith("片区", end) and not head.endswith("区"):
+        end += 2  # 长沙南站枢纽片区: the area around the hub
+    if head == "基地" and re.match(r"[\d.]+万?亩", text[end:]):
+        return None  # 建设脐橙示范基地2万亩: bases counted by their area, not one named
     if text[end:end + 1] == "”":
         return None  # inside quotes: a quoted name (“十项行动”) is read as one
     title = text.rfind("《", max(0, m.start() - 60), m.start())
@@ -124,7 +128,8 @@ def _listed_program(text: str, item_start: int, item_end: int, shared: int, head
                     head: str) -> EntityMention | None:
     """A list item sharing the head (九龙川、唐家河等煤矿 -> 九龙川煤矿), or None where it is none."""
     body = text[item_start:item_end]
-    if re.search(r"(?:片区|街道|[镇乡县市园区])$", body):
+    if re.search(r"(?:片区|街道|[镇乡县市园区])$", body) or re.match(r"(?:园区|厂区|项目区|校区)", body):
+        # (园区污水处理站: a park not named, no program)
         return None  # 东兴街片区、滨河新区城市更新项目: the area is its own, not a 新区
     if _head_anywhere().search(body):
         return None  # 黔桂铁路增建二线, …配套升级工程、长治高新区: an item with its own head is read by its own match
@@ -150,8 +155,10 @@ def _own_program(text: str, item_start: int, end: int, where: str) -> EntityMent
         item_start += 2
         name = name[2:]
         aliases = {name}
-    if name.endswith("主体工程") and len(name) > 6:  # 大连金州湾国际机场主体工程: the airport's works
-        name = name[:-4]
+    stage = re.search(r"(?:主体|(?<=[段线期])(?:土建|机电安装|主体结构))工程$", name)
+    if stage and len(name) > 6:  # 大连金州湾国际机场主体工程, …5号线南延段土建工程: the works of one stage
+        name = name[:stage.start()]
+        end -= len(stage.group(0))
         aliases.add(name)
     edition = _ORDINAL.match(name) or re.match(r"20\d\d年?", name)
     if where == "event" and edition:
@@ -177,8 +184,8 @@ def _list_items(text: str, left: int, body_start: int, head_start: int) -> list[
 
 
 def _good_body(body: str, head: str, where: str, listed: bool = False) -> bool:
-    if not body or re.search(r"[的和与及或、“”]", body) or body in _verbs():
-        return False  # 推进高铁建设: a verb before a head names nothing
+    if not body or re.search(r"[的和与及或、“”]|为$", body) or body in _verbs():
+        return False  # 推进高铁建设: a verb before a head names nothing (以…园区为试点: a cue)
     if head in ("政策", "基金") and _POLICY_WORDING.search(body) or "类" in body:
         return False  # 创业投资类政府投资基金: a kind of fund
     if listed and (re.search(r"\d", body) or any(w in body for w in _CATEGORY_WORDS)):

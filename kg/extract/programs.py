@@ -24,11 +24,11 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home,
                   agencies: list[EntityMention] = ()) -> list[EntityMention]:
     found = (_quoted_programs(text) + _headed_programs(text) + _national_mentions(text) + _event_short_names(text)
              + _policy_documents(text) + _own_free_trade_zone(text, home))
-    programs = [_after_agency(text, p, agencies) for p in _without_overlaps(found)]
+    named = [m for m in mentions if not m.deictic]
+    programs = [_after_place_verb(text, _after_agency(text, p, agencies), named) for p in _without_overlaps(found)]
     # a head inside an organization's name (中国科学院过程工程研究所) is no program's
     programs = [p for p in programs if not any(a.start < p.end < a.end and a.start < p.end for a in agencies)]
     local = home.subject or home.default
-    named = [m for m in mentions if not m.deictic]
     table = _national_programs()
     for p in programs:
         form = next((f for f in _national_forms() if p.name.startswith(f)
@@ -130,6 +130,28 @@ def _after_agency(text: str, p: EntityMention, agencies) -> EntityMention:
             start = p.end - len(bare)
             return EntityMention("Program", start, p.end, bare, bare, p.place, aliases={bare, p.name})
     return p
+
+
+def _after_place_verb(text: str, p: EntityMention, named: list[PlaceMention]) -> EntityMention:
+    """A name that opens with a place and a verb (支持讷河市建设…基地二期) is what follows the verb;
+    one that opens with 了 after a verb (开工了…产业园) is what follows 了."""
+    if p.surface != p.name or p.name != text[p.start:p.end] or p.national:
+        return p
+    if p.name.startswith("了") and p.start > 0 and re.match(f"[{_HAN}]", text[p.start - 1]):
+        bare = p.name[1:]
+    else:
+        place = next((m for m in named if m.start == p.start and m.end < p.end - 3), None)
+        if place is None:
+            return p
+        rest = text[place.end:p.end]
+        verbs = _verbs()
+        bare = _strip_leading(rest, verbs, sorted(verbs, key=len, reverse=True))
+        if bare == rest:
+            return p
+    if len(bare) < 4:
+        return p
+    start = p.end - len(bare)
+    return EntityMention("Program", start, p.end, bare, bare, p.place, aliases={bare})
 
 
 _POLICY_TITLE = re.compile(r"《([^《》\n]{4,60}?(?:方案|规划|计划|意见|办法|措施|条例|纲要|政策|细则|规定|行动)"

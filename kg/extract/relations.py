@@ -181,6 +181,9 @@ def _responsible(text, agencies, programs, by_start, by_end) -> list[Relation]:
                 before = [p for p in in_sentence if p.end <= run[0].start and
                           not any(p.end <= a.start < run[0].start for a in agencies)]
                 targets = before[-1:]
+                if len(before) >= 2 and re.fullmatch(r"(?:是|为|作为|属于)[^，。；、]{0,8}", text[before[-2].end:before[-1].start]) \
+                        and re.match(rf"的?(?:{_alt('member')})", text[before[-1].end:run[0].start]):
+                    targets = before[-2:-1]  # X是Y的子项目，由A负责实施: A runs X, not Y
             for p in targets:
                 for a in leaders:
                     out.append(_relation(role_all, p, a, (run[0].start, cue_end), (p.start, p.end)))
@@ -253,7 +256,7 @@ def _part_of(text, programs) -> list[Relation]:
 _GOVERNMENT = re.compile(r"(?:人民政府|政府|管委会|管理委员会)$")
 
 
-_UNNAMED_SUBSIDIARY = r"(?:下属|所属|旗下)的?(?:企业|公司|子公司|单位|机构)"
+_UNNAMED_SUBSIDIARY = r"(?:[（(][^（()）]{1,12}[）)])?(?:下属|所属|旗下)的?(?:企业|公司|子公司|单位|机构)"  # (CATL)下属企业
 
 
 def _agreements(text, agencies, places, home: Home, by_start, by_end) -> list[Relation]:
