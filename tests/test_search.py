@@ -496,7 +496,15 @@ def test_a_documents_tokens_are_kept_while_its_text_and_the_names_in_it_are_the_
     """passage_tokens with a cache: the same tokens as cut afresh; a second corpus with more names
     takes a document's tokens from the cache unless a new name occurs in it; then it is cut again
     (and cut as a fresh tokenizer with those names cuts it)."""
-    from kg.index.lexical import Tokenizer, passage_tokens
+    from kg.index.lexical import Tokenizer
+    from kg.index.lexical import passage_tokens as by_document
+
+    def passage_tokens(rows, tokenizer, cache=None):
+        out = [None] * len(rows)
+        for idx, lists in by_document(rows, tokenizer, cache):
+            for i, tokens in zip(idx, lists):
+                out[i] = tokens
+        return out
 
     rows = [{"doc": "a.txt", "text": "实施青年英才计划，临空经济示范区建设提速。"},
             {"doc": "a.txt", "text": "新增城镇就业8.7万人。"},
