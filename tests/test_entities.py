@@ -685,3 +685,63 @@ def test_generic_bases_and_bases_counted_by_area_are_no_programs(tmp_path):
     programs = names(ex, "Program")
     assert not any(n.endswith("成果转化基地") for n in programs)
     assert not any("脐橙标准化示范基地" in n for n in programs)
+
+
+# ------------------------------------------------------------------ audit round 9 (written for the rules)
+
+def test_a_lines_spur_siding_and_link_road_keep_their_ending(tmp_path):
+    ex = extraction(tmp_path, "开工建设荆门化工循环产业园铁路专用线、郑渝高铁神农架支线前期工作，福银高速孝感北互通连接线完工。")
+    programs = names(ex, "Program")
+    assert {"荆门化工循环产业园铁路专用线", "郑渝高铁神农架支线", "福银高速孝感北互通连接线"} <= programs
+    assert not {"荆门化工循环产业园铁路", "郑渝高铁", "福银高速"} & programs
+
+
+def test_a_district_written_before_a_zone_named_by_its_city_is_no_part_of_the_name(tmp_path):
+    ex = extraction(tmp_path, "全市春季重大项目集中开工活动在蔡甸区武汉经济技术开发区常福工业园主会场举行。", place="武汉市")
+    programs = names(ex, "Program")
+    assert "武汉经济技术开发区常福工业园" in programs
+    assert not any(n.startswith("蔡甸区") for n in programs)
+
+
+def test_a_place_and_its_focus_verb_do_not_open_a_parks_name(tmp_path):
+    ex = extraction(tmp_path, "宜都市重点建设精细化工产业园二期和物流配套区，当阳市推进建材产业园扩区。", place="宜昌市")
+    programs = names(ex, "Program")
+    assert not any("重点建设" in n for n in programs)
+    assert any(n.endswith("精细化工产业园二期") for n in programs)
+
+
+def test_a_national_campaigns_words_among_a_list_of_fields_are_a_field(tmp_path):
+    ex = extraction(tmp_path, "本批开工项目覆盖先进制造、城市更新、文化旅游等领域。实施城市更新行动。")
+    programs = entities(ex, "Program")
+    assert "城市更新行动" in programs
+    ex = extraction(tmp_path, "本批开工项目覆盖先进制造、城市更新、文化旅游等领域。")
+    assert "城市更新行动" not in names(ex, "Program")
+
+
+def test_a_nationwide_designation_keeps_its_quan_guo(tmp_path):
+    ex = extraction(tmp_path, "支持宜城市创建全国农业现代化示范区0.5亿元。")
+    programs = names(ex, "Program")
+    assert "全国农业现代化示范区" in programs and "农业现代化示范区" not in programs
+
+
+def test_a_project_pool_keeps_its_ku(tmp_path):
+    ex = extraction(tmp_path, "两个子项目纳入襄阳市重点技改项目库。")
+    programs = names(ex, "Program")
+    assert "襄阳市重点技改项目库" in programs and "襄阳市重点技改项目" not in programs
+
+
+def test_a_branch_school_and_a_research_centres_branch_are_no_programs(tmp_path):
+    ex = extraction(tmp_path, "荆州中学科技城分校建成招生；推动湖北省新型储能材料工程技术研究中心宜昌分中心建设。")
+    programs = names(ex, "Program")
+    assert not any(n.endswith(("科技城", "材料工程")) for n in programs)
+
+
+def test_a_project_word_before_a_quoted_pilot_is_inside_its_name(tmp_path):
+    ex = extraction(tmp_path, "由市发改局负责，开展光伏项目用地“一件事”改革试点。")
+    programs = names(ex, "Program")
+    assert "光伏项目用地“一件事”改革试点" in programs and "用地“一件事”改革试点" not in programs
+
+
+def test_a_task_heading_of_building_innovation_platforms_names_no_plan(tmp_path):
+    ex = extraction(tmp_path, "（四）推进创新平台建设行动。\n（五）实施科技创新平台建设工程。")
+    assert not any("创新平台" in n for n in names(ex, "Program"))

@@ -41,7 +41,9 @@ _KIND_OF = re.compile(r"类$|类型$")  # 轨道交通等常规建设类项目: 
 def _headed_programs(text: str) -> list[EntityMention]:
     heads = _heads()
     unquoted = [h for h, w in heads.items() if w != "quoted"]
-    pattern = re.compile(rf"({_alternation(unquoted)})(?![师院学化量款措施资金单导矿性型]|博物|公园|合作|伙伴|集团|公司|制度|机制|之一|[{_HAN}]{{0,3}}目标|\d{{4}}年)")
+    # (…材料工程技术研究中心, …科技城分校: a head inside an institution's or a branch's name)
+    pattern = re.compile(rf"({_alternation(unquoted)})(?![师院学化量款措施资金单导矿性型]|博物|公园|合作|伙伴|集团|公司|制度|机制|之一"
+                         rf"|技术研究|研究中心|分校|分院|分中心|[{_HAN}]{{0,3}}目标|\d{{4}}年)")
     out = []
     for m in pattern.finditer(text):
         head, where = m.group(1), heads[m.group(1)]
@@ -151,7 +153,8 @@ def _own_program(text: str, item_start: int, end: int, where: str) -> EntityMent
         name = text[item_start:end]
     aliases = {name}
     whole = re.match(r"全[省市区县国]", name)
-    if whole and len(name) > 6:  # 全省创业担保贷款担保基金: the fund, not "the province's"
+    if whole and len(name) > 6 and not (whole.group(0) == "全国" and re.search(r"(?:区|县|市|城市|基地)$", name)):
+        # 全省创业担保贷款担保基金: the fund, not "the province's" (创建全国…示范区: the title of a designation)
         item_start += 2
         name = name[2:]
         aliases = {name}

@@ -25,7 +25,8 @@ def find_programs(text: str, mentions: list[PlaceMention], home: Home,
     found = (_quoted_programs(text) + _headed_programs(text) + _national_mentions(text) + _event_short_names(text)
              + _policy_documents(text) + _own_free_trade_zone(text, home))
     named = [m for m in mentions if not m.deictic]
-    programs = [_after_place_verb(text, _after_agency(text, p, agencies), named) for p in _without_overlaps(found)]
+    programs = [_after_locator(_after_place_verb(text, _after_agency(text, p, agencies), named), named)
+                for p in _without_overlaps(found)]
     # a head inside an organization's name (中国科学院过程工程研究所) is no program's
     programs = [p for p in programs if not any(a.start < p.end < a.end and a.start < p.end for a in agencies)]
     local = home.subject or home.default
@@ -154,6 +155,19 @@ def _after_place_verb(text: str, p: EntityMention, named: list[PlaceMention]) ->
     return EntityMention("Program", start, p.end, bare, bare, p.place, aliases={bare})
 
 
+def _after_locator(p: EntityMention, named: list[PlaceMention]) -> EntityMention:
+    """A name that opens with a district and then a zone named by a place above it (蔡甸区武汉经济技术
+    开发区常福工业园) is the zone's: the district only says where it lies."""
+    if p.surface != p.name or p.national:
+        return p
+    first = next((m for m in named if m.start == p.start), None)
+    second = next((m for m in named if first is not None and m.start == first.end and m.end < p.end - 3), None)
+    if second is None or second.place.level >= first.place.level:
+        return p  # 武汉市江夏区…: a city and its district name the place together
+    bare = p.name[second.start - p.start:]
+    return EntityMention("Program", second.start, p.end, bare, bare, p.place, aliases={bare, p.name})
+
+
 _POLICY_TITLE = re.compile(r"《([^《》\n]{4,60}?(?:方案|规划|计划|意见|办法|措施|条例|纲要|政策|细则|规定|行动)"
                            r"(?:[（(][\d—–\-～~至年]+[）)])?)》")
 
@@ -227,8 +241,8 @@ def _national_mentions(text: str) -> list[EntityMention]:
             continue  # 乡村振兴“百村示范…”工程: the start of a quoted program's name
         if re.search(r"(?:赴|到|去|来自|前往|深耕|面向)$", text[max(0, m.start() - 2):m.start()]) and not quoted:
             continue  # 赴粤港澳大湾区、长三角开展招商: the region as a place
-        if re.match(r"项目[\d一二三四五六七八九十]+个|等?(?:领域|行业|方面)", after):
-            continue  # 实施城市更新项目16个: projects of that kind counted, not the campaign
+        if re.match(rf"项目[\d一二三四五六七八九十]+个|(?:、[{_HAN}]{{2,8}})*等?(?:领域|行业|方面)", text[m.end():m.end() + 40]):
+            continue  # 实施城市更新项目16个: projects of that kind counted; …、城市更新、文旅等领域: a field
         if quoted and re.match(r"”?(?:时期|期间|末|以来|初|开局)", after):
             continue  # “十五五”时期 is the period, not the plan
         canonical, forms = table[form]

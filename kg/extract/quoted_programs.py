@@ -115,19 +115,25 @@ def _quoted_programs(text: str) -> list[EntityMention]:
     return out
 
 
+def _modifies_noun(rest: str) -> bool:
+    """Whether a head is followed by a noun it modifies (新能源项目用地“一件事”…: 项目 is no name's end)."""
+    words = _pseg(rest) if rest else []
+    return bool(words) and words[0].flag == "n"
+
+
 def _name_prefix(text: str, quote_start: int) -> str:
     """The words written right before a quoted name that belong to it (黄河“几字弯”…, 电子信息产业
     “强链延链”…): two to six characters after the clause's verbs and after any earlier head, no
     verb, body, count or 全/各/我 among them."""
     seg = _strip_introducers(text[_name_start(text, quote_start, 10):quote_start])
-    heads = list(_head_anywhere().finditer(seg))
+    heads = [h for h in _head_anywhere().finditer(seg) if not _modifies_noun(seg[h.end():])]
     if heads:
         seg = seg[heads[-1].end():]
     if seg in _national_programs():
         return seg  # 乡村振兴“百村示范、千村提升”工程
     if re.search(r"[一二三四五六七八九十\d]+[期批次届个轮]$", seg):
         return ""  # 四期“三个一批”项目建设活动: the fourth round, not a name's words
-    if not 2 <= len(seg) <= 6 or seg in _verbs() or re.match(r"[全各我本该这每]", seg) or re.search(r"[局厅委办\d]|政府", seg) \
+    if not 2 <= len(seg) <= 8 or seg in _verbs() or re.match(r"[全各我本该这每]", seg) or re.search(r"[局厅委办\d]|政府", seg) \
             or any(w.flag.startswith("v") or w.flag in ("p", "c", "d", "m", "r") for w in _pseg(seg)):
         return ""
     return seg
