@@ -745,3 +745,34 @@ def test_a_project_word_before_a_quoted_pilot_is_inside_its_name(tmp_path):
 def test_a_task_heading_of_building_innovation_platforms_names_no_plan(tmp_path):
     ex = extraction(tmp_path, "（四）推进创新平台建设行动。\n（五）实施科技创新平台建设工程。")
     assert not any("创新平台" in n for n in names(ex, "Program"))
+
+
+def test_a_central_bodys_local_bureau_is_one_agency_under_it(tmp_path):
+    ex = extraction(tmp_path, "全年办理退税5亿元，国家税务总局株洲市税务局优化纳税服务。")
+    agencies = entities(ex, "Agency")
+    assert "国家税务总局株洲市税务局" in agencies
+    assert "株洲市税务局" not in agencies  # the central body stays only as the bureau's superior
+    assert agencies["国家税务总局株洲市税务局"].place.name == "株洲市"
+
+
+def test_a_brand_before_a_subsidiarys_place_is_part_of_its_name(tmp_path):
+    ex = extraction(tmp_path, "吉林敖东延边药业股份有限公司中药项目总投资6亿元。", place="吉林省")
+    assert "吉林敖东延边药业股份有限公司" in names(ex, "Agency")
+    ex = extraction(tmp_path, "配合单位：市发展和改革局、华润燃气宜昌公司；")
+    assert "华润燃气宜昌公司" in names(ex, "Agency") and "宜昌公司" not in names(ex, "Agency")
+
+
+def test_a_factory_written_after_its_company_is_the_body_named(tmp_path):
+    ex = extraction(tmp_path, "支持广西中烟工业有限责任公司南宁卷烟厂、柳工集团等企业技术改造。", place="广西壮族自治区")
+    assert "广西中烟工业有限责任公司南宁卷烟厂" in names(ex, "Agency")
+
+
+def test_a_groups_legal_suffix_stays_with_its_name(tmp_path):
+    ex = extraction(tmp_path, "与华侨城集团有限公司签约文旅项目。")
+    assert "华侨城集团有限公司" in names(ex, "Agency")
+
+
+def test_a_railway_bureau_group_is_not_the_national_group(tmp_path):
+    ex = extraction(tmp_path, "由中国铁路武汉局集团有限公司与襄阳市共同实施。")
+    agencies = names(ex, "Agency")
+    assert "中国铁路武汉局集团有限公司" in agencies and "中国国家铁路集团" not in agencies

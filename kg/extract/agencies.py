@@ -34,7 +34,24 @@ def find_agencies(text: str, mentions: list[PlaceMention], home: Home) -> list[E
     out += _dictionary_organizations(text)
     out += _listed_enterprises(text)
     out += _zone_committees(text, mentions, home)
-    return _group_subsidiaries(text, _without_overlaps([_with_campus(text, _with_sub_bodies(text, a)) for a in out]))
+    found = _without_overlaps([_with_campus(text, _with_sub_bodies(text, a)) for a in out])
+    return _group_subsidiaries(text, _local_bureaus(text, found))
+
+
+def _local_bureaus(text: str, found: list[EntityMention]) -> list[EntityMention]:
+    """A central body's name written right before a place's bureau is that bureau's full name
+    (国家税务总局株洲市税务局): one agency, the local bureau, with the central body above it."""
+    out: list[EntityMention] = []
+    for a in found:
+        central = out[-1] if out else None
+        if central is not None and central.national and central.end == a.start and central.surface.endswith("总局") \
+                and a.place is not None and a.body_of is None and a.surface.endswith("局"):
+            written = text[central.start:a.end]
+            out[-1] = EntityMention("Agency", central.start, a.end, written, written, a.place,
+                                    aliases={written}, body_of=central)
+            continue
+        out.append(a)
+    return out
 
 
 _CAMPUS = re.compile(rf"[（(]([{_HAN}]{{2,3}})[）)]")
@@ -142,15 +159,16 @@ def _dictionary_organizations(text: str) -> list[EntityMention]:
             name_start = words[-2][0]
         else:
             continue
-        name = text[name_start:m.end()]
+        legal = _LEGAL_SUFFIX.match(text, m.end()) if m.group(0) == "集团" else None
+        name = text[name_start:legal.end() if legal else m.end()]  # 华侨城集团有限公司: its legal name
         if name in generic_organizations() or any(name.endswith(g) for g in generic_organizations() if len(g) >= 4) \
                 or _NOT_ORG_BODY.search(name[:-len(m.group(0))] or "x"):
             continue
-        out.append(EntityMention("Agency", name_start, m.end(), name, name, aliases={name}))
+        out.append(EntityMention("Agency", name_start, name_start + len(name), name, name, aliases={name}))
     return out
 
 
-_SUB_BODY = re.compile(rf"([{_HAN}A-Za-z]{{1,10}}?)(研究所|研究院|研究中心|分院|监管分局|分局|分行|支行|分公司|办事处|供电局|供电公司|附属医院|医院|实验室|调查队|所|院)(?![士长级]|区(?!域))")  # 海东院区二期 is a campus project, not a 院
+_SUB_BODY = re.compile(rf"([{_HAN}A-Za-z]{{1,10}}?)(研究所|研究院|研究中心|分院|监管分局|分局|分行|支行|分公司|办事处|供电局|供电公司|附属医院|医院|实验室|调查队|所|院|厂)(?![士长级]|区(?!域))")  # 海东院区二期 is a campus project, not a 院
 
 
 def _with_sub_bodies(text: str, a: EntityMention) -> EntityMention:
@@ -168,6 +186,8 @@ def _with_sub_body(text: str, a: EntityMention) -> EntityMention:
     m = _SUB_BODY.match(text, a.end)
     if m is not None and m.group(2) == "院" and not _is_place_name(m.group(1)):
         return a  # 中国能建云南院 is a unit; 北京大学医学院 is read by its own suffix
+    if m is not None and m.group(2) == "厂" and not (a.surface.endswith("公司") and _is_place_name(_pseg(m.group(1))[0].word)):
+        return a  # a company's factory in a city (…有限责任公司南宁卷烟厂); 公司新建厂 is a clause
     if m is None or a.parent is not None or re.search(r"院士|联合|会同|\d", m.group(1)) or _has_verb(m.group(1)):
         return a  # a department's next words are a clause (省科技厅联合…分院), not its sub-body
     words = _pseg(m.group(1))
@@ -183,6 +203,9 @@ def _with_sub_body(text: str, a: EntityMention) -> EntityMention:
 
 _LONGER_BODY = re.compile(rf"(?!{_LEGAL_SUFFIX.pattern})(?:(?![的和与及])[{_HAN}]){{2,10}}?"
                           rf"(?:有限责任公司|股份有限公司|(?<!分)有限公司|行业协会|协会|学会|商会)")
+
+
+_BUREAU_GROUP = re.compile(r"局(?=集团)")  # 中国铁路武汉局集团有限公司: a bureau's group is a name, not a clause
 
 
 def _central_bodies(text: str) -> list[EntityMention]:
@@ -202,7 +225,7 @@ def _central_bodies(text: str) -> list[EntityMention]:
             continue  # a two-character name inside a longer word (江淮 in 江淮英才计划)
         canonical, forms = table[m.group(0)]
         longer = _LONGER_BODY.match(text, m.end())
-        if longer and (_has_verb(longer.group(0)) or _NOT_ORG_BODY.search(longer.group(0))
+        if longer and (_has_verb(longer.group(0)) or _NOT_ORG_BODY.search(_BUREAU_GROUP.sub("", longer.group(0)))
                        or any(w.flag.startswith("v") and w.word not in vocab.words("company_name_words")
                               for w in _pseg(longer.group(0)[:4]))):
             longer = None  # 国家电投牵头组建江苏新能源有限公司: a clause, not a name
@@ -304,6 +327,8 @@ def _named_organizations(text: str, mentions: list[PlaceMention], home: Home) ->
         if legal:
             end = legal.end()  # 湖北潜江农村商业银行股份有限公司, 北大荒农垦集团有限公司
         brand = _brand_before(text, start)
+        if brand is None and re.search(r"公司$", m.group(2)) and surface not in ("省", "中国"):
+            brand = _brand_item_before(text, start)  # 华润燃气宜昌公司, 吉林敖东延边药业股份有限公司
         if brand is not None:  # 中车齐齐哈尔车辆有限公司, 巴斯夫（广东）一体化基地有限公司
             start, place = brand, None
         elif bracketed:
@@ -315,6 +340,24 @@ def _named_organizations(text: str, mentions: list[PlaceMention], home: Home) ->
         name = written if place is None or surface != "省" else place.name + written[1:]
         out.append(EntityMention("Agency", start, end, name, written, place, aliases={written}))
     return out
+
+
+_NOT_BRAND_FLAGS = ("v", "p", "c", "d", "r", "m", "f", "u", "q")
+
+
+def _brand_item_before(text: str, start: int) -> int | None:
+    """Where a brand written right before a company's place starts, where it opens a list item
+    or is a proper noun (华润燃气 + 宜昌公司, 吉林敖东 + 延边药业股份有限公司): the group's prefix."""
+    left = _name_start(text, start, 8)
+    seg = text[left:start]
+    if not 2 <= len(seg) <= 6 or _has_verb(seg) or seg in _generic_words() or _common_word(seg) \
+            or not re.fullmatch(f"[{_HAN}]+", seg):
+        return None
+    words = _pseg(seg)
+    if any(w.flag.startswith(_NOT_BRAND_FLAGS) for w in words):
+        return None
+    opens_item = left == 0 or text[left - 1] in "、，：；（(\n"
+    return left if opens_item or words[0].flag in ("nr", "nz", "nt") else None
 
 
 def _brand_before(text: str, start: int) -> int | None:
