@@ -151,3 +151,39 @@ def test_adding_changing_and_removing_documents_in_turns_equals_full_builds(tmp_
     assert "8.7" in values
     removed = kg.open(ws).sparql(f'SELECT ?d WHERE {{ ?d gk:sourceFile "{names[2]}" }}')
     assert removed == []
+
+
+@pytest.mark.slow
+def test_a_damaged_previous_build_is_never_the_base_and_a_failed_change_loads_anew(tmp_path, monkeypatch):
+    """The previous build's store is changed into the next one only when its checksums hold: with a
+    table damaged, the next build loads its store anew (and equals a full build). A failure while
+    changing the base (injected here) also falls back to loading anew, and the build succeeds."""
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    names = sorted(os.listdir(CORPUS))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in names[:3]:
+        shutil.copy(CORPUS / name, corpus / name)
+    ws = tmp_path / "ws"
+    first = build(corpus, ws, force=True)
+    table = max((first.build_dir / "store").glob("*.sst"), key=lambda p: p.stat().st_size)
+    data = bytearray(table.read_bytes())
+    data[len(data) // 2:len(data) // 2 + 64] = bytes(64)
+    table.write_bytes(bytes(data))
+    shutil.copy(CORPUS / names[3], corpus / names[3])
+    report = build(corpus, ws)
+    assert json.loads((report.build_dir / "manifest.json").read_text())["graph"]["store"] == "loaded"
+    full = build(corpus, tmp_path / "full", force=True)
+    assert _triples(ws) == _triples(tmp_path / "full")
+
+    import kg.graph.writer as writer_module
+
+    def failing(*args, **kwargs):
+        raise OSError("injected: the base could not be changed")
+
+    monkeypatch.setattr(writer_module, "change_store", failing)
+    (corpus / names[0]).unlink()
+    after = build(corpus, ws)
+    assert (after.build_dir / "store").is_dir() and after.counts == build(corpus, tmp_path / "full2", force=True).counts
+    assert _triples(ws) == _triples(tmp_path / "full2")
+    assert full.counts != after.counts

@@ -65,11 +65,13 @@ def code_fingerprint() -> str:
 
 
 def _checksummed_files(build_dir: Path) -> list[Path]:
-    """Files a build writes once and never changes: search index files, the store's tables."""
+    """Files a build writes once and never changes: search index files, the store's tables, and the
+    shared part as written (shared.nt: the next build changes the store by its difference)."""
     search = [p for p in (build_dir / "search").rglob("*") if p.is_file()]
     store = [p for p in (build_dir / "store").glob("*")
              if p.is_file() and (p.suffix == ".sst" or p.name == "CURRENT" or p.name.startswith("MANIFEST-"))]
-    return sorted(search + store)
+    shared = [p for p in (build_dir / "shared.nt",) if p.is_file()]
+    return sorted(search + store + shared)
 
 
 def build_checksums(build_dir: Path) -> dict[str, str]:

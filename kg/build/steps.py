@@ -24,6 +24,7 @@ Imports the pipeline's stages (kg.ingest through kg.index), and the build's own 
 """
 from __future__ import annotations
 
+import shutil
 import time
 
 from kg.build.cache import DocumentCache, ingest_cached
@@ -126,9 +127,12 @@ def write_the_graph(ctx: BuildContext) -> None:
     # (Not forked: Oxigraph's loader uses a thread pool, which a forked child would lack.)
     if ctx.forking:
         import pyshacl  # noqa: F401 -- imported before forking, not in the child
-    ctx.graph_base = previous_store(ctx)
-    writer = GraphWriter(ctx.build_dir / "store", fork=ctx.forking, base=ctx.graph_base,
-                         save_unit=ctx.cache.save_unit)
+    _write_graph(ctx, previous_store(ctx))
+
+
+def _write_graph(ctx: BuildContext, base: StoreBase | None) -> None:
+    ctx.graph_base = base
+    writer = GraphWriter(ctx.build_dir / "store", fork=ctx.forking, base=base, save_unit=ctx.cache.save_unit)
     ctx.stages["graph"] = writer
 
     def unit_of(doc):
@@ -147,9 +151,13 @@ def previous_store(ctx: BuildContext) -> StoreBase | None:
     if previous is None or not (previous / "store").is_dir() or not (previous / SHARED_FILE).is_file():
         return None
     try:
-        graph = ctx.ws.read_manifest(previous).get("graph") or {}
-    except WorkspaceError:
+        manifest = ctx.ws.read_manifest(previous)
+        # a damaged build is never the base of another (its store's tables, its shared part)
+        if not manifest.get("checksums") or build_checksums(previous) != manifest["checksums"]:
+            return None
+    except (WorkspaceError, OSError):
         return None
+    graph = manifest.get("graph") or {}
     old = set((graph.get("units") or {}).values())
     new = {ctx.keys.get(doc.doc_id) for doc in ctx.documents}
     if graph.get("code") != code_fingerprint() or not old or None in old or None in new \
@@ -163,7 +171,16 @@ def previous_store(ctx: BuildContext) -> StoreBase | None:
 
 def load_store(ctx: BuildContext) -> None:
     ctx.say("store", "Oxigraph: changed by the difference" if ctx.graph_base is not None else "Oxigraph")
-    ctx.stages["graph"].close()  # the GraphWriter bulk-loads what it wrote, or changes the base
+    try:
+        ctx.stages["graph"].close()  # the GraphWriter bulk-loads what it wrote, or changes the base
+    except Exception as exc:  # noqa: BLE001 -- any failure to change the base: the store is loaded anew
+        if ctx.graph_base is None:
+            raise
+        ctx.say("store", f"the previous store could not be changed ({type(exc).__name__}): loaded anew")
+        ctx.stages.pop("graph").cancel()
+        shutil.rmtree(ctx.build_dir / "store", ignore_errors=True)
+        _write_graph(ctx, None)  # the units cached so far are taken, not built again
+        ctx.stages["graph"].close()
 
 
 def start_manifest(ctx: BuildContext) -> None:
