@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,6 +21,8 @@ import time
 from pathlib import Path
 
 import httpx
+
+from load_bench import start_server  # the same `kg serve` on a free port, waited for (bench/ is on the path)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -46,31 +47,6 @@ def build_workspace(specs: list[str], into: Path) -> Path:
                    cwd=ROOT, check=True)
     print(f"built {ws} from {len(list(corpus.iterdir()))} documents in {time.perf_counter() - t:.0f} s")
     return ws
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(ws: Path, log) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--workspace", str(ws), "--port", str(port),
-                             "--timeout", "60", "--quiet"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            sys.exit(f"kg serve exited with {proc.returncode}")
-        try:
-            if httpx.get(url + "/health", timeout=2).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    proc.kill()
-    sys.exit("kg serve did not answer within 300 s")
 
 
 def run_example(client: httpx.Client, query: str) -> tuple[int, float]:
@@ -115,17 +91,16 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="sparql-bench-") as tmp:
         ws = args.workspace or build_workspace(args.corpus, Path(tmp))
-        with open(Path(tmp) / "serve.log", "wb") as log:
-            proc, url = start_server(ws, log)
+        proc, url = start_server(str(ws), 60, Path(tmp) / "serve.log")
+        try:
+            ok = bench(url, args.runs)
+        finally:
+            proc.terminate()
             try:
-                ok = bench(url, args.runs)
-            finally:
-                proc.terminate()
-                try:
-                    proc.wait(20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
     print("all examples under 1 s" if ok else "FAILED: an example took 1 s or more, or failed")
     return 0 if ok else 1
 
